@@ -1,0 +1,301 @@
+//! The `verify` report: readable text for people, JSON for machines. The
+//! JSON carries the same figures the dashboard shows, so tests can compare them.
+
+use std::fmt::Write as _;
+use std::path::Path;
+
+use anyhow::Result;
+use serde::Serialize;
+use shafaf_core::findings::{Finding, Severity};
+use shafaf_core::model::{ContestKind, Name};
+use shafaf_core::tally::Standing;
+use shafaf_core::verify::{Audit, Failure, Status, TrustAnchor, VerifiedElection};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+type Outcome = Result<VerifiedElection, Failure>;
+
+pub fn list(findings: &[Finding]) -> String {
+    findings.iter().map(|f| format!("  - {f}")).collect::<Vec<_>>().join("\n")
+}
+
+fn status_word(status: Status) -> &'static str {
+    match status {
+        Status::Verified => "VERIFIED",
+        Status::VerifiedWithFindings => {
+            "VERIFIED WITH FINDINGS: the files are authentic, but some signed figures do not add up"
+        }
+        Status::Failed => "FAILED: do not trust these results",
+        Status::Expired => "EXPIRED: this release is no longer current; do not treat it as the latest results",
+    }
+}
+
+fn when(t: OffsetDateTime) -> String {
+    t.format(&Rfc3339).unwrap_or_default()
+}
+
+fn thousands(n: u64) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+pub fn text(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Outcome) -> String {
+    let (audit, findings, status) = match outcome {
+        Ok(v) => (&v.audit, &v.findings, v.status()),
+        Err(f) => (&*f.audit, &f.findings, f.status()),
+    };
+    let mut o = String::new();
+    let _ = writeln!(o, "Shafaf verification of {}", dir.display());
+    let _ = writeln!(o, "checked at {}", when(now));
+    if let Some(root) = &audit.root {
+        let pin = if root.pinned {
+            "pinned: matches the fingerprint you gave".to_owned()
+        } else {
+            "NOT PINNED: compare this fingerprint with the one the authority announced, or pass --root-sha256"
+                .to_owned()
+        };
+        let _ = writeln!(o, "\nTrust root    SHA-256 {} ({pin})", root.sha256);
+        let _ = writeln!(
+            o,
+            "              election {}, version {}, expires {}",
+            root.election,
+            root.version,
+            when(root.expires)
+        );
+        for r in &root.roles {
+            let _ = writeln!(o, "              {} role: {} key(s), threshold {}", r.role, r.keys.len(), r.threshold);
+        }
+        let valid = root.signatures.iter().filter(|s| s.valid).count();
+        let _ = writeln!(o, "              signed by {valid} root key(s) ✓");
+    } else if let Some(pin) = anchor.root_sha256 {
+        let _ = writeln!(o, "\nTrust root    expected SHA-256 {pin}");
+    }
+    if let Some(rel) = &audit.release {
+        let valid = rel.signatures.iter().filter(|s| s.valid).count();
+        let _ = writeln!(
+            o,
+            "Release       version {}, issued {}, expires {}",
+            rel.version,
+            when(rel.issued),
+            when(rel.expires)
+        );
+        let _ = writeln!(o, "              {valid} valid publisher signature(s), threshold {} ✓", rel.threshold);
+    }
+    if !audit.files.is_empty() {
+        let ok = audit.files.iter().filter(|f| f.verified).count();
+        let _ = writeln!(o, "Files         {} of {} listed files match their size and SHA-256", ok, audit.files.len());
+    }
+    summary_lines(&mut o, audit);
+    if let Ok(v) = outcome {
+        let contests: usize = v.provinces.iter().map(|p| p.contests.len()).sum();
+        let _ = writeln!(
+            o,
+            "Election      {}{} — {} province(s), {} contests",
+            v.election.name.en,
+            if v.election.demo { " — DEMO, not real results" } else { "" },
+            v.election.provinces.len(),
+            thousands(contests as u64)
+        );
+    }
+    if !findings.is_empty() {
+        let integrity = findings.iter().filter(|f| f.severity() == Severity::Integrity).count();
+        let _ = writeln!(
+            o,
+            "\n{} finding(s) ({} integrity, {} discrepancy):",
+            findings.len(),
+            integrity,
+            findings.len() - integrity
+        );
+        const SHOWN: usize = 200;
+        for f in findings.iter().take(SHOWN) {
+            let mark = if f.severity() == Severity::Integrity { "✗" } else { "!" };
+            let _ = writeln!(o, "  {mark} {f}");
+        }
+        if findings.len() > SHOWN {
+            let _ = writeln!(o, "  … and {} more (use --json for all)", findings.len() - SHOWN);
+        }
+    }
+    let _ = writeln!(o, "\n{}", status_word(status));
+    o
+}
+
+fn summary_lines(o: &mut String, audit: &Audit) {
+    if audit.stations_registered > 0 {
+        let _ = writeln!(
+            o,
+            "Stations      {} registered, {} device signatures verified",
+            thousands(audit.stations_registered),
+            thousands(audit.station_signatures_verified)
+        );
+        let _ = writeln!(
+            o,
+            "Contests      {} recounted from station results, {} match the published totals and winners",
+            thousands(audit.contests_recounted),
+            thousands(audit.contests_matching)
+        );
+    }
+}
+
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    status: Status,
+    publication: String,
+    checked_at: String,
+    root_pinned: bool,
+    audit: &'a Audit,
+    findings: Vec<JsonFinding<'a>>,
+    election: Option<JsonElection<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonFinding<'a> {
+    severity: Severity,
+    message: String,
+    #[serde(flatten)]
+    finding: &'a Finding,
+}
+
+#[derive(Serialize)]
+struct JsonElection<'a> {
+    id: &'a str,
+    name: &'a Name,
+    demo: bool,
+    provinces: Vec<JsonProvince<'a>>,
+}
+
+#[derive(Serialize, Default)]
+struct Totals {
+    eligible: u64,
+    stations_registered: u64,
+    stations_reported: u64,
+    ballots_cast: u64,
+    valid: u64,
+    invalid: u64,
+}
+
+impl Totals {
+    fn add(&mut self, o: &Totals) {
+        self.eligible = self.eligible.saturating_add(o.eligible);
+        self.stations_registered = self.stations_registered.saturating_add(o.stations_registered);
+        self.stations_reported = self.stations_reported.saturating_add(o.stations_reported);
+        self.ballots_cast = self.ballots_cast.saturating_add(o.ballots_cast);
+        self.valid = self.valid.saturating_add(o.valid);
+        self.invalid = self.invalid.saturating_add(o.invalid);
+    }
+}
+
+#[derive(Serialize)]
+struct JsonProvince<'a> {
+    code: &'a str,
+    name: &'a Name,
+    #[serde(flatten)]
+    totals: Totals,
+    contests: Vec<JsonContest<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonContest<'a> {
+    id: &'a str,
+    kind: ContestKind,
+    county: &'a str,
+    name: &'a Name,
+    seats: u32,
+    alternates: u32,
+    #[serde(flatten)]
+    totals: Totals,
+    matches_published: bool,
+    candidates: Vec<JsonCandidate<'a>>,
+}
+
+#[derive(Serialize)]
+struct JsonCandidate<'a> {
+    id: &'a str,
+    ballot_code: &'a str,
+    name: &'a Name,
+    votes: u64,
+    rank: usize,
+    standing: Standing,
+    decided_by_tie_break: bool,
+}
+
+pub fn json(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Outcome) -> Result<String> {
+    let (audit, findings, status) = match outcome {
+        Ok(v) => (&v.audit, &v.findings, v.status()),
+        Err(f) => (&*f.audit, &f.findings, f.status()),
+    };
+    let election = outcome.as_ref().ok().map(|v| JsonElection {
+        id: &v.election.id,
+        name: &v.election.name,
+        demo: v.election.demo,
+        provinces: v
+            .provinces
+            .iter()
+            .map(|p| {
+                let name =
+                    v.election.provinces.iter().find(|x| x.code == p.code).map(|x| &x.name).unwrap_or(&v.election.name);
+                let contests: Vec<JsonContest> = p
+                    .contests
+                    .iter()
+                    .map(|c| JsonContest {
+                        id: &c.contest.id,
+                        kind: c.contest.kind,
+                        county: &c.contest.county,
+                        name: &c.contest.name,
+                        seats: c.contest.seats,
+                        alternates: c.contest.alternates,
+                        totals: Totals {
+                            eligible: c.contest.eligible,
+                            stations_registered: c.stations.len() as u64,
+                            stations_reported: c.recount.stations_reported,
+                            ballots_cast: c.recount.ballots_cast,
+                            valid: c.recount.valid,
+                            invalid: c.recount.invalid,
+                        },
+                        matches_published: c.matches_published,
+                        candidates: c
+                            .ranking
+                            .iter()
+                            .map(|r| {
+                                let cand = &c.contest.candidates[r.candidate];
+                                JsonCandidate {
+                                    id: &cand.id,
+                                    ballot_code: &cand.ballot_code,
+                                    name: &cand.name,
+                                    votes: r.votes,
+                                    rank: r.rank,
+                                    standing: r.standing,
+                                    decided_by_tie_break: r.decided_by_tie_break,
+                                }
+                            })
+                            .collect(),
+                    })
+                    .collect();
+                let mut totals = Totals::default();
+                for c in &contests {
+                    totals.add(&c.totals);
+                }
+                JsonProvince { code: &p.code, name, totals, contests }
+            })
+            .collect(),
+    });
+    let report = JsonReport {
+        status,
+        publication: dir.display().to_string(),
+        checked_at: when(now),
+        root_pinned: anchor.root_sha256.is_some(),
+        audit,
+        findings: findings
+            .iter()
+            .map(|f| JsonFinding { severity: f.severity(), message: f.to_string(), finding: f })
+            .collect(),
+        election,
+    };
+    Ok(serde_json::to_string_pretty(&report)?)
+}

@@ -1,0 +1,382 @@
+//! Reading and writing the publication's files: strict JSON, signature lists,
+//! the station-results JSON Lines, and the names files are published under.
+//!
+//! Signatures are always over the exact bytes of a file (or, for a station
+//! result, of the `result` value exactly as it stands in its line): nothing is
+//! re-serialised before it is checked, and nothing is parsed as trusted before
+//! its signature or hash has verified.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::keys::{base64_decode, base64_encode, KeyId};
+pub use crate::model::FileKind;
+use crate::model::Sha256Hex;
+
+/// The trust root.
+pub const ROOT: &str = "root.json";
+/// Signatures over `root.json` by the root role.
+pub const ROOT_SIGS: &str = "root.json.sigs";
+/// The current release manifest.
+pub const RELEASE: &str = "release.json";
+/// Signatures over `release.json` by the publisher role.
+pub const RELEASE_SIGS: &str = "release.json.sigs";
+
+/// Size limits for the files that are not listed in a release.
+pub const ROOT_LIMIT: u64 = 256 * 1024;
+pub const RELEASE_LIMIT: u64 = 8 * 1024 * 1024;
+pub const SIGS_LIMIT: u64 = 64 * 1024;
+/// At most this many signatures in one `.sigs` file.
+pub const MAX_SIGNATURES: usize = 256;
+
+/// A file that is not what its format says: names the file, the field (a
+/// path like `contests[3].candidates[0].name.fa`, or a line number) and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+pub struct FormatError {
+    pub file: String,
+    pub field: String,
+    pub message: String,
+}
+
+impl fmt::Display for FormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.field.is_empty() || self.field == "." {
+            write!(f, "{}: {}", self.file, self.message)
+        } else {
+            write!(f, "{}: field `{}`: {}", self.file, self.field, self.message)
+        }
+    }
+}
+
+impl FormatError {
+    pub fn new(file: &str, field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { file: file.to_owned(), field: field.into(), message: message.into() }
+    }
+}
+
+/// A publication as fetched: relative path → bytes. The verifier reads from
+/// this and nothing else, so the browser, the CLI and tests all feed it the same way.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Publication {
+    files: BTreeMap<String, Vec<u8>>,
+}
+
+impl Publication {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn insert(&mut self, path: impl Into<String>, bytes: Vec<u8>) {
+        self.files.insert(path.into(), bytes);
+    }
+
+    pub fn get(&self, path: &str) -> Option<&[u8]> {
+        self.files.get(path).map(Vec::as_slice)
+    }
+
+    pub fn get_mut(&mut self, path: &str) -> Option<&mut Vec<u8>> {
+        self.files.get_mut(path)
+    }
+
+    pub fn remove(&mut self, path: &str) -> Option<Vec<u8>> {
+        self.files.remove(path)
+    }
+
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.files.iter().map(|(p, b)| (p.as_str(), b.as_slice()))
+    }
+
+    pub fn len(&self) -> usize {
+        self.files.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.files.is_empty()
+    }
+}
+
+/// Parses one JSON document strictly: the whole input, nothing after it,
+/// within `limit` bytes. Errors name the file and the field.
+pub fn parse_json<T: DeserializeOwned>(file: &str, bytes: &[u8], limit: u64) -> Result<T, FormatError> {
+    check_size(file, bytes, limit)?;
+    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let field = e.path().to_string();
+        FormatError::new(file, field, clean_serde_message(&e.into_inner()))
+    })?;
+    de.end().map_err(|e| FormatError::new(file, "", clean_serde_message(&e)))?;
+    Ok(value)
+}
+
+/// Parses a JSON value borrowed from a larger file (a station result inside a
+/// results line); the field path is prefixed with `prefix`.
+pub fn parse_json_str<T: DeserializeOwned>(file: &str, prefix: &str, json: &str) -> Result<T, FormatError> {
+    let mut de = serde_json::Deserializer::from_str(json);
+    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { prefix.to_owned() } else { format!("{prefix}.{path}") };
+        FormatError::new(file, field, clean_serde_message(&e.into_inner()))
+    })?;
+    de.end().map_err(|e| FormatError::new(file, prefix, clean_serde_message(&e)))?;
+    Ok(value)
+}
+
+pub fn check_size(file: &str, bytes: &[u8], limit: u64) -> Result<(), FormatError> {
+    if bytes.len() as u64 > limit {
+        return Err(FormatError::new(
+            file,
+            "",
+            format!("file is {} bytes, larger than the {} bytes allowed for it", bytes.len(), limit),
+        ));
+    }
+    Ok(())
+}
+
+// serde_json appends " at line L column C"; keep it, it helps find the spot,
+// but say "JSON" for syntax errors so a person knows what kind of problem it is.
+fn clean_serde_message(e: &serde_json::Error) -> String {
+    use serde_json::error::Category;
+    match e.classify() {
+        Category::Syntax | Category::Eof => format!("not valid JSON: {e}"),
+        Category::Data | Category::Io => e.to_string(),
+    }
+}
+
+/// Serialises a document the way Shafaf writes it: compact JSON, one final newline.
+pub fn to_json_bytes<T: Serialize>(value: &T) -> Result<Vec<u8>, serde_json::Error> {
+    let mut out = serde_json::to_vec(value)?;
+    out.push(b'\n');
+    Ok(out)
+}
+
+/// One line of a `.sigs` file: `<key id hex> <base64 signature>`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignatureLine {
+    pub key: KeyId,
+    pub signature: [u8; 64],
+}
+
+/// Reads a `.sigs` file: one `<key id> <base64 signature>` per line, no
+/// duplicate key ids, no blank lines except a final newline.
+pub fn parse_signatures(file: &str, bytes: &[u8]) -> Result<Vec<SignatureLine>, FormatError> {
+    check_size(file, bytes, SIGS_LIMIT)?;
+    let text = std::str::from_utf8(bytes).map_err(|_| FormatError::new(file, "", "not UTF-8 text"))?;
+    let body = text.strip_suffix('\n').unwrap_or(text);
+    if body.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut out: Vec<SignatureLine> = Vec::new();
+    for (i, line) in body.split('\n').enumerate() {
+        let field = format!("line {}", i + 1);
+        let (key, sig) = line
+            .split_once(' ')
+            .ok_or_else(|| FormatError::new(file, &field, "expected `<key id> <base64 signature>`"))?;
+        let key = KeyId::from_hex(key).map_err(|e| FormatError::new(file, &field, e.to_string()))?;
+        let sig =
+            base64_decode(sig).map_err(|e| FormatError::new(file, &field, format!("signature is not base64: {e}")))?;
+        let signature: [u8; 64] =
+            sig.try_into().map_err(|_| FormatError::new(file, &field, "signature is not 64 bytes"))?;
+        if out.iter().any(|s| s.key == key) {
+            return Err(FormatError::new(file, &field, format!("second signature by key {key}")));
+        }
+        if out.len() == MAX_SIGNATURES {
+            return Err(FormatError::new(file, &field, format!("more than {MAX_SIGNATURES} signatures")));
+        }
+        out.push(SignatureLine { key, signature });
+    }
+    Ok(out)
+}
+
+pub fn write_signatures(sigs: &[SignatureLine]) -> Vec<u8> {
+    let mut out = String::new();
+    for s in sigs {
+        out.push_str(&s.key.to_hex());
+        out.push(' ');
+        out.push_str(&base64_encode(&s.signature));
+        out.push('\n');
+    }
+    out.into_bytes()
+}
+
+/// One line of a results file, borrowed: the device's signature, its key id,
+/// and the exact bytes of the signed result.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SignedResultLine<'a> {
+    pub signature: String,
+    pub key: KeyId,
+    #[serde(borrow)]
+    pub result: &'a RawValue,
+}
+
+impl SignedResultLine<'_> {
+    pub fn signature_bytes(&self) -> Option<[u8; 64]> {
+        base64_decode(&self.signature).ok()?.try_into().ok()
+    }
+}
+
+/// Reads one results line (without its newline).
+pub fn parse_result_line<'a>(file: &str, line_no: usize, line: &'a str) -> Result<SignedResultLine<'a>, FormatError> {
+    let field = format!("line {line_no}");
+    let mut de = serde_json::Deserializer::from_str(line);
+    let parsed: SignedResultLine<'a> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
+        let path = e.path().to_string();
+        let field = if path == "." { field.clone() } else { format!("{field}.{path}") };
+        FormatError::new(file, field, clean_serde_message(&e.into_inner()))
+    })?;
+    de.end().map_err(|e| FormatError::new(file, &field, clean_serde_message(&e)))?;
+    Ok(parsed)
+}
+
+/// Writes one signed results line: what a station device outputs and what a
+/// results file holds, byte for byte.
+pub fn write_result_line(key: KeyId, signature: &[u8; 64], result_json: &str) -> String {
+    format!(
+        "{{\"signature\":\"{}\",\"key\":\"{}\",\"result\":{}}}",
+        base64_encode(signature),
+        key.to_hex(),
+        result_json
+    )
+}
+
+/// Splits a results file into its lines: UTF-8, `\n`-terminated, no blank lines.
+pub fn result_lines<'a>(file: &str, bytes: &'a [u8]) -> Result<Vec<&'a str>, FormatError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| FormatError::new(file, "", "not UTF-8 text"))?;
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let body =
+        text.strip_suffix('\n').ok_or_else(|| FormatError::new(file, "", "last line does not end with a newline"))?;
+    let lines: Vec<&str> = body.split('\n').collect();
+    if let Some(i) = lines.iter().position(|l| l.trim().is_empty()) {
+        return Err(FormatError::new(file, format!("line {}", i + 1), "blank line"));
+    }
+    Ok(lines)
+}
+
+/// The content-addressed path a file is published under:
+/// `files/<kind>[-<province>].<sha256>.<ext>`. The hash in the name lets a
+/// CDN cache it forever and a reader check it with `sha256sum`.
+pub fn content_path(kind: FileKind, province: Option<&str>, bytes: &[u8]) -> String {
+    let ext = match kind {
+        FileKind::Results => "jsonl",
+        FileKind::GeoProvinces | FileKind::GeoCounties => "geojson",
+        _ => "json",
+    };
+    let hash = Sha256Hex::of(bytes);
+    match province {
+        Some(p) => format!("files/{kind}-{p}.{hash}.{ext}"),
+        None => format!("files/{kind}.{hash}.{ext}"),
+    }
+}
+
+/// A path listed in a release must stay inside the publication folder.
+pub fn check_relative_path(path: &str) -> Result<(), &'static str> {
+    if path.is_empty() || path.len() > 255 {
+        return Err("path is empty or longer than 255 bytes");
+    }
+    if !path.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-' | b'/')) {
+        return Err("path may contain only ASCII letters, digits, '.', '_', '-' and '/'");
+    }
+    if path.split('/').any(|seg| seg.is_empty() || seg == "." || seg == "..") {
+        return Err("path must be relative, without empty, '.' or '..' segments");
+    }
+    if matches!(path, ROOT | ROOT_SIGS | RELEASE | RELEASE_SIGS) {
+        return Err("path names one of the signed entry files");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Contest, RootDoc};
+
+    #[test]
+    fn rejects_unknown_field_naming_it() {
+        let err =
+            parse_json::<crate::model::CandidateVotes>("f.json", br#"{"candidate":"a","votes":1,"extra":2}"#, 1000)
+                .unwrap_err();
+        assert_eq!(err.file, "f.json");
+        assert!(err.message.contains("unknown field `extra`"), "{err}");
+    }
+
+    #[test]
+    fn rejects_duplicate_field() {
+        let err =
+            parse_json::<crate::model::CandidateVotes>("f.json", br#"{"candidate":"a","votes":1,"votes":2}"#, 1000)
+                .unwrap_err();
+        assert!(err.message.contains("duplicate field `votes`"), "{err}");
+    }
+
+    #[test]
+    fn rejects_negative_and_overflowing_counts_naming_the_field() {
+        let err = parse_json::<Vec<crate::model::CandidateVotes>>("f.json", br#"[{"candidate":"a","votes":-1}]"#, 1000)
+            .unwrap_err();
+        assert_eq!(err.field, "[0].votes");
+        let err = parse_json::<crate::model::CandidateVotes>(
+            "f.json",
+            br#"{"candidate":"a","votes":18446744073709551616}"#,
+            1000,
+        )
+        .unwrap_err();
+        assert_eq!(err.field, "votes");
+    }
+
+    #[test]
+    fn rejects_wrong_type_and_trailing_data() {
+        let err = parse_json::<crate::model::CandidateVotes>("f.json", br#"{"candidate":"a","votes":"7"}"#, 1000)
+            .unwrap_err();
+        assert_eq!(err.field, "votes");
+        assert!(
+            parse_json::<crate::model::CandidateVotes>("f.json", br#"{"candidate":"a","votes":7} x"#, 1000).is_err()
+        );
+    }
+
+    #[test]
+    fn rejects_oversized_file_before_parsing() {
+        let err = parse_json::<RootDoc>("root.json", &[b' '; 2000], 1000).unwrap_err();
+        assert!(err.message.contains("larger than"), "{err}");
+    }
+
+    #[test]
+    fn rejects_bidi_override_in_a_name() {
+        let json = r#"{"id":"c","kind":"city","county":"1503","name":{"fa":"x","en":"a\u202eb"},"seats":5,"alternates":3,"eligible":10,"candidates":[]}"#;
+        let err = parse_json::<Contest>("c.json", json.as_bytes(), 10_000).unwrap_err();
+        assert_eq!(err.field, "name.en");
+    }
+
+    #[test]
+    fn signature_lists_round_trip_and_refuse_duplicates() {
+        let key = crate::keys::SecretKey::from_seed(&[3; 32]);
+        let line = SignatureLine { key: key.public().id(), signature: key.sign(b"m") };
+        let bytes = write_signatures(std::slice::from_ref(&line));
+        assert_eq!(parse_signatures("s", &bytes).unwrap(), vec![line.clone()]);
+        let twice = write_signatures(&[line.clone(), line]);
+        assert!(parse_signatures("s", &twice).unwrap_err().message.contains("second signature"));
+        assert!(parse_signatures("s", b"zz abc\n").is_err());
+    }
+
+    #[test]
+    fn relative_paths_stay_inside() {
+        assert!(check_relative_path("files/results-IR-15.ab.jsonl").is_ok());
+        for bad in ["../x", "/etc/passwd", "files//x", "a/./b", "a\\b", "", "release.json"] {
+            assert!(check_relative_path(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn result_lines_refuse_blank_lines_and_missing_final_newline() {
+        assert_eq!(result_lines("r", b"a\nb\n").unwrap(), vec!["a", "b"]);
+        assert!(result_lines("r", b"a\n\nb\n").is_err());
+        assert!(result_lines("r", b"a").is_err());
+    }
+}

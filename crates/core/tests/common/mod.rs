@@ -1,0 +1,186 @@
+//! A small, hand-made publication for tests that must also run in the browser
+//! (no geo data, no randomness): one province, two contests, five stations.
+
+#![allow(dead_code)]
+
+use shafaf_core::model::*;
+use shafaf_core::publish::{self, Draft, DraftProvince, ReleaseParams, RoleKeys};
+use shafaf_core::{Publication, SecretKey};
+use time::macros::datetime;
+use time::OffsetDateTime;
+
+pub const ISSUED: OffsetDateTime = datetime!(2026-06-20 06:00 +03:30);
+pub const EXPIRES: OffsetDateTime = datetime!(2031-06-20 00:00 UTC);
+pub const NOW: OffsetDateTime = datetime!(2026-06-21 12:00 UTC);
+
+pub struct Fixture {
+    pub publication: Publication,
+    pub root_keys: Vec<SecretKey>,
+    pub publisher_keys: Vec<SecretKey>,
+    pub devices: Vec<SecretKey>,
+    pub draft: Draft,
+}
+
+pub fn key(tag: &str, i: u8) -> SecretKey {
+    let mut seed = [0u8; 32];
+    for (j, b) in tag.bytes().enumerate().take(31) {
+        seed[j] = b;
+    }
+    seed[31] = i;
+    SecretKey::from_seed(&seed)
+}
+
+fn id(s: &str) -> Id {
+    Id::new(s).unwrap()
+}
+
+fn name(fa: &str, en: &str) -> Name {
+    Name { fa: Text::new(fa).unwrap(), en: Text::new(en).unwrap() }
+}
+
+fn contest(cid: &str, kind: ContestKind, seats: u32, place: Name, eligible: u64, candidates: usize) -> Contest {
+    Contest {
+        id: id(cid),
+        kind,
+        county: id("1503"),
+        name: place,
+        seats,
+        alternates: seats.div_ceil(2),
+        eligible,
+        candidates: (0..candidates)
+            .map(|i| Candidate {
+                id: id(&format!("{cid}-K{i:02}")),
+                ballot_code: id(&format!("{}", 1000 + i)),
+                name: name(&format!("نامزد {i}"), &format!("Candidate {i}")),
+            })
+            .collect(),
+        published: None,
+    }
+}
+
+pub fn election_id() -> Id {
+    id("test-election")
+}
+
+/// (station, contest, cast, valid, votes per candidate)
+pub const RESULTS: [(&str, &str, u64, u64, &[u64]); 5] = [
+    ("S1", "C1", 500, 480, &[300, 250, 200, 180, 150, 120, 90, 60]),
+    ("S2", "C1", 450, 440, &[280, 260, 150, 170, 140, 100, 80, 70]),
+    ("S3", "C1", 300, 290, &[100, 120, 140, 90, 95, 80, 70, 60]),
+    ("S4", "V1", 200, 195, &[150, 120, 90, 70, 40]),
+    ("S5", "V1", 150, 146, &[60, 100, 80, 90, 30]),
+];
+
+pub fn draft_and_devices() -> (Draft, Vec<SecretKey>) {
+    let election = ElectionDoc {
+        doc_type: ElectionType::V1,
+        id: election_id(),
+        name: name("انتخابات آزمایشی", "Test election"),
+        demo: true,
+        election_day: time::macros::date!(2026 - 06 - 19),
+        tie_break: name("قرعه‌کشی", "drawing of lots"),
+        attribution: vec![Text::new("test data").unwrap()],
+        country: Region { code: id("IR"), name: name("ایران", "Iran") },
+        provinces: vec![Province {
+            code: id("IR-15"),
+            name: name("لرستان", "Lorestan"),
+            counties: vec![Region { code: id("1503"), name: name("خرم‌آباد", "Khorramabad") }],
+        }],
+    };
+    let contests = ContestsDoc {
+        doc_type: ContestsType::V1,
+        election: election_id(),
+        province: id("IR-15"),
+        contests: vec![
+            contest("C1", ContestKind::City, 5, name("خرم‌آباد", "Khorramabad"), 2000, 8),
+            contest("V1", ContestKind::Village, 3, name("چم‌شک", "Cham Shak"), 400, 5),
+        ],
+    };
+    let devices: Vec<SecretKey> = (0..RESULTS.len()).map(|i| key("device", i as u8)).collect();
+    let stations = StationsDoc {
+        doc_type: StationsType::V1,
+        election: election_id(),
+        province: id("IR-15"),
+        stations: RESULTS
+            .iter()
+            .zip(&devices)
+            .map(|((s, c, ..), d)| Station { id: id(s), contest: id(c), device: d.public().to_spki_base64() })
+            .collect(),
+    };
+    let results = RESULTS
+        .iter()
+        .zip(&devices)
+        .map(|((s, c, cast, valid, votes), d)| {
+            let contest = contests.contests.iter().find(|x| x.id.as_str() == *c).unwrap();
+            let mut r = publish::station_result_template(&election_id(), &id(s), &id(c));
+            r.opened = datetime!(2026-06-19 08:00 +03:30);
+            r.closed = datetime!(2026-06-19 22:00 +03:30);
+            r.ballots_cast = *cast;
+            r.valid = *valid;
+            r.invalid = cast - valid;
+            r.votes = contest
+                .candidates
+                .iter()
+                .zip(votes.iter())
+                .map(|(k, v)| CandidateVotes { candidate: k.id.clone(), votes: *v })
+                .collect();
+            publish::sign_result(&r, d).unwrap()
+        })
+        .collect();
+    let geo = br#"{"type":"FeatureCollection","features":[]}"#.to_vec();
+    let draft = Draft {
+        election,
+        provinces: vec![DraftProvince { contests, stations, results }],
+        geo_provinces: geo.clone(),
+        geo_counties: vec![(id("IR-15"), geo)],
+    };
+    (draft, devices)
+}
+
+pub fn root_files(root_keys: &[SecretKey], publisher_keys: &[SecretKey]) -> (Vec<u8>, Vec<u8>) {
+    let roles = [
+        RoleKeys { role: Role::Root, keys: root_keys.iter().map(|k| k.public()).collect(), threshold: 2 },
+        RoleKeys { role: Role::Publisher, keys: publisher_keys.iter().map(|k| k.public()).collect(), threshold: 2 },
+        RoleKeys { role: Role::Witness, keys: vec![], threshold: 0 },
+    ];
+    let signers: Vec<&SecretKey> = root_keys.iter().collect();
+    publish::make_root(&election_id(), 1, datetime!(2036-06-19 00:00 UTC), &roles, &signers).unwrap()
+}
+
+pub fn fixture() -> Fixture {
+    let root_keys: Vec<SecretKey> = (0..3).map(|i| key("root", i)).collect();
+    let publisher_keys: Vec<SecretKey> = (0..2).map(|i| key("publisher", i)).collect();
+    let (root, root_sigs) = root_files(&root_keys, &publisher_keys);
+    let (draft, devices) = draft_and_devices();
+    let signers: Vec<&SecretKey> = publisher_keys.iter().collect();
+    let params = ReleaseParams { version: 1, issued: ISSUED, expires: EXPIRES };
+    let publication = publish::publish(&draft, &root, &root_sigs, &signers, &params).unwrap();
+    Fixture { publication, root_keys, publisher_keys, devices, draft }
+}
+
+impl Fixture {
+    pub fn path_of(&self, kind: FileKind) -> String {
+        let release: ReleaseDoc = serde_json::from_slice(self.publication.get("release.json").unwrap()).unwrap();
+        release.files.iter().find(|f| f.kind == kind).unwrap().path.clone()
+    }
+
+    /// What a dishonest publisher can do: replace a file and sign a release
+    /// that lists its new hash with the real publisher keys.
+    pub fn replace_and_resign(&mut self, kind: FileKind, bytes: Vec<u8>) {
+        let path = self.path_of(kind);
+        let mut release: ReleaseDoc = serde_json::from_slice(self.publication.get("release.json").unwrap()).unwrap();
+        let entry = release.files.iter_mut().find(|f| f.kind == kind).unwrap();
+        entry.sha256 = Sha256Hex::of(&bytes);
+        entry.size = bytes.len() as u64;
+        self.publication.insert(path, bytes);
+        self.resign_release(&release, 2);
+    }
+
+    /// Writes `release` and signs it with the first `signers` publisher keys.
+    pub fn resign_release(&mut self, release: &ReleaseDoc, signers: usize) {
+        let bytes = shafaf_core::format::to_json_bytes(release).unwrap();
+        let keys: Vec<&SecretKey> = self.publisher_keys.iter().take(signers).collect();
+        self.publication.insert("release.json.sigs", publish::sign_bytes(&bytes, &keys));
+        self.publication.insert("release.json", bytes);
+    }
+}

@@ -1,0 +1,13 @@
+//! Shafaf's web app: fetches a signed election publication, verifies it in
+//! the browser with `shafaf-core`, and shows only what verified.
+
+mod app;
+mod components;
+mod i18n;
+mod load;
+mod pages;
+
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}

@@ -1,0 +1,62 @@
+//! `cargo xtask`: building, serving, testing and benchmarking Shafaf, in plain Rust
+//! (matklad's cargo-xtask pattern), so that a fresh machine needs nothing but cargo
+//! to get from a clone to a served app or a green test run.
+
+mod bench;
+mod exec;
+mod paths;
+mod serve;
+mod site;
+mod stamp;
+mod test;
+mod tools;
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+use clap::{Parser, Subcommand};
+
+use crate::paths::Paths;
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Build, serve, test and benchmark Shafaf")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the CLI, the demo publication and the app, then serve them on 127.0.0.1.
+    Serve(serve::ServeArgs),
+    /// Install missing tools, then run format, lint, native, wasm and end-to-end tests.
+    Test,
+    /// Run the core's benchmarks natively and in headless Chromium, side by side.
+    Bench,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            // The chain of contexts, without the backtrace that RUST_BACKTRACE
+            // would add: the failing step and command are what a person needs.
+            eprintln!("error: {err}");
+            for cause in err.chain().skip(1) {
+                eprintln!("  caused by: {cause}");
+            }
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let paths = Paths::discover()?;
+    tools::put_tools_on_path(&paths)?;
+    match cli.command {
+        Command::Serve(args) => serve::run(&paths, &args),
+        Command::Test => test::run(&paths),
+        Command::Bench => bench::run(&paths),
+    }
+}

@@ -1,0 +1,319 @@
+//! The site that `serve` and the end-to-end tests show: the app built by Trunk,
+//! a demo publication made by the real CLI (`shafaf demo`), and tampered copies
+//! of it that the app must reject.
+//!
+//! On disk, under `target/shafaf/`:
+//! - `demo-<scale>-<seed>/`: the publication, exactly as the CLI wrote it;
+//! - `demo-<scale>-<seed>.keys/`: the demo's secret keys and anomaly list (never served);
+//! - `demo-<scale>-<seed>-tampered/<case>/`: one altered copy per [`Tamper`] case;
+//! - `demo-<scale>-<seed>.stamp`: what they were made from, so a second run
+//!   regenerates nothing unless the CLI binary, the boundaries or the arguments changed.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use anyhow::{bail, Context, Result};
+use clap::ValueEnum;
+
+use crate::exec::{self, cargo, command};
+use crate::paths::Paths;
+use crate::stamp::{self, Stamp};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Scale {
+    Lorestan,
+    National,
+}
+
+impl Scale {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scale::Lorestan => "lorestan",
+            Scale::National => "national",
+        }
+    }
+}
+
+/// Which demo election to generate.
+pub struct DemoSpec {
+    pub scale: Scale,
+    pub seed: u64,
+    pub geo: PathBuf,
+}
+
+/// A generated demo publication and what came with it.
+pub struct Demo {
+    pub publication: PathBuf,
+    /// Holds one folder per [`Tamper`] case.
+    pub tampered: PathBuf,
+    /// The demo's secret keys and anomaly list, as `shafaf demo --keys` wrote them.
+    pub keys: PathBuf,
+}
+
+/// Everything the static server hands out.
+pub struct Site {
+    pub dist: PathBuf,
+    pub demo: Demo,
+    /// Served as `/config.json`: pins the demo's root.
+    pub config_json: String,
+}
+
+/// Builds the CLI, the demo publication and the app (the tools must be in
+/// place: see [`crate::tools::ensure_for_app`]).
+pub fn prepare(paths: &Paths, spec: &DemoSpec) -> Result<Site> {
+    let cli = build_cli(paths)?;
+    let demo = demo(paths, spec, &cli)?;
+    build_app(paths)?;
+    let config_json = config_json(&demo.publication)?;
+    Ok(Site { dist: paths.dist(), demo, config_json })
+}
+
+pub fn build_cli(paths: &Paths) -> Result<PathBuf> {
+    println!("    building the CLI");
+    exec::run(cargo().args(["build", "--release", "-p", "shafaf-cli"]).current_dir(&paths.root))?;
+    let binary = paths.cli_binary();
+    if !binary.exists() {
+        bail!("the CLI build succeeded but {} is missing", binary.display());
+    }
+    Ok(binary)
+}
+
+/// `trunk build --offline --release` into `dist/`; never downloads a tool.
+pub fn build_app(paths: &Paths) -> Result<()> {
+    println!("    building the app with Trunk");
+    exec::run(command("trunk").args(["build", "--offline", "--release"]).current_dir(&paths.root))
+}
+
+/// Generates the demo publication and its tampered copies unless the stamp
+/// says they are current.
+pub fn demo(paths: &Paths, spec: &DemoSpec, cli: &Path) -> Result<Demo> {
+    if !spec.geo.is_dir() {
+        bail!("boundaries folder {} not found (pass --geo or set SHAFAF_GEO)", spec.geo.display());
+    }
+    let name = format!("demo-{}-{}", spec.scale.as_str(), spec.seed);
+    let work = paths.work();
+    let publication = work.join(&name);
+    let tampered = work.join(format!("{name}-tampered"));
+    let keys = work.join(format!("{name}.keys"));
+    let stamp_file = work.join(format!("{name}.stamp"));
+
+    let mut stamp = Stamp::new("demo v1");
+    stamp.file("shafaf binary", cli)?;
+    stamp.dir(&spec.geo)?;
+    stamp.text("scale", spec.scale.as_str());
+    stamp.text("seed", &spec.seed.to_string());
+    for case in Tamper::ALL {
+        stamp.text("tamper", case.name());
+    }
+    let digest = stamp.finish();
+    if stamp::is_fresh(&stamp_file, &digest) && publication.join("root.json").is_file() {
+        println!("    ok: demo publication {}", publication.display());
+        return Ok(Demo { publication, tampered, keys });
+    }
+
+    for dir in [&publication, &tampered, &keys] {
+        if dir.exists() {
+            fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+        }
+    }
+    fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
+    println!("    generating the demo publication");
+    exec::run(
+        command(cli)
+            .arg("demo")
+            .arg("--out")
+            .arg(&publication)
+            .args(["--seed", &spec.seed.to_string()])
+            .args(["--scale", spec.scale.as_str()])
+            .arg("--geo")
+            .arg(&spec.geo)
+            .arg("--keys")
+            .arg(&keys),
+    )?;
+    if !publication.join("root.json").is_file() {
+        bail!("`shafaf demo` succeeded but wrote no root.json in {}", publication.display());
+    }
+    for case in Tamper::ALL {
+        let copy = tampered.join(case.name());
+        copy_dir(&publication, &copy)?;
+        case.apply(&copy).with_context(|| format!("making the tampered copy `{}`", case.name()))?;
+    }
+    stamp::write(&stamp_file, &digest)?;
+    Ok(Demo { publication, tampered, keys })
+}
+
+/// `/config.json`: where the publication is and the SHA-256 of the root the
+/// app pins, as a real deployment would ship it beside the app.
+pub fn config_json(publication: &Path) -> Result<String> {
+    let root = publication.join("root.json");
+    let bytes = fs::read(&root).with_context(|| format!("reading {}", root.display()))?;
+    let config = serde_json::json!({
+        "publication": "demo/",
+        "root_sha256": stamp::sha256_hex(&bytes),
+        "demo": true,
+    });
+    Ok(config.to_string())
+}
+
+/// A single change to a publication that verification must catch. Each is
+/// served at `/tampered/<name>/` and opened with `?pub=tampered/<name>/`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tamper {
+    /// One byte in the middle of the largest data file is changed.
+    FlipByte,
+    /// release.json.sigs keeps only its first signature line.
+    DropSignature,
+    /// One character of release.json is changed.
+    EditRelease,
+}
+
+/// The signed metadata at the top of a publication; everything else is data.
+const METADATA: [&str; 4] = ["root.json", "root.json.sigs", "release.json", "release.json.sigs"];
+
+impl Tamper {
+    pub const ALL: [Tamper; 3] = [Tamper::FlipByte, Tamper::DropSignature, Tamper::EditRelease];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Tamper::FlipByte => "flip-byte",
+            Tamper::DropSignature => "drop-signature",
+            Tamper::EditRelease => "edit-release",
+        }
+    }
+
+    pub fn apply(self, publication: &Path) -> Result<()> {
+        match self {
+            Tamper::FlipByte => flip_byte(publication),
+            Tamper::DropSignature => drop_signature(publication),
+            Tamper::EditRelease => edit_release(publication),
+        }
+    }
+}
+
+fn flip_byte(publication: &Path) -> Result<()> {
+    let mut largest: Option<(u64, PathBuf)> = None;
+    for relative in stamp::files_under(publication)? {
+        if METADATA.contains(&relative.as_str()) {
+            continue;
+        }
+        let path = publication.join(&relative);
+        let size = fs::metadata(&path).with_context(|| format!("inspecting {}", path.display()))?.len();
+        // Files come sorted, so the first of equal sizes wins: the result is reproducible.
+        if largest.as_ref().is_none_or(|(best, _)| size > *best) {
+            largest = Some((size, path));
+        }
+    }
+    let Some((size, path)) = largest.filter(|(size, _)| *size > 0) else {
+        bail!("{} has no non-empty data file besides the signed metadata", publication.display());
+    };
+    let mut bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    // Flipping the lowest bit keeps a digit a digit, so the file still parses and
+    // only the hash can tell.
+    bytes[(size / 2) as usize] ^= 0x01;
+    fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+fn drop_signature(publication: &Path) -> Result<()> {
+    let path = publication.join("release.json.sigs");
+    let text = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let mut lines = text.lines().filter(|line| !line.trim().is_empty());
+    let first = lines.next().with_context(|| format!("{} holds no signature", path.display()))?;
+    if lines.next().is_none() {
+        println!("    warning: {} has a single signature, so `drop-signature` changes nothing", path.display());
+    }
+    fs::write(&path, format!("{first}\n")).with_context(|| format!("writing {}", path.display()))
+}
+
+fn edit_release(publication: &Path) -> Result<()> {
+    let path = publication.join("release.json");
+    let mut bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+    // A digit from the middle on (a hash or a count, not the format tag at the
+    // start) changed to another digit keeps the JSON valid: only the signatures
+    // can tell.
+    let middle = bytes.len() / 2;
+    let at = (middle..bytes.len())
+        .chain(0..middle)
+        .find(|&at| bytes[at].is_ascii_digit())
+        .with_context(|| format!("{} has no digit to change", path.display()))?;
+    bytes[at] = if bytes[at] == b'9' { b'0' } else { bytes[at] + 1 };
+    fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    for relative in stamp::files_under(from)? {
+        let target = to.join(&relative);
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+        }
+        fs::copy(from.join(&relative), &target).with_context(|| format!("copying {relative} to {}", to.display()))?;
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A throwaway publication in the system's temp folder, removed on drop.
+    struct Fixture(PathBuf);
+
+    impl Fixture {
+        fn new(name: &str) -> Fixture {
+            let dir = std::env::temp_dir().join(format!("shafaf-xtask-{name}-{}", std::process::id()));
+            let _ = fs::remove_dir_all(&dir);
+            fs::create_dir_all(dir.join("files/stations")).unwrap();
+            fs::write(dir.join("root.json"), "{\"version\":1,\"keys\":[]}").unwrap();
+            fs::write(dir.join("root.json.sigs"), "key-a sig-a\n").unwrap();
+            fs::write(dir.join("release.json"), "{\"v\":1,\"size\":79}").unwrap();
+            fs::write(dir.join("release.json.sigs"), "key-a sig-a\nkey-b sig-b\nkey-c sig-c\n").unwrap();
+            fs::write(dir.join("files/small.json"), "[1]").unwrap();
+            fs::write(dir.join("files/stations/big.jsonl"), "0123456789").unwrap();
+            Fixture(dir)
+        }
+
+        fn read(&self, relative: &str) -> String {
+            fs::read_to_string(self.0.join(relative)).unwrap()
+        }
+    }
+
+    impl Drop for Fixture {
+        fn drop(&mut self) {
+            let _ = fs::remove_dir_all(&self.0);
+        }
+    }
+
+    #[test]
+    fn flip_byte_changes_the_middle_of_the_largest_data_file_only() {
+        let fixture = Fixture::new("flip");
+        Tamper::FlipByte.apply(&fixture.0).unwrap();
+        assert_eq!(fixture.read("files/stations/big.jsonl"), "0123446789");
+        assert_eq!(fixture.read("files/small.json"), "[1]");
+        assert_eq!(fixture.read("root.json"), "{\"version\":1,\"keys\":[]}");
+    }
+
+    #[test]
+    fn drop_signature_keeps_only_the_first_line() {
+        let fixture = Fixture::new("drop");
+        Tamper::DropSignature.apply(&fixture.0).unwrap();
+        assert_eq!(fixture.read("release.json.sigs"), "key-a sig-a\n");
+    }
+
+    #[test]
+    fn edit_release_changes_exactly_one_character_and_keeps_json() {
+        let fixture = Fixture::new("edit");
+        Tamper::EditRelease.apply(&fixture.0).unwrap();
+        let edited = fixture.read("release.json");
+        assert_eq!(edited, "{\"v\":1,\"size\":89}");
+        assert!(serde_json::from_str::<serde_json::Value>(&edited).is_ok());
+    }
+
+    #[test]
+    fn config_pins_the_sha256_of_root_json() {
+        let fixture = Fixture::new("config");
+        let config: serde_json::Value = serde_json::from_str(&config_json(&fixture.0).unwrap()).unwrap();
+        let root = fs::read(fixture.0.join("root.json")).unwrap();
+        assert_eq!(config["publication"], "demo/");
+        assert_eq!(config["root_sha256"], stamp::sha256_hex(&root));
+        assert_eq!(config["demo"], true);
+    }
+}
