@@ -53,8 +53,9 @@ async function cliReport() {
   return JSON.parse(stdout);
 }
 
+/** Sums one of the `totals` figures of `shafaf verify --json` over provinces or contests. */
 function sum(items, key) {
-  return items.reduce((total, item) => total + item[key], 0);
+  return items.reduce((total, item) => total + item.totals[key], 0);
 }
 
 /** The raw values of the headline figures, by name. */
@@ -106,10 +107,10 @@ test('the demo verifies in the browser and shows the figures the CLI computes', 
     const row = page.locator(`[data-testid=province-table] tr[data-code="${province.code}"]`);
     const values = await row.locator('td[data-value]').evaluateAll((cells) => cells.map((c) => Number(c.dataset.value)));
     assert.deepEqual(values.slice(3, 7), [
-      province.stations_registered,
-      province.stations_reported,
-      province.eligible,
-      province.ballots_cast,
+      province.totals.stations_registered,
+      province.totals.stations_reported,
+      province.totals.eligible,
+      province.totals.ballots_cast,
     ]);
   }
   const countyEligible = await page

@@ -8,6 +8,7 @@ use anyhow::Result;
 use serde::Serialize;
 use shafaf_core::findings::{Finding, Severity};
 use shafaf_core::model::{ContestKind, Name};
+use shafaf_core::summary::{ContestFacts, Ratio, Totals};
 use shafaf_core::tally::Standing;
 use shafaf_core::verify::{Audit, Failure, Status, TrustAnchor, VerifiedElection};
 use time::format_description::well_known::Rfc3339;
@@ -94,14 +95,26 @@ pub fn text(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Out
     }
     summary_lines(&mut o, audit);
     if let Ok(v) = outcome {
-        let contests: usize = v.provinces.iter().map(|p| p.contests.len()).sum();
+        let t = Totals::of_election(v);
         let _ = writeln!(
             o,
-            "Election      {}{} — {} province(s), {} contests",
+            "Election      {}{} — {} province(s), {} councils ({} city, {} village)",
             v.election.name.en,
             if v.election.demo { " — DEMO, not real results" } else { "" },
             v.election.provinces.len(),
-            thousands(contests as u64)
+            thousands(t.contests),
+            thousands(t.city_contests),
+            thousands(t.village_contests),
+        );
+        let pct = |r: Option<Ratio>| r.map_or_else(|| "–".to_owned(), |r| format!("{:.1}%", r.percent()));
+        let _ = writeln!(
+            o,
+            "Figures       {} eligible, {} ballots cast (turnout {}), {} invalid ({})",
+            thousands(t.eligible),
+            thousands(t.ballots_cast),
+            pct(t.turnout()),
+            thousands(t.invalid),
+            pct(t.invalid_share()),
         );
     }
     if !findings.is_empty() {
@@ -167,35 +180,14 @@ struct JsonElection<'a> {
     id: &'a str,
     name: &'a Name,
     demo: bool,
+    totals: Totals,
     provinces: Vec<JsonProvince<'a>>,
-}
-
-#[derive(Serialize, Default)]
-struct Totals {
-    eligible: u64,
-    stations_registered: u64,
-    stations_reported: u64,
-    ballots_cast: u64,
-    valid: u64,
-    invalid: u64,
-}
-
-impl Totals {
-    fn add(&mut self, o: &Totals) {
-        self.eligible = self.eligible.saturating_add(o.eligible);
-        self.stations_registered = self.stations_registered.saturating_add(o.stations_registered);
-        self.stations_reported = self.stations_reported.saturating_add(o.stations_reported);
-        self.ballots_cast = self.ballots_cast.saturating_add(o.ballots_cast);
-        self.valid = self.valid.saturating_add(o.valid);
-        self.invalid = self.invalid.saturating_add(o.invalid);
-    }
 }
 
 #[derive(Serialize)]
 struct JsonProvince<'a> {
     code: &'a str,
     name: &'a Name,
-    #[serde(flatten)]
     totals: Totals,
     contests: Vec<JsonContest<'a>>,
 }
@@ -208,8 +200,8 @@ struct JsonContest<'a> {
     name: &'a Name,
     seats: u32,
     alternates: u32,
-    #[serde(flatten)]
     totals: Totals,
+    last_seat_margin: Option<u64>,
     matches_published: bool,
     candidates: Vec<JsonCandidate<'a>>,
 }
@@ -223,6 +215,7 @@ struct JsonCandidate<'a> {
     rank: usize,
     standing: Standing,
     decided_by_tie_break: bool,
+    share: Option<Ratio>,
 }
 
 pub fn json(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Outcome) -> Result<String> {
@@ -234,6 +227,7 @@ pub fn json(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Out
         id: &v.election.id,
         name: &v.election.name,
         demo: v.election.demo,
+        totals: Totals::of_election(v),
         provinces: v
             .provinces
             .iter()
@@ -243,44 +237,39 @@ pub fn json(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Out
                 let contests: Vec<JsonContest> = p
                     .contests
                     .iter()
-                    .map(|c| JsonContest {
-                        id: &c.contest.id,
-                        kind: c.contest.kind,
-                        county: &c.contest.county,
-                        name: &c.contest.name,
-                        seats: c.contest.seats,
-                        alternates: c.contest.alternates,
-                        totals: Totals {
-                            eligible: c.contest.eligible,
-                            stations_registered: c.stations.len() as u64,
-                            stations_reported: c.recount.stations_reported,
-                            ballots_cast: c.recount.ballots_cast,
-                            valid: c.recount.valid,
-                            invalid: c.recount.invalid,
-                        },
-                        matches_published: c.matches_published,
-                        candidates: c
-                            .ranking
-                            .iter()
-                            .map(|r| {
-                                let cand = &c.contest.candidates[r.candidate];
-                                JsonCandidate {
-                                    id: &cand.id,
-                                    ballot_code: &cand.ballot_code,
-                                    name: &cand.name,
-                                    votes: r.votes,
-                                    rank: r.rank,
-                                    standing: r.standing,
-                                    decided_by_tie_break: r.decided_by_tie_break,
-                                }
-                            })
-                            .collect(),
+                    .map(|c| {
+                        let facts = ContestFacts::of(c);
+                        JsonContest {
+                            id: &c.contest.id,
+                            kind: c.contest.kind,
+                            county: &c.contest.county,
+                            name: &c.contest.name,
+                            seats: c.contest.seats,
+                            alternates: c.contest.alternates,
+                            totals: facts.totals,
+                            last_seat_margin: facts.last_seat_margin,
+                            matches_published: facts.matches_published,
+                            candidates: facts
+                                .lines
+                                .iter()
+                                .map(|l| {
+                                    let cand = &c.contest.candidates[l.candidate];
+                                    JsonCandidate {
+                                        id: &cand.id,
+                                        ballot_code: &cand.ballot_code,
+                                        name: &cand.name,
+                                        votes: l.votes,
+                                        rank: l.rank,
+                                        standing: l.standing,
+                                        decided_by_tie_break: l.decided_by_tie_break,
+                                        share: l.share,
+                                    }
+                                })
+                                .collect(),
+                        }
                     })
                     .collect();
-                let mut totals = Totals::default();
-                for c in &contests {
-                    totals.add(&c.totals);
-                }
+                let totals = Totals::of_province(p);
                 JsonProvince { code: &p.code, name, totals, contests }
             })
             .collect(),

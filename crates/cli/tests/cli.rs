@@ -322,7 +322,8 @@ fn keygen_root_sign_result_publish_verify() {
     assert!(o.status.success(), "{}", text(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let contest = &report["election"]["provinces"][0]["contests"][0];
-    assert_eq!(contest["ballots_cast"], 400);
+    assert_eq!(contest["totals"]["ballots_cast"], 400);
+    assert_eq!(contest["last_seat_margin"], 60);
     let elected: Vec<&str> = contest["candidates"]
         .as_array()
         .unwrap()

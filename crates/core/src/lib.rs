@@ -16,6 +16,7 @@ pub mod format;
 pub mod keys;
 pub mod model;
 pub mod publish;
+pub mod summary;
 pub mod tally;
 pub mod text;
 pub mod verify;

@@ -292,3 +292,26 @@ impl ParseId for str {
         shafaf_core::model::Id::new(self).unwrap()
     }
 }
+
+mod summary {
+    use super::*;
+    use shafaf_core::summary::{ContestFacts, Totals};
+    use shafaf_core::tally::Standing;
+
+    tests! {
+        fn council_facts_give_shares_margin_and_votes_per_ballot() {
+            let fx = fixture();
+            let v = verify(&fx.publication, &pin(&fx.publication)).unwrap();
+            let facts = ContestFacts::of(&v.provinces[0].contests[0]);
+            // Seats 5: 680, 630, 490, 440, 385 elected; 300 is the first alternate.
+            assert_eq!(facts.last_seat_margin, Some(85));
+            assert_eq!(facts.lines.iter().filter(|l| l.standing == Standing::Elected).count(), 5);
+            assert_eq!(facts.lines[0].share.unwrap().num, 680);
+            assert_eq!(facts.lines[0].share.unwrap().den, 1210);
+            assert_eq!(facts.totals.votes, 3355);
+            let all = Totals::of_election(&v);
+            assert_eq!((all.contests, all.city_contests, all.village_contests), (2, 1, 1));
+            assert_eq!((all.eligible, all.ballots_cast, all.stations_reported), (2400, 1600, 5));
+        }
+    }
+}
