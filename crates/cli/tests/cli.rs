@@ -273,7 +273,7 @@ fn keygen_root_sign_result_publish_verify() {
     fs::write(
         draft.join("provinces/IR-15/stations.json"),
         format!(
-            r#"{{"type":"shafaf/stations/v1","election":"e1","province":"IR-15","stations":[{{"id":"s1","contest":"v1","device":"{}"}},{{"id":"s2","contest":"v1","device":"{}"}}]}}"#,
+            r#"{{"type":"shafaf/stations/v1","election":"e1","province":"IR-15","stations":[{{"id":"s1","contest":"v1","eligible":250,"device":"{}"}},{{"id":"s2","contest":"v1","eligible":250,"device":"{}"}}]}}"#,
             spki("dev1"), spki("dev2")
         ),
     )

@@ -456,6 +456,10 @@ pub struct StationsDoc {
 pub struct Station {
     pub id: Id,
     pub contest: Id,
+    /// The voters the authority's plan assigns to this station. They add up
+    /// to the contest's eligible voters; since a voter may vote at any station
+    /// of the contest, a station's turnout can exceed 100% without error.
+    pub eligible: u64,
     /// The station device's public key: base64 SubjectPublicKeyInfo DER.
     pub device: String,
 }

@@ -763,6 +763,22 @@ impl ProvinceContext<'_> {
                 }),
             }
         }
+        let mut assigned = vec![0u64; contests.contests.len()];
+        for r in &stations {
+            assigned[r.contest] = assigned[r.contest].saturating_add(r.station.eligible);
+        }
+        for (c, assigned) in contests.contests.iter().zip(assigned) {
+            if assigned != c.eligible {
+                findings.push(Finding::InvalidValue {
+                    file: file.into(),
+                    field: format!("stations of contest {}", c.id),
+                    problem: format!(
+                        "assign {assigned} voters in all, but the contest has {} eligible voters",
+                        c.eligible
+                    ),
+                });
+            }
+        }
         for (key, ids) in by_key_all {
             if ids.len() > 1 {
                 findings.push(Finding::DeviceReused { file: file.into(), key, stations: ids });

@@ -186,6 +186,16 @@ tests! {
         );
     }
 
+    fn station_electorates_that_do_not_add_up_to_the_contest_are_refused() {
+        let mut fx = fixture();
+        let path = fx.path_of(FileKind::Stations);
+        let mut doc: StationsDoc = serde_json::from_slice(fx.publication.get(&path).unwrap()).unwrap();
+        doc.stations[0].eligible += 1;
+        fx.replace_and_resign(FileKind::Stations, shafaf_core::format::to_json_bytes(&doc).unwrap());
+        let f = failure(&fx.publication, &pin(&fx.publication));
+        assert!(f.findings.iter().any(|x| x.to_string().contains("assign 2001 voters")), "{:?}", f.findings);
+    }
+
     fn edited_published_total_without_resigning_fails_its_hash() {
         let fx = fixture();
         let path = fx.path_of(FileKind::Contests);

@@ -646,7 +646,11 @@ fn station_files(
             .collect::<Result<_, DemoError>>()?,
     };
     let line = publish::sign_result(&result, &key)?;
-    Ok((Station { id: station_id, contest: contest_id, device: key.public().to_spki_base64() }, result, line))
+    Ok((
+        Station { id: station_id, contest: contest_id, eligible: s.share, device: key.public().to_spki_base64() },
+        result,
+        line,
+    ))
 }
 
 type StationFiles = (Station, StationResult, String);

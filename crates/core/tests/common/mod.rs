@@ -71,6 +71,9 @@ pub const RESULTS: [(&str, &str, u64, u64, &[u64]); 5] = [
     ("S5", "V1", 150, 146, &[60, 100, 80, 90, 30]),
 ];
 
+/// Voters assigned to each station: C1's add up to 2,000, V1's to 400.
+pub const STATION_ELIGIBLE: [u64; 5] = [800, 700, 500, 220, 180];
+
 pub fn draft_and_devices() -> (Draft, Vec<SecretKey>) {
     let election = ElectionDoc {
         doc_type: ElectionType::V1,
@@ -104,7 +107,13 @@ pub fn draft_and_devices() -> (Draft, Vec<SecretKey>) {
         stations: RESULTS
             .iter()
             .zip(&devices)
-            .map(|((s, c, ..), d)| Station { id: id(s), contest: id(c), device: d.public().to_spki_base64() })
+            .zip(STATION_ELIGIBLE)
+            .map(|(((s, c, ..), d), eligible)| Station {
+                id: id(s),
+                contest: id(c),
+                eligible,
+                device: d.public().to_spki_base64(),
+            })
             .collect(),
     };
     let results = RESULTS
