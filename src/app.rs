@@ -1,26 +1,52 @@
-//! The app: loads and verifies the publication, then shows what verified.
+//! The app: loads and verifies the publication once, then routes between
+//! views of what verified.
 //!
 //! Loading is one local resource: the configuration, then the publication.
 //! While it is pending the status says "loading" and the progress indicator
-//! follows the download and the verification. The result is an [`Outcome`]:
-//! only its `Verified` arm holds a [`VerifiedElection`], and only that arm
-//! renders figures.
+//! follows the download and the verification. It ends in a [`Loaded`]: only
+//! its `Verified` arm holds the election (as [`Places`]), and only that arm
+//! renders figures. Navigating between views never fetches or verifies again.
 
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shafaf_core::verify::VerifiedElection;
+use leptos_router::components::{Route, Router, Routes};
+use leptos_router::hooks::use_location;
+use leptos_router::path;
+use shafaf_core::verify::{Failure, VerifiedElection};
 
-use crate::components::findings::ContestNames;
-use crate::components::{DemoBanner, FindingsList, LoadErrorList, ProgressIndicator, StatusBlock, ViewStatus};
-use crate::i18n::{use_lang, Lang, Msg};
-use crate::load::{self, Outcome, Progress};
-use crate::pages::SummaryPage;
+use crate::components::{DemoBanner, ProgressIndicator, SearchBox, StatusBlock, ViewStatus};
+use crate::i18n::{text, tr, use_lang, Lang, Msg};
+use crate::load::{self, Config, Links, LoadError, Outcome, Progress, SourceKind};
+use crate::pages::{ContestPage, CountyPage, FindPage, HomePage, NotFoundPage, ProvincePage, SourcePage, VerifyPage};
+use crate::places::Places;
 
-/// The verified election once there is one, for views outside the main
-/// content (banner, footer) and for pages to come.
+/// The verified election once there is one, for views outside the routes
+/// (banner, header, footer).
 pub type Verified = Signal<Option<Arc<VerifiedElection>>>;
+
+/// How loading ended, for the views. Cheap to clone.
+#[derive(Clone)]
+pub enum Loaded {
+    Verified(Arc<Places>),
+    /// Verification ran and refused the publication (failed or expired).
+    Rejected(Arc<Failure>),
+    /// The publication could not be fetched.
+    Unavailable(LoadError),
+}
+
+impl From<Outcome> for Loaded {
+    fn from(outcome: Outcome) -> Loaded {
+        match outcome {
+            Outcome::Verified(election) => Loaded::Verified(Arc::new(Places::new(election))),
+            Outcome::Rejected(failure) => Loaded::Rejected(failure),
+            Outcome::Unavailable(error) => Loaded::Unavailable(error),
+        }
+    }
+}
+
+/// The configuration once `config.json` was read: which publication, from where.
+pub type ConfigSignal = ReadSignal<Option<Config>>;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -33,138 +59,199 @@ pub fn App() -> impl IntoView {
             let _ = html.set_attribute("lang", lang.code());
             let _ = html.set_attribute("dir", lang.dir());
         }
-        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title(lang.t(Msg::AppName));
-        }
     });
+    provide_context(Links::from_page());
 
     let (progress, set_progress) = signal(Progress::default());
-    // Whether config.json calls this a demo deployment, once it is read.
-    let (demo_deployment, set_demo_deployment) = signal(false);
+    let (config, set_config) = signal(None::<Config>);
+    provide_context::<ConfigSignal>(config);
     // One resource for the whole chain: a second resource awaiting the
     // configuration's would re-run (and download everything again) when the
     // configuration resolved.
-    let outcome = LocalResource::new(move || async move {
+    let loaded = LocalResource::new(move || async move {
         match load::config().await {
             Ok(config) => {
-                set_demo_deployment.set(config.demo);
-                load::publication(&config, move |p| set_progress.set(p)).await
+                set_config.set(Some(config.clone()));
+                Loaded::from(load::publication(&config, move |p| set_progress.set(p)).await)
             }
-            Err(error) => Outcome::Unavailable(error),
+            Err(error) => Loaded::Unavailable(error),
         }
     });
-    let verified: Verified = Signal::derive(move || match outcome.get() {
-        Some(Outcome::Verified(election)) => Some(election),
+    let places: Signal<Option<Arc<Places>>> = Signal::derive(move || match loaded.get() {
+        Some(Loaded::Verified(places)) => Some(places),
         _ => None,
     });
+    provide_context(places);
+    let verified: Verified = Signal::derive(move || places.get().map(|p| p.election.clone()));
     provide_context(verified);
     // A verified election says itself whether it is a demo; until then, or
     // when nothing verified, the deployment's configuration does.
     let demo = move || match verified.get() {
         Some(election) => election.election.demo,
-        None => demo_deployment.get(),
+        None => config.get().is_some_and(|c| c.demo),
     };
 
     view! {
-        <a class="skip-link" href="#main">{move || lang.get().t(Msg::SkipToContent)}</a>
-        <Header/>
-        <Show when=demo>
-            <DemoBanner/>
-        </Show>
-        <main id="main" tabindex="-1">
-            <Suspense fallback=move || {
-                view! {
-                    <StatusBlock status=ViewStatus::Loading/>
-                    <ProgressIndicator progress/>
-                }
-            }>
-                {move || Suspend::new(async move {
-                    let outcome = outcome.await;
-                    view! { <OutcomeView outcome/> }
-                })}
-            </Suspense>
-        </main>
-        <Footer/>
+        <Router>
+            <SkipLink/>
+            <Header/>
+            <Show when=demo>
+                <DemoBanner/>
+            </Show>
+            <main id="main" tabindex="-1">
+                <Suspense fallback=move || {
+                    view! {
+                        <StatusBlock status=ViewStatus::Loading/>
+                        <ProgressIndicator progress/>
+                    }
+                }>
+                    {move || Suspend::new(async move {
+                        let loaded = loaded.await;
+                        view! { <Views loaded/> }
+                    })}
+                </Suspense>
+            </main>
+            <Footer/>
+        </Router>
+    }
+}
+
+/// Moves keyboard focus to the main content without leaving the page (the
+/// router would otherwise take the `#main` link for a navigation).
+#[component]
+fn SkipLink() -> impl IntoView {
+    let skip = move |ev: leptos::ev::MouseEvent| {
+        ev.prevent_default();
+        focus_main();
+    };
+    view! {
+        <a class="skip-link" href="#main" rel="external" on:click=skip>
+            {tr(Msg::SkipToContent)}
+        </a>
+    }
+}
+
+fn focus_main() {
+    use wasm_bindgen::JsCast;
+    let main = web_sys::window()
+        .and_then(|w| w.document())
+        .and_then(|d| d.get_element_by_id("main"))
+        .and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok());
+    if let Some(main) = main {
+        let _ = main.focus();
+    }
+}
+
+/// The status line and the routes, once loading has ended.
+#[component]
+fn Views(loaded: Loaded) -> impl IntoView {
+    let status = match &loaded {
+        Loaded::Verified(places) => {
+            let election = &places.election;
+            let status = ViewStatus::of_verified(election.status());
+            view! { <StatusBlock status audit=election.audit.clone()/> }.into_any()
+        }
+        Loaded::Rejected(failure) => {
+            view! { <StatusBlock status=ViewStatus::of_failure(failure.status())/> }.into_any()
+        }
+        Loaded::Unavailable(_) => view! { <StatusBlock status=ViewStatus::Failed/> }.into_any(),
+    };
+    provide_context(loaded);
+
+    // After a navigation, keyboard and screen reader users start at the new content.
+    let location = use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            focus_main();
+        }
+        path
+    });
+
+    view! {
+        {status}
+        <SourceNotice/>
+        <Routes fallback=NotFoundPage>
+            <Route path=path!("/") view=HomePage/>
+            <Route path=path!("/p/:province") view=ProvincePage/>
+            <Route path=path!("/p/:province/:county") view=CountyPage/>
+            <Route path=path!("/c/:contest") view=ContestPage/>
+            <Route path=path!("/find") view=FindPage/>
+            <Route path=path!("/verify") view=VerifyPage/>
+            <Route path=path!("/source") view=SourcePage/>
+        </Routes>
+    }
+}
+
+/// Says plainly when the publication is not this site's default one.
+#[component]
+fn SourceNotice() -> impl IntoView {
+    let links = expect_context::<Links>();
+    let config = expect_context::<ConfigSignal>();
+    move || {
+        let config = config.get().filter(|c| c.kind != SourceKind::Default)?;
+        let chosen = match config.kind {
+            SourceKind::Link => Msg::SourceLink,
+            _ => Msg::SourceSaved,
+        };
+        let href = links.href("/source");
+        Some(view! {
+            <p class="source-notice" data-testid="source-notice">
+                <span aria-hidden="true">"⚠ "</span>
+                {tr(Msg::NotDefaultSource)}
+                " "
+                <code>{config.source.publication.clone()}</code>
+                " ("
+                {tr(chosen)}
+                ") "
+                <a href=href>{tr(Msg::ChangeSource)}</a>
+            </p>
+        })
     }
 }
 
 #[component]
 fn Header() -> impl IntoView {
     let lang = use_lang();
+    let links = expect_context::<Links>();
+    let places = expect_context::<Signal<Option<Arc<Places>>>>();
     let toggle = move |_| {
         let next = lang.get_untracked().other();
         next.remember();
         lang.set(next);
     };
+    let nav = [("/", Msg::NavOverview), ("/verify", Msg::NavVerification), ("/source", Msg::NavSource)]
+        .into_iter()
+        .map(|(path, msg)| view! { <li><a href=links.href(path)>{tr(msg)}</a></li> })
+        .collect_view();
     view! {
         <header class="site-header">
-            <div class="brand">
-                <h1>{move || lang.get().t(Msg::AppName)}</h1>
-                <p class="tagline">{move || lang.get().t(Msg::Tagline)}</p>
+            <div class="header-top">
+                <a class="brand" href=links.href("/")>
+                    <span class="brand-name">{tr(Msg::AppName)}</span>
+                    <span class="tagline">{tr(Msg::Tagline)}</span>
+                </a>
+                // Names the language it switches to, in that language.
+                <button type="button" class="lang-toggle" data-testid="lang-toggle" on:click=toggle>
+                    <span class="visually-hidden">{move || format!("{}: ", lang.get().t(Msg::SwitchLanguage))}</span>
+                    <span lang=move || lang.get().other().code()>{text(move |lang| lang.other().endonym())}</span>
+                </button>
             </div>
-            // Names the language it switches to, in that language.
-            <button type="button" class="lang-toggle" data-testid="lang-toggle" on:click=toggle>
-                <span class="visually-hidden">{move || format!("{}: ", lang.get().t(Msg::SwitchLanguage))}</span>
-                <span lang=move || lang.get().other().code()>{move || lang.get().other().endonym()}</span>
-            </button>
+            <div class="header-bottom">
+                <nav class="site-nav" aria-label=tr(Msg::MainNavigation)>
+                    <ul>{nav}</ul>
+                </nav>
+                // Searching needs a verified election: nothing else has names to find.
+                <Show when=move || places.get().is_some()>
+                    <SearchBox id="header-search" large=false/>
+                </Show>
+            </div>
         </header>
     }
 }
 
 #[component]
-fn OutcomeView(outcome: Outcome) -> impl IntoView {
-    match outcome {
-        Outcome::Verified(election) => view! { <VerifiedView election/> }.into_any(),
-        Outcome::Rejected(failure) => {
-            let status = ViewStatus::of_failure(failure.status());
-            view! {
-                <StatusBlock status/>
-                <FindingsList findings=failure.findings.clone()/>
-            }
-            .into_any()
-        }
-        Outcome::Unavailable(error) => view! {
-            <StatusBlock status=ViewStatus::Failed/>
-            <LoadErrorList error/>
-        }
-        .into_any(),
-    }
-}
-
-#[component]
-fn VerifiedView(election: Arc<VerifiedElection>) -> impl IntoView {
-    let lang = use_lang();
-    let status = ViewStatus::of_verified(election.status());
-    let findings = (!election.findings.is_empty()).then(|| {
-        let names: HashMap<String, _> = election
-            .provinces
-            .iter()
-            .flat_map(|p| &p.contests)
-            .map(|c| (c.contest.id.to_string(), c.contest.name.clone()))
-            .collect();
-        let contests: ContestNames = Arc::new(names);
-        view! { <FindingsList findings=election.findings.clone() contests/> }
-    });
-    let name = election.election.name.clone();
-    let day = election.election.election_day;
-    view! {
-        <StatusBlock status audit=election.audit.clone()/>
-        <section class="election" aria-labelledby="election-heading">
-            <h2 id="election-heading">{move || lang.get().name(&name)}</h2>
-            <p>
-                {move || lang.get().t(Msg::ElectionDay)}
-                ": "
-                <time datetime=day.to_string()>{move || lang.get().date(day)}</time>
-            </p>
-        </section>
-        {findings}
-        <SummaryPage election/>
-    }
-}
-
-#[component]
 fn Footer() -> impl IntoView {
-    let lang = use_lang();
     let verified = expect_context::<Verified>();
     // Credits come from the verified election file: text, never markup.
     let attribution = move || {
@@ -172,7 +259,7 @@ fn Footer() -> impl IntoView {
             let lines =
                 election.election.attribution.iter().map(|line| view! { <li>{line.to_string()}</li> }).collect_view();
             view! {
-                <h2 class="footer-heading">{move || lang.get().t(Msg::Attribution)}</h2>
+                <h2 class="footer-heading">{tr(Msg::Attribution)}</h2>
                 <ul class="attribution" data-testid="attribution">{lines}</ul>
             }
         })
@@ -180,8 +267,8 @@ fn Footer() -> impl IntoView {
     view! {
         <footer class="site-footer">
             {attribution}
-            <p>{move || lang.get().t(Msg::FooterAbout)}</p>
-            <p>{move || lang.get().t(Msg::FooterFont)}</p>
+            <p>{tr(Msg::FooterAbout)}</p>
+            <p>{tr(Msg::FooterFont)}</p>
         </footer>
     }
 }

@@ -5,11 +5,12 @@
 mod format;
 
 use leptos::prelude::*;
-use shafaf_core::model::Name;
+use shafaf_core::model::{ContestKind, Name};
+use shafaf_core::summary::Ratio;
 use shafaf_core::Finding;
 use time::OffsetDateTime;
 
-use crate::load::{LoadError, Progress};
+use crate::load::{LoadError, Progress, SourceError};
 
 /// The interface language.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -93,6 +94,14 @@ impl Lang {
         }
     }
 
+    /// A code or identifier (e.g. a ballot code) with its digits in this language's script.
+    pub fn digits(self, code: &str) -> String {
+        match self {
+            Lang::Fa => code.chars().map(|c| c.to_digit(10).map_or(c, format::persian_digit)).collect(),
+            Lang::En => code.to_owned(),
+        }
+    }
+
     /// `part / whole` as a percentage with one decimal; a dash when `whole` is 0.
     pub fn percent(self, part: u64, whole: u64) -> String {
         match self {
@@ -153,6 +162,228 @@ impl Lang {
                 }
             }
             Progress::Verifying => self.t(Msg::Verifying).to_owned(),
+        }
+    }
+
+    /// A ratio as a percentage with one decimal; a dash without a denominator.
+    pub fn ratio_percent(self, ratio: Option<Ratio>) -> String {
+        ratio.map_or_else(|| "–".to_owned(), |r| self.percent(r.num, r.den))
+    }
+
+    /// A ratio with two decimals (votes per ballot); a dash without a denominator.
+    pub fn decimal(self, ratio: Option<Ratio>) -> String {
+        ratio.and_then(|r| format::hundredths(self == Lang::Fa, r.num, r.den)).unwrap_or_else(|| "–".to_owned())
+    }
+
+    pub fn bytes_exact(self, n: u64) -> String {
+        format!("{} {}", self.number(n), self.pick("بایت", "bytes"))
+    }
+
+    /// What kind of council, in a few words.
+    pub fn council_kind(self, kind: ContestKind) -> &'static str {
+        match kind {
+            ContestKind::City => self.pick("شورای شهر", "city council"),
+            ContestKind::Village => self.pick("شورای روستا", "village council"),
+        }
+    }
+
+    /// A council's title: "شورای روستای …", "… village council".
+    pub fn council_title(self, kind: ContestKind, name: &Name) -> String {
+        let name = self.name(name);
+        match (self, kind) {
+            (Lang::Fa, ContestKind::City) => format!("شورای شهر {name}"),
+            (Lang::Fa, ContestKind::Village) => format!("شورای روستای {name}"),
+            (Lang::En, ContestKind::City) => format!("{name} city council"),
+            (Lang::En, ContestKind::Village) => format!("{name} village council"),
+        }
+    }
+
+    pub fn county_title(self, name: &Name) -> String {
+        let name = self.name(name);
+        match self {
+            Lang::Fa => format!("شهرستان {name}"),
+            Lang::En => format!("{name} County"),
+        }
+    }
+
+    pub fn province_title(self, name: &Name) -> String {
+        let name = self.name(name);
+        match self {
+            Lang::Fa => format!("استان {name}"),
+            Lang::En => format!("{name} Province"),
+        }
+    }
+
+    pub fn seats(self, seats: u32, alternates: u32) -> String {
+        let (s, a) = (self.number(u64::from(seats)), self.number(u64::from(alternates)));
+        match self {
+            Lang::Fa => format!("{s} کرسی، {a} علی‌البدل"),
+            Lang::En => format!("{s} seats, {a} alternates"),
+        }
+    }
+
+    pub fn decided_by_tie_break(self, tie_break: &Name) -> String {
+        let how = self.name(tie_break);
+        match self {
+            Lang::Fa => format!("آرای برابر؛ با {how} تعیین شد"),
+            Lang::En => format!("tied on votes; decided by the tie-break ({how})"),
+        }
+    }
+
+    pub fn votes_and_share(self, votes: u64, share: Option<Ratio>) -> String {
+        let (v, p) = (self.number(votes), self.ratio_percent(share));
+        match self {
+            Lang::Fa => format!("{v} رأی ({p})"),
+            Lang::En => format!("{v} votes ({p})"),
+        }
+    }
+
+    /// The margin of the last seat, in a sentence.
+    pub fn last_seat_margin(self, votes: u64, last: &Name, first: &Name, tie: bool) -> String {
+        let (n, last, first) = (self.number(votes), self.name(last), self.name(first));
+        match (self, tie) {
+            (Lang::Fa, true) => format!(
+                "آخرین کرسی با آرای برابر میان {last} (آخرین منتخب) و {first} (نخستین علی‌البدل) با قرعه تعیین شد."
+            ),
+            (Lang::En, true) => format!(
+                "The last seat was a tie between {last} (last elected) and {first} (first alternate), decided by the tie-break."
+            ),
+            (Lang::Fa, false) => {
+                format!("فاصله‌ی آخرین کرسی: {n} رأی میان {last} (آخرین منتخب) و {first} (نخستین علی‌البدل).")
+            }
+            (Lang::En, false) => format!(
+                "Margin of the last seat: {n} votes between {last} (last elected) and {first} (first alternate)."
+            ),
+        }
+    }
+
+    pub fn names_of_seats(self, seats: u32) -> String {
+        let n = self.number(u64::from(seats));
+        match self {
+            Lang::Fa => format!("از حداکثر {n} نام در هر برگه"),
+            Lang::En => format!("of up to {n} names per ballot"),
+        }
+    }
+
+    pub fn of_total(self, part: u64, whole: u64) -> String {
+        let (a, b) = (self.number(part), self.number(whole));
+        match self {
+            Lang::Fa => format!("{a} از {b} واجد شرایط"),
+            Lang::En => format!("{a} of {b} eligible voters"),
+        }
+    }
+
+    pub fn of_registered(self, registered: u64) -> String {
+        let n = self.number(registered);
+        match self {
+            Lang::Fa => format!("از {n} شعبه‌ی ثبت‌شده"),
+            Lang::En => format!("of {n} registered"),
+        }
+    }
+
+    pub fn rows_shown(self, shown: usize, total: usize) -> String {
+        let (a, b) = (self.number(shown as u64), self.number(total as u64));
+        match self {
+            Lang::Fa => format!("{a} ردیف از {b}"),
+            Lang::En => format!("{a} of {b} rows"),
+        }
+    }
+
+    pub fn download_csv(self, rows: usize) -> String {
+        let n = self.number(rows as u64);
+        match self {
+            Lang::Fa => format!("دریافت CSV ({n} ردیف)"),
+            Lang::En => format!("Download CSV ({n} rows)"),
+        }
+    }
+
+    pub fn page_of(self, page: usize, pages: usize) -> String {
+        let (a, b) = (self.number(page as u64), self.number(pages as u64));
+        match self {
+            Lang::Fa => format!("صفحه‌ی {a} از {b}"),
+            Lang::En => format!("Page {a} of {b}"),
+        }
+    }
+
+    pub fn hits_found(self, hits: usize, query: &str) -> String {
+        let n = self.number(hits as u64);
+        match (self, hits) {
+            (Lang::Fa, 0) => format!("جایی با نام «{query}» پیدا نشد."),
+            (Lang::En, 0) => format!("No place is called “{query}”."),
+            (Lang::Fa, _) => format!("{n} جا با نام «{query}»"),
+            (Lang::En, 1) => format!("1 place matches “{query}”"),
+            (Lang::En, _) => format!("{n} places match “{query}”"),
+        }
+    }
+
+    pub fn more_hits(self, more: usize) -> String {
+        let n = self.number(more as u64);
+        match self {
+            Lang::Fa => format!("و {n} مورد دیگر؛ نام را کامل‌تر بنویسید."),
+            Lang::En => format!("and {n} more; type more of the name."),
+        }
+    }
+
+    pub fn files_verified(self, verified: u64, total: u64) -> String {
+        let (a, b) = (self.number(verified), self.number(total));
+        match self {
+            Lang::Fa => format!("اندازه و چکیده‌ی SHA-256 {a} پرونده از {b} پرونده‌ی فهرست انتشار درست است."),
+            Lang::En => format!("{a} of the release's {b} files match their size and SHA-256."),
+        }
+    }
+
+    pub fn station_signature_counts(self, registered: u64, verified: u64) -> String {
+        let (a, b) = (self.number(registered), self.number(verified));
+        match self {
+            Lang::Fa => format!(
+                "{a} شعبه ثبت شده است؛ امضای دستگاه {b} نتیجه وارسی شد. شعبه‌ای که گزارش نداده، نتیجه و امضایی ندارد."
+            ),
+            Lang::En => format!(
+                "{a} stations registered; the device signatures of {b} results verified. A station that has not reported has no result to sign."
+            ),
+        }
+    }
+
+    pub fn signatures_of(self, province: &Name) -> String {
+        let p = self.province_title(province);
+        match self {
+            Lang::Fa => format!("امضاهای شعبه‌ها — {p}"),
+            Lang::En => format!("Station signatures — {p}"),
+        }
+    }
+
+    /// A role's threshold and how many valid signatures met it.
+    pub fn threshold(self, role: &str, valid: Option<u64>, threshold: u32, keys: usize) -> String {
+        let (t, k) = (self.number(u64::from(threshold)), self.number(keys as u64));
+        match (self, valid) {
+            (Lang::Fa, Some(v)) => {
+                let v = self.number(v);
+                format!("{role}: {v} امضای معتبر؛ حد نصاب {t} از {k} کلید")
+            }
+            (Lang::En, Some(v)) => {
+                let v = self.number(v);
+                format!("{role}: {v} valid signatures; threshold {t} of {k} keys")
+            }
+            (Lang::Fa, None) => {
+                format!("{role}: حد نصاب {t} از {k} کلید (امضاهای این نقش بخشی از وارسی این صفحه نیست)")
+            }
+            (Lang::En, None) => {
+                format!("{role}: threshold {t} of {k} keys (this role's signatures are not part of this check)")
+            }
+        }
+    }
+
+    pub fn source_error(self, error: SourceError) -> &'static str {
+        match error {
+            SourceError::BadUrl => self.pick(
+                "نشانی انتشار باید یک نشانی http یا https باشد.",
+                "The publication address must be an http or https address.",
+            ),
+            SourceError::BadRoot => self.pick(
+                "اثر انگشت ریشه باید ۶۴ رقم شانزده‌شانزدهی (SHA-256) باشد.",
+                "The root fingerprint must be 64 hexadecimal digits (SHA-256).",
+            ),
+            SourceError::NotStored => self.pick("مرورگر اجازه‌ی ذخیره نداد.", "The browser did not allow saving it."),
         }
     }
 
@@ -277,7 +508,6 @@ pub enum Msg {
     Issued,
     Expires,
     RootFingerprint,
-    FullFingerprint,
     FetchingConfig,
     FetchingMetadata,
     Verifying,
@@ -289,7 +519,6 @@ pub enum Msg {
     FindingDetail,
     ElectionDay,
     SummaryHeading,
-    AllProvinces,
     ByProvince,
     ByCounty,
     Province,
@@ -308,6 +537,134 @@ pub enum Msg {
     FooterAbout,
     FooterFont,
     Attribution,
+    NavOverview,
+    NavVerification,
+    NavSource,
+    MainNavigation,
+    Breadcrumbs,
+    ListSeparator,
+    Yes,
+    No,
+    FindHeading,
+    SearchLabel,
+    SearchPlaceholder,
+    SearchButton,
+    SearchHint,
+    SearchResults,
+    PageNotFound,
+    PlaceNotFound,
+    BackToOverview,
+    WhatWasChecked,
+    AllCouncils,
+    CouncilsOfCounty,
+    Council,
+    Kind,
+    KindCity,
+    KindVillage,
+    KindOfCouncil,
+    AllKinds,
+    Seats,
+    VotesPerBallot,
+    LastSeatMargin,
+    NoMargin,
+    Recount,
+    RecountMatches,
+    RecountDiffers,
+    FilterByName,
+    AllRows,
+    RowsPerPage,
+    Pages,
+    PreviousPage,
+    NextPage,
+    Print,
+    Result,
+    ElectedMembers,
+    Alternates,
+    Ballots,
+    Candidates,
+    Candidate,
+    Rank,
+    BallotCode,
+    Votes,
+    Share,
+    Standing,
+    StandingElected,
+    StandingAlternate,
+    StandingNotElected,
+    TieBreakShort,
+    FindingsForCouncil,
+    Stations,
+    StationsExplained,
+    Station,
+    DeviceKey,
+    Signature,
+    SignatureVerified,
+    SignatureInvalid,
+    DidNotSign,
+    NotReported,
+    VerificationPanel,
+    WhatVerifiedMeans,
+    ProvesHeading,
+    Proves,
+    DoesNotProveHeading,
+    DoesNotProve,
+    Publication,
+    PublicationUrl,
+    ChosenBy,
+    PinnedRoot,
+    ChangeSource,
+    SourceDefault,
+    SourceLink,
+    SourceSaved,
+    NotDefaultSource,
+    TrustRoot,
+    Pinned,
+    PinnedExplained,
+    ElectionId,
+    RootVersion,
+    Thresholds,
+    Keys,
+    Role,
+    RoleRoot,
+    RolePublisher,
+    RoleWitness,
+    RoleTimestamp,
+    KeyFingerprint,
+    Release,
+    ReleaseFingerprint,
+    Files,
+    FilesCaption,
+    FilePath,
+    FileKind,
+    FileSize,
+    FileVerified,
+    FileNotVerified,
+    FileElection,
+    FileGeoProvinces,
+    FileGeoCounties,
+    FileContests,
+    FileStations,
+    FileResults,
+    Status,
+    NotCheckedRoot,
+    NotCheckedRelease,
+    NotCheckedData,
+    StationSignatures,
+    RecountHeading,
+    RecountCaption,
+    PublishedCast,
+    RecountedCast,
+    PublishedValid,
+    RecountedValid,
+    PublishedInvalid,
+    RecountedInvalid,
+    NoFindings,
+    SourceHeading,
+    SourceExplained,
+    ChooseSource,
+    DefaultPublication,
+    SaveSource,
+    ResetSource,
 }
 
 impl Msg {
@@ -348,7 +705,6 @@ impl Msg {
             Msg::Issued => ("تاریخ انتشار", "Issued"),
             Msg::Expires => ("اعتبار تا", "Expires"),
             Msg::RootFingerprint => ("اثر انگشت ریشه‌ی اعتماد", "Trust root fingerprint"),
-            Msg::FullFingerprint => ("اثر انگشت کامل (SHA-256)", "Full fingerprint (SHA-256)"),
             Msg::FetchingConfig => ("دریافت پیکربندی…", "Fetching the configuration…"),
             Msg::FetchingMetadata => (
                 "دریافت ریشه‌ی اعتماد و فهرست انتشار…",
@@ -366,12 +722,11 @@ impl Msg {
             Msg::FindingDetail => ("جزئیات", "Detail"),
             Msg::ElectionDay => ("روز رأی‌گیری", "Election day"),
             Msg::SummaryHeading => ("خلاصه‌ی نتایج", "Summary of the results"),
-            Msg::AllProvinces => ("همه‌ی استان‌های این انتشار", "All provinces in this release"),
             Msg::ByProvince => ("به تفکیک استان", "By province"),
             Msg::ByCounty => ("به تفکیک شهرستان", "By county"),
             Msg::Province => ("استان", "Province"),
             Msg::County => ("شهرستان", "County"),
-            Msg::Contests => ("شوراها", "Contests"),
+            Msg::Contests => ("شوراها", "Councils"),
             Msg::CityContests => ("شوراهای شهر", "City councils"),
             Msg::VillageContests => ("شوراهای روستا", "Village councils"),
             Msg::StationsRegistered => ("شعبه‌های ثبت‌شده", "Stations registered"),
@@ -388,6 +743,170 @@ impl Msg {
             ),
             Msg::FooterFont => ("قلم وزیرمتن (SIL Open Font License)", "Vazirmatn font (SIL Open Font License)"),
             Msg::Attribution => ("منابع داده", "Data credits"),
+            Msg::NavOverview => ("نمای کلی", "Overview"),
+            Msg::NavVerification => ("وارسی", "Verification"),
+            Msg::NavSource => ("منبع انتشار", "Publication source"),
+            Msg::MainNavigation => ("پیمایش اصلی", "Main navigation"),
+            Msg::Breadcrumbs => ("جای این صفحه", "You are here"),
+            Msg::ListSeparator => ("، ", " · "),
+            Msg::Yes => ("بله", "Yes"),
+            Msg::No => ("خیر", "No"),
+            Msg::FindHeading => ("شورای شهر یا روستای خود را پیدا کنید", "Find your city or village council"),
+            Msg::SearchLabel => ("نام شهر یا روستا", "Name of a city or village"),
+            Msg::SearchPlaceholder => ("مثلاً خرم‌آباد", "e.g. Khorramabad"),
+            Msg::SearchButton => ("جست‌وجو", "Search"),
+            Msg::SearchHint => (
+                "نام را به فارسی یا انگلیسی بنویسید؛ بخشی از نام هم کافی است.",
+                "Type the name in Persian or English; part of it is enough.",
+            ),
+            Msg::SearchResults => ("نتایج جست‌وجو", "Search results"),
+            Msg::PageNotFound => ("این صفحه وجود ندارد", "There is no such page"),
+            Msg::PlaceNotFound => ("این جا در این انتشار نیست", "This place is not in this publication"),
+            Msg::BackToOverview => ("بازگشت به نمای کلی", "Back to the overview"),
+            Msg::WhatWasChecked => ("چه چیزهایی وارسی شد", "What was checked"),
+            Msg::AllCouncils => ("همه‌ی شوراها", "All councils"),
+            Msg::CouncilsOfCounty => ("شوراهای شهرستان", "Councils of the county"),
+            Msg::Council => ("شورا", "Council"),
+            Msg::Kind => ("نوع", "Kind"),
+            Msg::KindCity => ("شهر", "City"),
+            Msg::KindVillage => ("روستا", "Village"),
+            Msg::KindOfCouncil => ("نوع شورا", "Kind of council"),
+            Msg::AllKinds => ("همه", "All"),
+            Msg::Seats => ("کرسی‌ها", "Seats"),
+            Msg::VotesPerBallot => ("نام در هر برگه‌ی صحیح", "Names per valid ballot"),
+            Msg::LastSeatMargin => ("فاصله‌ی آخرین کرسی (رأی)", "Last-seat margin (votes)"),
+            Msg::NoMargin => (
+                "این شورا علی‌البدل ندارد؛ فاصله‌ی آخرین کرسی تعریف نمی‌شود.",
+                "This council has no alternates, so there is no last-seat margin.",
+            ),
+            Msg::Recount => ("شمارش دوباره", "Recount"),
+            Msg::RecountMatches => ("یکی است", "matches"),
+            Msg::RecountDiffers => ("فرق دارد", "differs"),
+            Msg::FilterByName => ("پالایش با نام", "Filter by name"),
+            Msg::AllRows => ("همه", "All"),
+            Msg::RowsPerPage => ("ردیف در هر صفحه", "Rows per page"),
+            Msg::Pages => ("صفحه‌ها", "pages"),
+            Msg::PreviousPage => ("صفحه‌ی قبل", "Previous page"),
+            Msg::NextPage => ("صفحه‌ی بعد", "Next page"),
+            Msg::Print => ("چاپ", "Print"),
+            Msg::Result => ("نتیجه", "Result"),
+            Msg::ElectedMembers => ("منتخبان", "Elected members"),
+            Msg::Alternates => ("اعضای علی‌البدل", "Alternates"),
+            Msg::Ballots => ("آرا", "Ballots"),
+            Msg::Candidates => ("نامزدها", "Candidates"),
+            Msg::Candidate => ("نامزد", "Candidate"),
+            Msg::Rank => ("رتبه", "Rank"),
+            Msg::BallotCode => ("کد نامزد", "Ballot code"),
+            Msg::Votes => ("رأی", "Votes"),
+            Msg::Share => ("سهم از آرای صحیح", "Share of valid ballots"),
+            Msg::Standing => ("وضعیت", "Standing"),
+            Msg::StandingElected => ("منتخب", "Elected"),
+            Msg::StandingAlternate => ("علی‌البدل", "Alternate"),
+            Msg::StandingNotElected => ("انتخاب نشده", "Not elected"),
+            Msg::TieBreakShort => ("با قرعه", "by the tie-break"),
+            Msg::FindingsForCouncil => ("یافته‌های وارسی درباره‌ی این شورا", "Verification findings about this council"),
+            Msg::Stations => ("شعبه‌های اخذ رأی", "Polling stations"),
+            Msg::StationsExplained => (
+                "نتیجه‌ی هر شعبه را دستگاه همان شعبه امضا کرده و این امضا در مرورگر شما وارسی شده است؛ ارقام این شورا جمع همین نتیجه‌هاست.",
+                "Each station's result is signed by that station's device, and the signature was verified in your browser; this council's figures are the sum of these results.",
+            ),
+            Msg::Station => ("شعبه", "Station"),
+            Msg::DeviceKey => ("کلید دستگاه (اثر انگشت)", "Device key (fingerprint)"),
+            Msg::Signature => ("امضا", "Signature"),
+            Msg::SignatureVerified => ("امضا وارسی شد", "signature verified"),
+            Msg::SignatureInvalid => ("امضا نادرست است", "signature invalid"),
+            Msg::DidNotSign => ("امضا نکرده است", "did not sign"),
+            Msg::NotReported => ("هنوز گزارش نداده", "not reported yet"),
+            Msg::VerificationPanel => ("گزارش وارسی", "Verification panel"),
+            Msg::WhatVerifiedMeans => ("«وارسی شد» یعنی چه", "What “verified” means"),
+            Msg::ProvesHeading => ("ثابت می‌کند:", "It proves:"),
+            Msg::Proves => (
+                "این پرونده‌ها بی‌هیچ تغییری از کلیدهایی آمده‌اند که مرجع برگزاری اعلام کرده است، و ارقام اعلام‌شده‌ی هر شورا با جمع نتیجه‌های امضاشده‌ی شعبه‌ها یکی است.",
+                "these files come unaltered from the keys the authority published, and each council's published totals add up to the signed station results.",
+            ),
+            Msg::DoesNotProveHeading => ("ثابت نمی‌کند:", "It does not prove:"),
+            Msg::DoesNotProve => (
+                "که دستگاه‌ها آرا را درست شمرده‌اند، یا که دستگاه‌های ثبت‌شده همان‌هایی بوده‌اند که در شعبه‌ها کار کرده‌اند.",
+                "that the devices counted the ballots correctly, or that the registered devices were the ones in the stations.",
+            ),
+            Msg::Publication => ("انتشار وارسی‌شده", "The publication checked"),
+            Msg::PublicationUrl => ("نشانی انتشار", "Publication address"),
+            Msg::ChosenBy => ("انتخاب‌شده از", "Chosen by"),
+            Msg::PinnedRoot => ("اثر انگشت ریشه‌ی اعتماد (SHA-256)", "Pinned trust root (SHA-256)"),
+            Msg::ChangeSource => ("تغییر انتشار", "Change the publication"),
+            Msg::SourceDefault => ("پیکربندی این وب‌گاه (config.json)", "this site's configuration (config.json)"),
+            Msg::SourceLink => ("نشانی صفحه (?pub=)", "the page address (?pub=)"),
+            Msg::SourceSaved => ("انتخاب شما در این مرورگر", "your choice in this browser"),
+            Msg::NotDefaultSource => (
+                "این انتشار پیش‌فرض این وب‌گاه نیست:",
+                "This is not this site's default publication:",
+            ),
+            Msg::TrustRoot => ("ریشه‌ی اعتماد", "Trust root"),
+            Msg::Pinned => ("سنجاق‌شده", "Pinned"),
+            Msg::PinnedExplained => (
+                "با اثر انگشتی که پیش از دریافت می‌دانستیم یکی است",
+                "it matches the fingerprint known before downloading",
+            ),
+            Msg::ElectionId => ("شناسه‌ی انتخابات", "Election id"),
+            Msg::RootVersion => ("نسخه‌ی ریشه", "Root version"),
+            Msg::Thresholds => ("حد نصاب امضاها", "Signature thresholds"),
+            Msg::Keys => ("کلیدهای ریشه‌ی اعتماد", "Keys of the trust root"),
+            Msg::Role => ("نقش", "Role"),
+            Msg::RoleRoot => ("ریشه", "Root"),
+            Msg::RolePublisher => ("ناشر", "Publisher"),
+            Msg::RoleWitness => ("ناظر", "Witness"),
+            Msg::RoleTimestamp => ("مُهر زمان", "Timestamp"),
+            Msg::KeyFingerprint => ("اثر انگشت کلید (SHA-256)", "Key fingerprint (SHA-256)"),
+            Msg::Release => ("انتشار", "Release"),
+            Msg::ReleaseFingerprint => ("چکیده‌ی release.json", "SHA-256 of release.json"),
+            Msg::Files => ("پرونده‌ها", "Files"),
+            Msg::FilesCaption => ("پرونده‌های فهرست انتشار", "Files listed in the release"),
+            Msg::FilePath => ("مسیر", "Path"),
+            Msg::FileKind => ("نوع", "Kind"),
+            Msg::FileSize => ("اندازه", "Size"),
+            Msg::FileVerified => ("درست", "verified"),
+            Msg::FileNotVerified => ("نادرست", "does not match"),
+            Msg::FileElection => ("انتخابات", "election"),
+            Msg::FileGeoProvinces => ("مرز استان‌ها", "province boundaries"),
+            Msg::FileGeoCounties => ("مرز شهرستان‌ها", "county boundaries"),
+            Msg::FileContests => ("شوراها و ارقام اعلام‌شده", "councils and published totals"),
+            Msg::FileStations => ("شعبه‌ها و کلید دستگاه‌ها", "stations and device keys"),
+            Msg::FileResults => ("نتیجه‌های امضاشده‌ی شعبه‌ها", "signed station results"),
+            Msg::Status => ("وضعیت", "Status"),
+            Msg::NotCheckedRoot => (
+                "ریشه‌ی اعتماد وارسی نشد، پس هیچ چیز دیگری خوانده نشد.",
+                "The trust root did not verify, so nothing else was read.",
+            ),
+            Msg::NotCheckedRelease => (
+                "فهرست انتشار وارسی نشد، پس هیچ پرونده‌ای خوانده نشد.",
+                "The release manifest did not verify, so no file was read.",
+            ),
+            Msg::NotCheckedData => (
+                "بخشی از داده وارسی نشد، پس هیچ رقمی نشان داده نمی‌شود.",
+                "Part of the data did not verify, so no figure is shown.",
+            ),
+            Msg::StationSignatures => ("امضای دستگاه شعبه‌ها", "Station device signatures"),
+            Msg::RecountHeading => ("شمارش دوباره‌ی هر شورا", "Recount of every council"),
+            Msg::RecountCaption => (
+                "ارقام اعلام‌شده در برابر شمارش دوباره از نتیجه‌های امضاشده (ناهمخوان‌ها نخست)",
+                "Published figures against the recount of the signed results (mismatches first)",
+            ),
+            Msg::PublishedCast => ("مأخوذه (اعلام‌شده)", "Cast (published)"),
+            Msg::RecountedCast => ("مأخوذه (شمارش دوباره)", "Cast (recounted)"),
+            Msg::PublishedValid => ("صحیح (اعلام‌شده)", "Valid (published)"),
+            Msg::RecountedValid => ("صحیح (شمارش دوباره)", "Valid (recounted)"),
+            Msg::PublishedInvalid => ("باطله (اعلام‌شده)", "Invalid (published)"),
+            Msg::RecountedInvalid => ("باطله (شمارش دوباره)", "Invalid (recounted)"),
+            Msg::NoFindings => ("هیچ یافته‌ای نیست.", "There are no findings."),
+            Msg::SourceHeading => ("کدام انتشار", "Which publication"),
+            Msg::SourceExplained => (
+                "این صفحه یک انتشار را از نشانی آن دریافت می‌کند و آن را با ریشه‌ی اعتمادی می‌سنجد که اثر انگشتش از پیش معلوم است. می‌توانید انتشار دیگری (مثلاً نسخه‌ای از جای دیگر) را با اثر انگشتی که مرجع اعلام کرده وارسی کنید؛ این انتخاب فقط در همین مرورگر نگه داشته می‌شود.",
+                "This page fetches a publication from its address and checks it against a trust root whose fingerprint is known in advance. You can verify another publication (for example a copy served elsewhere) against the fingerprint the authority announced; the choice is kept in this browser only.",
+            ),
+            Msg::ChooseSource => ("انتشار دیگر", "Another publication"),
+            Msg::DefaultPublication => ("پیش‌فرض این وب‌گاه", "This site's default"),
+            Msg::SaveSource => ("ذخیره و وارسی", "Save and verify"),
+            Msg::ResetSource => ("بازگشت به پیش‌فرض", "Reset to the default"),
         }
     }
 }
@@ -395,6 +914,21 @@ impl Msg {
 /// The language signal, provided by the app.
 pub fn use_lang() -> RwSignal<Lang> {
     expect_context::<RwSignal<Lang>>()
+}
+
+/// A text computed in the current language, e.g. a name or a number. Like
+/// [`tr`], it keeps the page's many reactive texts to one compiled renderer.
+pub fn text<T: Into<String>>(f: impl Fn(Lang) -> T + Send + Sync + 'static) -> Signal<String> {
+    let lang = use_lang();
+    Signal::derive(move || f(lang.get()).into())
+}
+
+/// A fixed text that follows the language, for a view or an attribute.
+/// Every call gives the same closure type, so the page's hundreds of texts
+/// share one compiled copy of the code that renders them (wasm size).
+pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+    let lang = use_lang();
+    move || lang.get().t(msg)
 }
 
 fn local_storage() -> Option<web_sys::Storage> {
@@ -405,4 +939,9 @@ fn local_storage() -> Option<web_sys::Storage> {
 /// attributes; empty when `whole` is 0.
 pub fn percent_plain(part: u64, whole: u64) -> String {
     format::percent_plain(part, whole).unwrap_or_default()
+}
+
+/// `part / whole` with two decimals, Latin digits, for CSV files; empty when `whole` is 0.
+pub fn hundredths_plain(part: u64, whole: u64) -> String {
+    format::hundredths_plain(part, whole).unwrap_or_default()
 }

@@ -7,6 +7,13 @@
 //! lists fetched. Everything fetched goes into a [`Publication`] and through
 //! [`verify_publication`], the same path the CLI takes, so the browser shows
 //! exactly what `shafaf verify` would.
+//!
+//! Which publication: resolved once at start-up, `?pub=<relative url>` first
+//! (same site, and always under `config.json`'s pinned root: a link cannot
+//! make the app trust other keys), then a source the reader saved on the
+//! `/source` page (address and root, in this browser's storage), then
+//! `config.json`. A page opened with `?pub=` keeps it on every internal link
+//! ([`Links`]), so any address copied from it opens the same publication.
 
 use std::cell::Cell;
 use std::sync::Arc;
@@ -19,7 +26,7 @@ use shafaf_core::verify::{verify_publication, verify_release, verify_root, Failu
 use shafaf_core::Publication;
 use time::OffsetDateTime;
 
-/// Where the app's configuration lives, relative to the page.
+/// Where the app's configuration lives, relative to the app's root.
 pub const CONFIG_URL: &str = "config.json";
 
 /// `config.json`, as deployed beside the app.
@@ -31,12 +38,32 @@ struct ConfigFile {
     demo: bool,
 }
 
-/// The configuration the app runs with: where the publication is (absolute,
-/// on this origin) and the trust root it pins.
+/// Where the publication the app shows was chosen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceKind {
+    /// `config.json`, as deployed.
+    Default,
+    /// `?pub=` in the address the page was opened with (same site, same pinned root).
+    Link,
+    /// Saved by the reader on the "publication" page (this browser only).
+    Saved,
+}
+
+/// A publication: where it is (absolute, ending in `/`) and the trust root it pins.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Config {
+pub struct Source {
     pub publication: String,
     pub root_sha256: Sha256Hex,
+}
+
+/// The configuration the app runs with, resolved once at start-up:
+/// `?pub=` first, then a source the reader saved, then `config.json`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Config {
+    pub source: Source,
+    pub kind: SourceKind,
+    /// `config.json`'s own publication, for "reset to the default".
+    pub default: Source,
     /// A demo deployment: the banner shows even before anything verified.
     pub demo: bool,
 }
@@ -90,21 +117,100 @@ pub enum Outcome {
     Unavailable(LoadError),
 }
 
-/// Fetches and reads `config.json`; `?pub=` overrides the publication URL
-/// (never the pinned root).
+/// Fetches and reads `config.json`, and picks the publication: `?pub=`
+/// overrides its URL (never the pinned root: a link cannot make the app
+/// trust other keys); else a source the reader saved; else the default.
 pub async fn config() -> Result<Config, LoadError> {
-    let config_url = resolve(CONFIG_URL, &page_url())?;
+    let base = app_base();
+    let config_url = resolve_same_site(CONFIG_URL, &base)?;
     let bytes = fetch(&config_url).await?;
     let bad = |detail: String| LoadError::BadConfig { url: config_url.clone(), detail };
     let file: ConfigFile = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
     let root_sha256 = Sha256Hex::from_hex(&file.root_sha256)
         .ok_or_else(|| bad("root_sha256 is not 64 lowercase hex digits".into()))?;
-    let relative = publication_override().unwrap_or(file.publication);
-    let mut publication = resolve(&relative, &page_url())?;
-    if !publication.ends_with('/') {
-        publication.push('/');
+    let default = Source { publication: folder(resolve_same_site(&file.publication, &base)?), root_sha256 };
+    let (source, kind) = if let Some(link) = publication_override() {
+        let publication = folder(resolve_same_site(&link, &base)?);
+        (Source { publication, root_sha256 }, SourceKind::Link)
+    } else if let Some(saved) = saved_source() {
+        (saved, SourceKind::Saved)
+    } else {
+        (default.clone(), SourceKind::Default)
+    };
+    // A demo deployment's flag says nothing about a publication the reader chose.
+    let demo = file.demo && kind != SourceKind::Saved;
+    Ok(Config { source, kind, default, demo })
+}
+
+/// Where the reader's choice of publication is remembered.
+const SOURCE_KEY: &str = "shafaf.source";
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
+struct SavedSource {
+    publication: String,
+    root_sha256: String,
+}
+
+/// Why a publication the reader typed is not accepted; the words are in [`crate::i18n`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SourceError {
+    /// Not an http(s) address.
+    BadUrl,
+    /// Not 64 hex digits.
+    BadRoot,
+    /// The browser refused to store it.
+    NotStored,
+}
+
+/// Checks a publication address and root fingerprint typed by the reader.
+/// Any http(s) site is allowed here (it must allow cross-origin reads): the
+/// reader chose it, and pinned its root.
+pub fn parse_source(publication: &str, root_sha256: &str) -> Result<Source, SourceError> {
+    let url = web_sys::Url::new_with_base(publication.trim(), &app_base()).map_err(|_| SourceError::BadUrl)?;
+    if !matches!(url.protocol().as_str(), "http:" | "https:") {
+        return Err(SourceError::BadUrl);
     }
-    Ok(Config { publication, root_sha256, demo: file.demo })
+    let root_sha256 = Sha256Hex::from_hex(&root_sha256.trim().to_ascii_lowercase()).ok_or(SourceError::BadRoot)?;
+    Ok(Source { publication: folder(url.href()), root_sha256 })
+}
+
+/// Remembers `source` in this browser; it is used from the next start on.
+pub fn save_source(source: &Source) -> Result<(), SourceError> {
+    let saved = SavedSource { publication: source.publication.clone(), root_sha256: source.root_sha256.to_hex() };
+    let text = serde_json::to_string(&saved).map_err(|_| SourceError::NotStored)?;
+    let storage = local_storage().ok_or(SourceError::NotStored)?;
+    storage.set_item(SOURCE_KEY, &text).map_err(|_| SourceError::NotStored)
+}
+
+/// Forgets the saved source: the default is used from the next start on.
+pub fn forget_source() {
+    if let Some(storage) = local_storage() {
+        let _ = storage.remove_item(SOURCE_KEY);
+    }
+}
+
+fn saved_source() -> Option<Source> {
+    let text = local_storage()?.get_item(SOURCE_KEY).ok()??;
+    let saved: SavedSource = serde_json::from_str(&text).ok()?;
+    parse_source(&saved.publication, &saved.root_sha256).ok()
+}
+
+fn local_storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Starts the app afresh at its home, so the next start resolves the source again.
+pub fn restart() {
+    if let Some(window) = web_sys::window() {
+        let _ = window.location().assign(&app_base());
+    }
+}
+
+fn folder(mut url: String) -> String {
+    if !url.ends_with('/') {
+        url.push('/');
+    }
+    url
 }
 
 /// Fetches everything the publication's verified release lists and verifies
@@ -121,7 +227,7 @@ async fn fetch_and_verify(
     config: &Config,
     report: &impl Fn(Progress),
 ) -> Result<Result<VerifiedElection, Failure>, LoadError> {
-    let anchor = TrustAnchor::pinned(config.root_sha256);
+    let anchor = TrustAnchor::pinned(config.source.root_sha256);
     report(Progress::Metadata);
     let entry = [ROOT, ROOT_SIGS, RELEASE, RELEASE_SIGS];
     let fetched = join_all(entry.iter().map(|path| fetch_in(config, path))).await;
@@ -175,12 +281,16 @@ fn now() -> OffsetDateTime {
     OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
 
-fn page_url() -> String {
-    web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default()
+/// The address the app is served at: the root of its site. Relative
+/// addresses (`config.json`, `?pub=`) are resolved against it, never against
+/// the page's own path (`/c/…`), so deep links work.
+fn app_base() -> String {
+    let origin = web_sys::window().and_then(|w| w.location().origin().ok()).unwrap_or_default();
+    format!("{origin}/")
 }
 
 /// `?pub=<relative url>` of the page, if any.
-fn publication_override() -> Option<String> {
+pub fn publication_override() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
     params.get("pub").filter(|p| !p.is_empty())
@@ -188,7 +298,7 @@ fn publication_override() -> Option<String> {
 
 /// `relative` resolved against `base`; only URLs on the page's own origin,
 /// so a link cannot make the app fetch from elsewhere.
-fn resolve(relative: &str, base: &str) -> Result<String, LoadError> {
+fn resolve_same_site(relative: &str, base: &str) -> Result<String, LoadError> {
     let bad = || LoadError::BadPublicationUrl { url: relative.to_owned() };
     let url = web_sys::Url::new_with_base(relative, base).map_err(|_| bad())?;
     let page = web_sys::Url::new(base).map_err(|_| bad())?;
@@ -198,8 +308,44 @@ fn resolve(relative: &str, base: &str) -> Result<String, LoadError> {
     Ok(url.href())
 }
 
+/// A path of the publication, resolved against its folder.
+fn resolve_in(relative: &str, folder: &str) -> Result<String, LoadError> {
+    let bad = || LoadError::BadPublicationUrl { url: relative.to_owned() };
+    web_sys::Url::new_with_base(relative, folder).map(|u| u.href()).map_err(|_| bad())
+}
+
+/// Internal links of the app. A page opened with `?pub=` keeps it on every
+/// link it makes, so an address copied from any view opens the same
+/// publication; the default and a saved source need nothing in the address.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Links {
+    publication: Option<String>,
+}
+
+impl Links {
+    pub fn from_page() -> Links {
+        Links { publication: publication_override() }
+    }
+
+    /// `path` (absolute in the app, may carry a query), with `?pub=` if the page has one.
+    pub fn href(&self, path: &str) -> String {
+        match &self.publication {
+            None => path.to_owned(),
+            Some(publication) => {
+                let separator = if path.contains('?') { '&' } else { '?' };
+                format!("{path}{separator}pub={}", encode(publication))
+            }
+        }
+    }
+}
+
+/// `text` encoded for a query parameter.
+pub fn encode(text: &str) -> String {
+    js_sys::encode_uri_component(text).into()
+}
+
 async fn fetch_in(config: &Config, path: &str) -> Result<Vec<u8>, LoadError> {
-    fetch(&resolve(path, &config.publication)?).await
+    fetch(&resolve_in(path, &config.source.publication)?).await
 }
 
 async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {

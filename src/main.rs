@@ -3,9 +3,11 @@
 
 mod app;
 mod components;
+mod csv;
 mod i18n;
 mod load;
 mod pages;
+mod places;
 
 fn main() {
     console_error_panic_hook::set_once();

@@ -9,18 +9,38 @@ use leptos::prelude::*;
 use shafaf_core::model::Name;
 use shafaf_core::{Finding, Severity};
 
-use crate::i18n::{use_lang, Msg};
-use crate::load::LoadError;
+use crate::i18n::{text, tr, Msg};
+use crate::load::{Links, LoadError};
+use crate::places::{Place, Places};
 
-/// Contest id → name, for labelling findings of a verified election.
-pub type ContestNames = Arc<HashMap<String, Name>>;
+/// Contest id → name and address, for labelling and linking findings of a verified election.
+pub type ContestNames = Arc<HashMap<String, (Name, String)>>;
+
+/// The names and addresses of the contests `findings` concern.
+pub fn contest_names(places: &Places, links: &Links, findings: &[Finding]) -> ContestNames {
+    let names = findings
+        .iter()
+        .filter_map(|f| f.contest())
+        .filter_map(|id| {
+            let (p, c) = places.contest_index(id)?;
+            let name = places.contest(p, c).contest.name.clone();
+            Some((id.to_owned(), (name, links.href(&places.path(Place::Contest(p, c))))))
+        })
+        .collect();
+    Arc::new(names)
+}
 
 /// Thousands of findings would freeze the page; the CLI lists them all.
 const SHOWN: usize = 200;
 
 #[component]
-pub fn FindingsList(findings: Vec<Finding>, #[prop(optional)] contests: Option<ContestNames>) -> impl IntoView {
-    let lang = use_lang();
+pub fn FindingsList(
+    findings: Vec<Finding>,
+    #[prop(optional)] contests: Option<ContestNames>,
+    /// The heading, when the list is not the page's only findings.
+    #[prop(optional)]
+    heading: Option<Msg>,
+) -> impl IntoView {
     let hidden = findings.len().saturating_sub(SHOWN);
     let items = findings
         .into_iter()
@@ -35,28 +55,32 @@ pub fn FindingsList(findings: Vec<Finding>, #[prop(optional)] contests: Option<C
         .collect_view();
     view! {
         <section class="findings" data-testid="findings" aria-labelledby="findings-heading">
-            <h2 id="findings-heading">{move || lang.get().t(Msg::FindingsHeading)}</h2>
+            <h2 id="findings-heading">{text(move |lang| lang.t(heading.unwrap_or(Msg::FindingsHeading)))}</h2>
             <ol>{items}</ol>
-            {(hidden > 0).then(|| view! { <p>{move || lang.get().more_findings(hidden)}</p> })}
+            {(hidden > 0).then(|| view! { <p>{text(move |lang| lang.more_findings(hidden))}</p> })}
         </section>
     }
 }
 
 #[component]
-fn FindingItem(finding: Finding, contest: Option<(String, Option<Name>)>) -> impl IntoView {
-    let lang = use_lang();
+fn FindingItem(finding: Finding, contest: Option<(String, Option<(Name, String)>)>) -> impl IntoView {
     let integrity = finding.severity() == Severity::Integrity;
     let file = finding.file().to_owned();
     let file_attr = file.clone();
     let detail = finding.to_string();
-    let contest = contest.map(|(id, name)| {
-        let label = move || match &name {
-            Some(name) => format!("{} ", lang.get().name(name)),
-            None => String::new(),
+    let contest = contest.map(|(id, known)| {
+        // A contest of the verified election links to its page.
+        let label = match known {
+            Some((name, href)) => view! {
+                <a href=href data-testid="finding-contest-link">{text(move |lang| lang.name(&name))}</a>
+                " "
+            }
+            .into_any(),
+            None => ().into_any(),
         };
         view! {
             <div>
-                <dt>{move || lang.get().t(Msg::FindingContest)}</dt>
+                <dt>{tr(Msg::FindingContest)}</dt>
                 <dd data-contest=id.clone()>{label} <code dir="ltr">{id.clone()}</code></dd>
             </div>
         }
@@ -70,16 +94,16 @@ fn FindingItem(finding: Finding, contest: Option<(String, Option<Name>)>) -> imp
         >
             <p class="finding-title">
                 <span aria-hidden="true">{if integrity { "✗ " } else { "! " }}</span>
-                {move || lang.get().finding_title(&finding_for_title)}
+                {text(move |lang| lang.finding_title(&finding_for_title))}
             </p>
             <dl>
                 <div>
-                    <dt>{move || lang.get().t(Msg::FindingFile)}</dt>
+                    <dt>{tr(Msg::FindingFile)}</dt>
                     <dd><code dir="ltr">{file}</code></dd>
                 </div>
                 {contest}
                 <div>
-                    <dt>{move || lang.get().t(Msg::FindingDetail)}</dt>
+                    <dt>{tr(Msg::FindingDetail)}</dt>
                     // The verifier's message is English and names ids and hashes: keep it left to right.
                     <dd lang="en" dir="ltr" class="finding-detail">{detail}</dd>
                 </div>
@@ -91,7 +115,6 @@ fn FindingItem(finding: Finding, contest: Option<(String, Option<Name>)>) -> imp
 /// A publication that could not be fetched, in the same shape as findings.
 #[component]
 pub fn LoadErrorList(error: LoadError) -> impl IntoView {
-    let lang = use_lang();
     let url = error.url().to_owned();
     let url_attr = url.clone();
     let detail = match &error {
@@ -100,21 +123,21 @@ pub fn LoadErrorList(error: LoadError) -> impl IntoView {
     };
     view! {
         <section class="findings" data-testid="findings" aria-labelledby="findings-heading">
-            <h2 id="findings-heading">{move || lang.get().t(Msg::FindingsHeading)}</h2>
+            <h2 id="findings-heading">{tr(Msg::FindingsHeading)}</h2>
             <ol>
                 <li class="finding finding-integrity" data-code="unavailable" data-file=url_attr>
                     <p class="finding-title">
                         <span aria-hidden="true">"✗ "</span>
-                        {move || lang.get().load_error(&error)}
+                        {text(move |lang| lang.load_error(&error))}
                     </p>
                     <dl>
                         <div>
-                            <dt>{move || lang.get().t(Msg::FindingFile)}</dt>
+                            <dt>{tr(Msg::FindingFile)}</dt>
                             <dd><code dir="ltr">{url}</code></dd>
                         </div>
                         {detail.map(|detail| view! {
                             <div>
-                                <dt>{move || lang.get().t(Msg::FindingDetail)}</dt>
+                                <dt>{tr(Msg::FindingDetail)}</dt>
                                 <dd lang="en" dir="ltr" class="finding-detail">{detail}</dd>
                             </div>
                         })}

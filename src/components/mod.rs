@@ -1,13 +1,19 @@
 //! Small building blocks shared by the pages.
 
+pub mod breadcrumbs;
 pub mod demo_banner;
 pub mod findings;
 pub mod number;
 pub mod progress;
+pub mod search_box;
 pub mod status;
+pub mod table;
 
+pub use breadcrumbs::{trail, Breadcrumbs};
 pub use demo_banner::DemoBanner;
 pub use findings::{FindingsList, LoadErrorList};
-pub use number::{NumberCell, NumberFigure, PercentCell, PercentFigure};
+pub use number::{DecimalFigure, NumberFigure, PercentFigure, RatioFigure};
 pub use progress::ProgressIndicator;
+pub use search_box::{search_target, SearchBox};
 pub use status::{StatusBlock, ViewStatus};
+pub use table::{Column, DataTable, Direction, SortKey};

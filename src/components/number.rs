@@ -1,25 +1,58 @@
-//! Numbers as each language writes them. Every figure carries its raw value in
-//! `data-value` (integers) or `data-percent` (one decimal, Latin digits), so
-//! tests and scrapers can read exact values whatever the script.
+//! Numbers as each language writes them. Every figure carries its raw value
+//! for tests and scrapers, whatever the script: `data-value` (integers),
+//! `data-num` and `data-den` (an exact ratio) and `data-percent` (its
+//! percentage with one decimal, Latin digits).
 
 use leptos::prelude::*;
+use shafaf_core::summary::Ratio;
 
-use crate::i18n::{percent_plain, use_lang};
+use crate::i18n::{percent_plain, text, use_lang};
+
+fn num(ratio: Option<Ratio>) -> Option<String> {
+    ratio.map(|r| r.num.to_string())
+}
+
+fn den(ratio: Option<Ratio>) -> Option<String> {
+    ratio.map(|r| r.den.to_string())
+}
+
+fn percent_attr(ratio: Option<Ratio>) -> String {
+    ratio.map(|r| percent_plain(r.num, r.den)).unwrap_or_default()
+}
 
 /// A table cell holding an integer.
 #[component]
 pub fn NumberCell(value: u64) -> impl IntoView {
-    let lang = use_lang();
-    view! { <td class="num" data-value=value.to_string()>{move || lang.get().number(value)}</td> }
+    view! { <td class="num" data-value=value.to_string()>{text(move |lang| lang.number(value))}</td> }
 }
 
-/// A table cell holding `part / whole` as a percentage.
+/// A table cell holding an integer that may be missing (a station that has not reported).
 #[component]
-pub fn PercentCell(part: u64, whole: u64) -> impl IntoView {
+pub fn MaybeNumberCell(value: Option<u64>) -> impl IntoView {
     let lang = use_lang();
     view! {
-        <td class="num" data-percent=percent_plain(part, whole)>
-            {move || lang.get().percent(part, whole)}
+        <td class="num" data-value=value.map(|v| v.to_string())>
+            {move || value.map_or_else(|| "–".to_owned(), |v| lang.get().number(v))}
+        </td>
+    }
+}
+
+/// A table cell holding a ratio as a percentage; a dash without a denominator.
+#[component]
+pub fn RatioCell(ratio: Option<Ratio>) -> impl IntoView {
+    view! {
+        <td class="num" data-num=num(ratio) data-den=den(ratio) data-percent=percent_attr(ratio)>
+            {text(move |lang| lang.ratio_percent(ratio))}
+        </td>
+    }
+}
+
+/// A table cell holding a ratio with two decimals (votes per ballot).
+#[component]
+pub fn DecimalCell(ratio: Option<Ratio>) -> impl IntoView {
+    view! {
+        <td class="num" data-num=num(ratio) data-den=den(ratio)>
+            {text(move |lang| lang.decimal(ratio))}
         </td>
     }
 }
@@ -31,12 +64,15 @@ pub fn NumberFigure(
     name: &'static str,
     label: Signal<&'static str>,
     value: u64,
+    /// A few words under the figure.
+    #[prop(optional, into)]
+    note: Option<Signal<String>>,
 ) -> impl IntoView {
-    let lang = use_lang();
     view! {
         <div class="figure" data-figure=name>
             <dt>{label}</dt>
-            <dd data-value=value.to_string()>{move || lang.get().number(value)}</dd>
+            <dd data-value=value.to_string()>{text(move |lang| lang.number(value))}</dd>
+            {note.map(|note| view! { <dd class="figure-note">{note}</dd> })}
         </div>
     }
 }
@@ -44,11 +80,41 @@ pub fn NumberFigure(
 /// A headline percentage: `part / whole`, inside a `<dl>`.
 #[component]
 pub fn PercentFigure(name: &'static str, label: Signal<&'static str>, part: u64, whole: u64) -> impl IntoView {
-    let lang = use_lang();
+    view! { <RatioFigure name label ratio=Ratio::new(part, whole)/> }
+}
+
+/// A headline ratio as a percentage, with an optional note (e.g. "12 of 40").
+#[component]
+pub fn RatioFigure(
+    name: &'static str,
+    label: Signal<&'static str>,
+    ratio: Option<Ratio>,
+    #[prop(optional, into)] note: Option<Signal<String>>,
+) -> impl IntoView {
     view! {
         <div class="figure" data-figure=name>
             <dt>{label}</dt>
-            <dd data-percent=percent_plain(part, whole)>{move || lang.get().percent(part, whole)}</dd>
+            <dd data-num=num(ratio) data-den=den(ratio) data-percent=percent_attr(ratio)>
+                {text(move |lang| lang.ratio_percent(ratio))}
+            </dd>
+            {note.map(|note| view! { <dd class="figure-note">{note}</dd> })}
+        </div>
+    }
+}
+
+/// A headline ratio with two decimals, with an optional note.
+#[component]
+pub fn DecimalFigure(
+    name: &'static str,
+    label: Signal<&'static str>,
+    ratio: Option<Ratio>,
+    #[prop(optional, into)] note: Option<Signal<String>>,
+) -> impl IntoView {
+    view! {
+        <div class="figure" data-figure=name>
+            <dt>{label}</dt>
+            <dd data-num=num(ratio) data-den=den(ratio)>{text(move |lang| lang.decimal(ratio))}</dd>
+            {note.map(|note| view! { <dd class="figure-note">{note}</dd> })}
         </div>
     }
 }

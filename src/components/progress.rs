@@ -3,18 +3,17 @@
 
 use leptos::prelude::*;
 
-use crate::i18n::{use_lang, Msg};
+use crate::i18n::{text, tr, Msg};
 use crate::load::Progress;
 
 #[component]
 pub fn ProgressIndicator(progress: ReadSignal<Progress>) -> impl IntoView {
-    let lang = use_lang();
     let bar = move || match progress.get() {
         Progress::Files { bytes_done, bytes_total, .. } => view! {
             <progress
                 max=bytes_total.max(1).to_string()
                 value=bytes_done.to_string()
-                aria-label=move || lang.get().t(Msg::DownloadProgress)
+                aria-label=tr(Msg::DownloadProgress)
                 aria-describedby="progress-text"
             ></progress>
         }
@@ -22,7 +21,7 @@ pub fn ProgressIndicator(progress: ReadSignal<Progress>) -> impl IntoView {
         // Without a value the bar is indeterminate: verification has no steps to count.
         _ => view! {
             <progress
-                aria-label=move || lang.get().t(Msg::VerifyProgress)
+                aria-label=tr(Msg::VerifyProgress)
                 aria-describedby="progress-text"
             ></progress>
         }
@@ -31,7 +30,7 @@ pub fn ProgressIndicator(progress: ReadSignal<Progress>) -> impl IntoView {
     view! {
         <div class="progress" data-testid="progress" data-phase=move || phase(progress.get())>
             {bar}
-            <p id="progress-text" aria-live="polite">{move || lang.get().progress(progress.get())}</p>
+            <p id="progress-text" aria-live="polite">{text(move |lang| lang.progress(progress.get()))}</p>
         </div>
     }
 }

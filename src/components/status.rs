@@ -4,7 +4,8 @@
 use leptos::prelude::*;
 use shafaf_core::verify::{Audit, Status};
 
-use crate::i18n::{use_lang, Msg};
+use crate::i18n::{text, tr, Msg};
+use crate::load::Links;
 
 /// The status the page is in. Tests read it from `data-status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,7 +45,7 @@ impl ViewStatus {
         }
     }
 
-    fn icon(self) -> &'static str {
+    pub fn icon(self) -> &'static str {
         match self {
             ViewStatus::Loading => "…",
             ViewStatus::Verified => "✓",
@@ -54,7 +55,7 @@ impl ViewStatus {
         }
     }
 
-    fn title(self) -> Msg {
+    pub fn title(self) -> Msg {
         match self {
             ViewStatus::Loading => Msg::Loading,
             ViewStatus::Verified => Msg::Verified,
@@ -75,12 +76,23 @@ impl ViewStatus {
     }
 }
 
-/// The status block. `audit` is given only for a verified election: a
-/// publication that failed shows no figures, not even what was counted.
+/// The status block, on every view: the word, what it means, and for a
+/// verified election the two counts that matter (signatures, recount). The
+/// details are on the verification panel it links to. `audit` is given only
+/// for a verified election: a publication that failed shows no figures.
 #[component]
 pub fn StatusBlock(status: ViewStatus, #[prop(optional)] audit: Option<Audit>) -> impl IntoView {
-    let lang = use_lang();
+    let links = expect_context::<Links>();
     let busy = (status == ViewStatus::Loading).then_some("true");
+    let details = (status != ViewStatus::Loading).then(|| {
+        view! {
+            <p class="status-more">
+                <a href=links.href("/verify") data-testid="status-details">
+                    {tr(Msg::WhatWasChecked)}
+                </a>
+            </p>
+        }
+    });
     view! {
         <section
             class=format!("status status-{}", status.as_str())
@@ -89,66 +101,33 @@ pub fn StatusBlock(status: ViewStatus, #[prop(optional)] audit: Option<Audit>) -
             aria-labelledby="status-heading"
             aria-busy=busy
         >
-            <h2 id="status-heading" class="visually-hidden">{move || lang.get().t(Msg::StatusHeading)}</h2>
+            <h2 id="status-heading" class="visually-hidden">{tr(Msg::StatusHeading)}</h2>
             <p class="status-title" role="status">
                 <span class="status-icon" aria-hidden="true">{status.icon()}</span>
                 " "
-                <strong>{move || lang.get().t(status.title())}</strong>
+                <strong>{text(move |lang| lang.t(status.title()))}</strong>
             </p>
-            {status.explanation().map(|msg| view! { <p class="status-explained">{move || lang.get().t(msg)}</p> })}
-            {audit.map(|audit| view! { <AuditDetails audit/> })}
+            {status.explanation().map(|msg| view! { <p class="status-explained">{tr(msg)}</p> })}
+            {audit.map(|audit| view! { <AuditChecks audit/> })}
+            {details}
         </section>
     }
 }
 
-/// What was checked: release, dates, trust root, signatures, recount.
+/// What was checked, in two lines: signatures and recount.
 #[component]
-fn AuditDetails(audit: Audit) -> impl IntoView {
-    let lang = use_lang();
-    let release = audit.release.clone().map(|release| {
-        view! {
-            <div>
-                <dt>{move || lang.get().t(Msg::ReleaseVersion)}</dt>
-                <dd data-value=release.version.to_string()>{move || lang.get().number(release.version)}</dd>
-            </div>
-            <div>
-                <dt>{move || lang.get().t(Msg::Issued)}</dt>
-                <dd>{move || lang.get().date_time(release.issued)}</dd>
-            </div>
-            <div>
-                <dt>{move || lang.get().t(Msg::Expires)}</dt>
-                <dd>{move || lang.get().date_time(release.expires)}</dd>
-            </div>
-        }
-    });
-    let root = audit.root.clone().map(|root| {
-        let full = root.sha256.to_hex();
-        let short = full.chars().take(16).collect::<String>();
-        view! {
-            <div>
-                <dt>{move || lang.get().t(Msg::RootFingerprint)}</dt>
-                <dd>
-                    <code dir="ltr" data-testid="root-fingerprint">{format!("{short}…")}</code>
-                    <details>
-                        <summary>{move || lang.get().t(Msg::FullFingerprint)}</summary>
-                        <code dir="ltr" class="fingerprint">{full}</code>
-                    </details>
-                </dd>
-            </div>
-        }
-    });
+fn AuditChecks(audit: Audit) -> impl IntoView {
     let signatures = audit.station_signatures_verified;
     let (recounted, matching) = (audit.contests_recounted, audit.contests_matching);
     view! {
-        <dl class="audit">{release} {root}</dl>
         <ul class="checks">
             <li data-testid="signatures-verified" data-value=signatures.to_string()>
                 <span aria-hidden="true">"✓ "</span>
-                {move || lang.get().signatures_verified(signatures)}
+                {text(move |lang| lang.signatures_verified(signatures))}
             </li>
             <li data-testid="contests-recounted" data-value=recounted.to_string() data-matching=matching.to_string()>
                 <span aria-hidden="true">{if matching == recounted { "✓ " } else { "! " }}</span>
-                {move || lang.get().contests_recounted(recounted, matching)}
+                {text(move |lang| lang.contests_recounted(recounted, matching))}
             </li>
         </ul>
     }

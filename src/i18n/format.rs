@@ -47,11 +47,29 @@ pub fn integer_en(n: u64) -> String {
 
 /// `part / whole` in tenths of a percent, rounded half up; `None` when `whole` is 0.
 fn tenths_of_percent(part: u64, whole: u64) -> Option<u64> {
+    scaled(part, whole, 1000)
+}
+
+/// `part / whole × scale`, rounded half up; `None` when `whole` is 0.
+fn scaled(part: u64, whole: u64, scale: u64) -> Option<u64> {
     if whole == 0 {
         return None;
     }
-    let tenths = (u128::from(part) * 2000 + u128::from(whole)) / (u128::from(whole) * 2);
-    u64::try_from(tenths).ok()
+    let value = (u128::from(part) * u128::from(scale) * 2 + u128::from(whole)) / (u128::from(whole) * 2);
+    u64::try_from(value).ok()
+}
+
+/// `part / whole` with two decimals (e.g. votes per ballot), in each script.
+pub fn hundredths(fa: bool, part: u64, whole: u64) -> Option<String> {
+    let mut value = Decimal::from(scaled(part, whole, 100)?);
+    value.multiply_pow10(-2);
+    Some(format_decimal(fa, &value))
+}
+
+/// The value `hundredths` shows, in Latin digits without grouping.
+pub fn hundredths_plain(part: u64, whole: u64) -> Option<String> {
+    let h = scaled(part, whole, 100)?;
+    Some(format!("{}.{:02}", h / 100, h % 100))
 }
 
 fn one_decimal(fa: bool, tenths: u64) -> String {
@@ -116,7 +134,7 @@ pub fn date_fa(date: time::Date) -> String {
     format!("{} {month} {year}", integer_fa(u64::from(j.day)))
 }
 
-fn persian_digit(d: u32) -> char {
+pub fn persian_digit(d: u32) -> char {
     char::from_u32(0x06F0 + d).unwrap_or('?')
 }
 
@@ -146,6 +164,16 @@ mod tests {
         assert_eq!(percent_fa(1, 8).as_deref(), Some("۱۲٫۵٪"));
         assert_eq!(percent_en(5, 0), None);
         assert_eq!(percent_plain(1, 1).as_deref(), Some("100.0"));
+    }
+
+    #[test]
+    fn writes_two_decimals() {
+        assert_eq!(hundredths(false, 287, 100).as_deref(), Some("2.87"));
+        assert_eq!(hundredths(false, 3, 1).as_deref(), Some("3.00"));
+        assert_eq!(hundredths(false, 2, 3).as_deref(), Some("0.67"));
+        assert_eq!(hundredths(true, 5, 2).as_deref(), Some("۲٫۵۰"));
+        assert_eq!(hundredths_plain(2, 3).as_deref(), Some("0.67"));
+        assert_eq!(hundredths_plain(1, 0), None);
     }
 
     #[test]

@@ -1,185 +1,204 @@
-//! The summary: headline figures for the whole release, then a table per
-//! province and per county. Every figure is computed from the verified
-//! election (the browser's own recount of the signed station results), the
-//! same way `shafaf verify --json` reports them.
+//! What the overview, province and county pages share: the headline figures
+//! of an area, and tables of the areas and councils in it. Every figure comes
+//! from `shafaf_core::summary` (the browser's own recount of the signed
+//! station results), the same code `shafaf verify --json` reports with.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use shafaf_core::model::{ContestKind, Name};
-use shafaf_core::verify::{ContestOutcome, VerifiedElection};
+use shafaf_core::summary::{ContestFacts, Totals};
 
-use crate::components::{NumberCell, NumberFigure, PercentCell, PercentFigure};
-use crate::i18n::{use_lang, Msg};
+use crate::components::{Column, DataTable, NumberFigure, PercentFigure};
+use crate::i18n::{tr, use_lang, Lang, Msg};
+use crate::load::Links;
+use crate::places::{Place, Places};
 
-/// Sums over a set of contests.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Totals {
-    pub contests: u64,
-    pub city: u64,
-    pub village: u64,
-    pub stations_registered: u64,
-    pub stations_reported: u64,
-    pub eligible: u64,
-    pub ballots_cast: u64,
-    pub valid: u64,
-    pub invalid: u64,
-}
-
-impl Totals {
-    fn add(&mut self, c: &ContestOutcome) {
-        self.contests += 1;
-        match c.contest.kind {
-            ContestKind::City => self.city += 1,
-            ContestKind::Village => self.village += 1,
-        }
-        self.stations_registered += c.stations.len() as u64;
-        self.stations_reported += c.recount.stations_reported;
-        self.eligible += c.contest.eligible;
-        self.ballots_cast += c.recount.ballots_cast;
-        self.valid += c.recount.valid;
-        self.invalid += c.recount.invalid;
+/// The headline figures of an area.
+#[component]
+pub fn AreaFigures(totals: Totals) -> impl IntoView {
+    let label = move |msg: Msg| Signal::derive(tr(msg));
+    let t = totals;
+    view! {
+        <dl class="figures">
+            <NumberFigure name="contests" label=label(Msg::Contests) value=t.contests/>
+            <NumberFigure name="contests_city" label=label(Msg::CityContests) value=t.city_contests/>
+            <NumberFigure name="contests_village" label=label(Msg::VillageContests) value=t.village_contests/>
+            <NumberFigure name="stations_registered" label=label(Msg::StationsRegistered) value=t.stations_registered/>
+            <NumberFigure name="stations_reported" label=label(Msg::StationsReported) value=t.stations_reported/>
+            <NumberFigure name="eligible" label=label(Msg::Eligible) value=t.eligible/>
+            <NumberFigure name="ballots_cast" label=label(Msg::BallotsCast) value=t.ballots_cast/>
+            <NumberFigure name="valid" label=label(Msg::Valid) value=t.valid/>
+            <NumberFigure name="invalid" label=label(Msg::Invalid) value=t.invalid/>
+            <PercentFigure name="turnout" label=label(Msg::Turnout) part=t.ballots_cast whole=t.eligible/>
+            <PercentFigure name="invalid_share" label=label(Msg::InvalidShare) part=t.invalid whole=t.ballots_cast/>
+        </dl>
     }
 }
 
-/// One row of a table: a province or a county.
+/// One row of a table of areas: a province or a county.
 #[derive(Debug, Clone, PartialEq, Eq)]
-struct Row {
-    code: String,
-    name: Name,
-    totals: Totals,
+pub struct AreaRow {
+    pub code: String,
+    pub name: Name,
+    pub href: String,
+    pub totals: Totals,
 }
 
-/// The figures of the summary, computed once: the election does not change
-/// after it verified; only the language they are written in does.
-struct Figures {
-    all: Totals,
-    provinces: Vec<Row>,
-    counties: Vec<Row>,
-}
-
-impl Figures {
-    fn of(election: &VerifiedElection) -> Figures {
-        let mut all = Totals::default();
-        let mut provinces = Vec::new();
-        let mut counties = Vec::new();
-        for province in &election.provinces {
-            let Some(described) = election.election.provinces.iter().find(|p| p.code == province.code) else {
-                continue;
-            };
-            let mut by_county: BTreeMap<&str, Totals> = BTreeMap::new();
-            let mut totals = Totals::default();
-            for contest in &province.contests {
-                totals.add(contest);
-                by_county.entry(&contest.contest.county).or_default().add(contest);
-            }
-            all.contests += totals.contests;
-            all.city += totals.city;
-            all.village += totals.village;
-            all.stations_registered += totals.stations_registered;
-            all.stations_reported += totals.stations_reported;
-            all.eligible += totals.eligible;
-            all.ballots_cast += totals.ballots_cast;
-            all.valid += totals.valid;
-            all.invalid += totals.invalid;
-            provinces.push(Row { code: province.code.to_string(), name: described.name.clone(), totals });
-            // Counties in the order the election file lists them.
-            for county in &described.counties {
-                if let Some(totals) = by_county.get(county.code.as_str()) {
-                    counties.push(Row { code: county.code.to_string(), name: county.name.clone(), totals: *totals });
-                }
-            }
+impl AreaRow {
+    pub fn new(places: &Places, links: &Links, place: Place, code: &str, totals: Totals) -> AreaRow {
+        AreaRow {
+            code: code.to_owned(),
+            name: places.name(place).clone(),
+            href: links.href(&places.path(place)),
+            totals,
         }
-        Figures { all, provinces, counties }
     }
 }
 
+/// Provinces of the country, or counties of a province.
 #[component]
-pub fn SummaryPage(election: Arc<VerifiedElection>) -> impl IntoView {
+pub fn AreaTable(
+    testid: &'static str,
+    caption: Msg,
+    /// The header of the name column (province or county).
+    first: Msg,
+    rows: Vec<AreaRow>,
+    file_name: String,
+) -> impl IntoView {
     let lang = use_lang();
-    let Figures { all, provinces, counties } = Figures::of(&election);
-    let label = move |msg: Msg| Signal::derive(move || lang.get().t(msg));
-    view! {
-        <section class="summary" data-testid="summary" aria-labelledby="summary-heading">
-            <h2 id="summary-heading">{move || lang.get().t(Msg::SummaryHeading)}</h2>
-            <h3>{move || lang.get().t(Msg::AllProvinces)}</h3>
-            <dl class="figures">
-                <NumberFigure name="contests" label=label(Msg::Contests) value=all.contests/>
-                <NumberFigure name="contests_city" label=label(Msg::CityContests) value=all.city/>
-                <NumberFigure name="contests_village" label=label(Msg::VillageContests) value=all.village/>
-                <NumberFigure name="stations_registered" label=label(Msg::StationsRegistered) value=all.stations_registered/>
-                <NumberFigure name="stations_reported" label=label(Msg::StationsReported) value=all.stations_reported/>
-                <NumberFigure name="eligible" label=label(Msg::Eligible) value=all.eligible/>
-                <NumberFigure name="ballots_cast" label=label(Msg::BallotsCast) value=all.ballots_cast/>
-                <NumberFigure name="valid" label=label(Msg::Valid) value=all.valid/>
-                <NumberFigure name="invalid" label=label(Msg::Invalid) value=all.invalid/>
-                <PercentFigure name="turnout" label=label(Msg::Turnout) part=all.ballots_cast whole=all.eligible/>
-                <PercentFigure name="invalid_share" label=label(Msg::InvalidShare) part=all.invalid whole=all.ballots_cast/>
-            </dl>
-            <FiguresTable caption=Msg::ByProvince first=Msg::Province kind="province" rows=provinces/>
-            <FiguresTable caption=Msg::ByCounty first=Msg::County kind="county" rows=counties/>
-        </section>
-    }
-}
-
-/// A table of rows with the same columns as the headline figures.
-#[component]
-fn FiguresTable(caption: Msg, first: Msg, kind: &'static str, rows: Vec<Row>) -> impl IntoView {
-    let lang = use_lang();
-    let columns = [
-        Msg::Contests,
-        Msg::CityContests,
-        Msg::VillageContests,
-        Msg::StationsRegistered,
-        Msg::StationsReported,
-        Msg::Eligible,
-        Msg::BallotsCast,
-        Msg::Invalid,
-        Msg::Turnout,
-        Msg::InvalidShare,
+    let columns = vec![
+        Column::name("name", first, |r: &AreaRow| r.name.clone(), |r| Some(r.href.clone())),
+        Column::count("contests", Msg::Contests, |r: &AreaRow| r.totals.contests),
+        Column::count("city_contests", Msg::CityContests, |r: &AreaRow| r.totals.city_contests),
+        Column::count("village_contests", Msg::VillageContests, |r: &AreaRow| r.totals.village_contests),
+        Column::count("stations_registered", Msg::StationsRegistered, |r: &AreaRow| r.totals.stations_registered),
+        Column::count("stations_reported", Msg::StationsReported, |r: &AreaRow| r.totals.stations_reported),
+        Column::count("eligible", Msg::Eligible, |r: &AreaRow| r.totals.eligible),
+        Column::count("ballots_cast", Msg::BallotsCast, |r: &AreaRow| r.totals.ballots_cast),
+        Column::count("valid", Msg::Valid, |r: &AreaRow| r.totals.valid),
+        Column::count("invalid", Msg::Invalid, |r: &AreaRow| r.totals.invalid),
+        Column::percent("turnout", Msg::Turnout, |r: &AreaRow| r.totals.turnout()),
+        Column::percent("invalid_share", Msg::InvalidShare, |r: &AreaRow| r.totals.invalid_share()),
     ];
-    let header = columns
-        .into_iter()
-        .map(|msg| view! { <th scope="col" class="num">{move || lang.get().t(msg)}</th> })
-        .collect_view();
     view! {
-        <div class="table-scroll" tabindex="0" role="region" aria-label=move || lang.get().t(caption)>
-            <table data-testid=format!("{kind}-table")>
-                <caption>{move || lang.get().t(caption)}</caption>
-                <thead>
-                    <tr>
-                        <th scope="col">{move || lang.get().t(first)}</th>
-                        {header}
-                    </tr>
-                </thead>
-                <tbody>
-                    <For each=move || rows.clone() key=|row| row.code.clone() let(row)>
-                        <TableRow kind row/>
-                    </For>
-                </tbody>
-            </table>
-        </div>
+        <DataTable
+            testid
+            caption=Signal::derive(move || lang.get().t(caption).to_owned())
+            rows=Arc::new(rows)
+            columns
+            row_key=|r: &AreaRow| r.code.clone()
+            file_name
+            filter_text=|r: &AreaRow| format!("{} {} {}", r.name.fa, r.name.en, r.code)
+        />
     }
 }
 
+/// One council in a table of councils.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ContestRow {
+    pub id: String,
+    pub href: String,
+    pub name: Name,
+    pub kind: ContestKind,
+    pub county: Option<Name>,
+    pub seats: u32,
+    pub facts: Arc<ContestFacts>,
+}
+
+impl ContestRow {
+    pub fn new(places: &Places, links: &Links, p: usize, c: usize) -> ContestRow {
+        let outcome = places.contest(p, c);
+        let contest = &outcome.contest;
+        ContestRow {
+            id: contest.id.to_string(),
+            href: links.href(&places.path(Place::Contest(p, c))),
+            name: contest.name.clone(),
+            kind: contest.kind,
+            county: places.county_of(p, outcome).map(|k| places.county(p, k).name.clone()),
+            seats: contest.seats,
+            facts: Arc::new(ContestFacts::of(outcome)),
+        }
+    }
+}
+
+pub fn kind_word(lang: Lang, kind: ContestKind) -> String {
+    lang.t(match kind {
+        ContestKind::City => Msg::KindCity,
+        ContestKind::Village => Msg::KindVillage,
+    })
+    .to_owned()
+}
+
+pub fn kind_raw(kind: ContestKind) -> &'static str {
+    match kind {
+        ContestKind::City => "city",
+        ContestKind::Village => "village",
+    }
+}
+
+/// Councils, sortable by turnout, invalid ballots, the margin of the last seat…
 #[component]
-fn TableRow(kind: &'static str, row: Row) -> impl IntoView {
-    let lang = use_lang();
-    let Row { code, name, totals: t } = row;
+pub fn ContestTable(
+    testid: &'static str,
+    caption: Signal<String>,
+    rows: Vec<ContestRow>,
+    file_name: String,
+    /// Whether to show each council's county (a province's table does).
+    with_county: bool,
+) -> impl IntoView {
+    let mut columns = vec![
+        Column::name("name", Msg::Council, |r: &ContestRow| r.name.clone(), |r| Some(r.href.clone())),
+        Column::text("kind", Msg::Kind, |r: &ContestRow, lang| kind_word(lang, r.kind), |r| kind_raw(r.kind).into()),
+    ];
+    if with_county {
+        columns.push(Column::text(
+            "county",
+            Msg::County,
+            |r: &ContestRow, lang| r.county.as_ref().map(|n| lang.name(n)).unwrap_or_default(),
+            |r| r.county.as_ref().map(|n| n.en.to_string()).unwrap_or_default(),
+        ));
+    }
+    columns.extend([
+        Column::count("seats", Msg::Seats, |r: &ContestRow| u64::from(r.seats)),
+        Column::count("eligible", Msg::Eligible, |r: &ContestRow| r.facts.totals.eligible),
+        Column::count("ballots_cast", Msg::BallotsCast, |r: &ContestRow| r.facts.totals.ballots_cast),
+        Column::count("invalid", Msg::Invalid, |r: &ContestRow| r.facts.totals.invalid),
+        Column::percent("invalid_share", Msg::InvalidShare, |r: &ContestRow| r.facts.totals.invalid_share()),
+        Column::percent("turnout", Msg::Turnout, |r: &ContestRow| r.facts.totals.turnout()),
+        Column::decimal("votes_per_ballot", Msg::VotesPerBallot, |r: &ContestRow| r.facts.totals.votes_per_ballot()),
+        Column::maybe_count("last_seat_margin", Msg::LastSeatMargin, |r: &ContestRow| r.facts.last_seat_margin),
+        Column::count("stations_reported", Msg::StationsReported, |r: &ContestRow| r.facts.totals.stations_reported),
+        Column::text(
+            "matches_published",
+            Msg::Recount,
+            |r: &ContestRow, lang| recount_word(lang, r.facts.matches_published),
+            |r| r.facts.matches_published.to_string(),
+        ),
+    ]);
     view! {
-        <tr data-kind=kind data-code=code>
-            <th scope="row">{move || lang.get().name(&name)}</th>
-            <NumberCell value=t.contests/>
-            <NumberCell value=t.city/>
-            <NumberCell value=t.village/>
-            <NumberCell value=t.stations_registered/>
-            <NumberCell value=t.stations_reported/>
-            <NumberCell value=t.eligible/>
-            <NumberCell value=t.ballots_cast/>
-            <NumberCell value=t.invalid/>
-            <PercentCell part=t.ballots_cast whole=t.eligible/>
-            <PercentCell part=t.invalid whole=t.ballots_cast/>
-        </tr>
+        <DataTable
+            testid
+            caption
+            rows=Arc::new(rows)
+            columns
+            row_key=|r: &ContestRow| r.id.clone()
+            file_name
+            filter_text=|r: &ContestRow| {
+                let county = r.county.as_ref().map(|n| format!("{} {}", n.fa, n.en)).unwrap_or_default();
+                format!("{} {} {county}", r.name.fa, r.name.en)
+            }
+            kind=|r: &ContestRow| r.kind
+            row_class=|r: &ContestRow| (!r.facts.matches_published).then_some("row-mismatch")
+        />
+    }
+}
+
+/// "✓ matches" or "! differs": the recount against the published figures, in words.
+pub fn recount_word(lang: Lang, matches: bool) -> String {
+    if matches {
+        format!("✓ {}", lang.t(Msg::RecountMatches))
+    } else {
+        format!("! {}", lang.t(Msg::RecountDiffers))
     }
 }

@@ -7,6 +7,14 @@
 //   SHAFAF_TAMPER_CASES     the case names, comma-separated
 //   SHAFAF_DEMO_KEYS_DIR    the demo's secret keys and anomaly list (not served)
 //   SHAFAF_CHROMIUM         Debian's Chromium
+//   SHAFAF_BIN              the shafaf CLI (default target/release/shafaf)
+//   SHAFAF_GEO              the boundaries the demo is made from
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
 import { chromium } from 'playwright-core';
 
 export const baseUrl = process.env.SHAFAF_BASE_URL ?? 'http://127.0.0.1:8080/';
@@ -45,4 +53,93 @@ export async function newPage(browser) {
   page.errors = [];
   page.on('pageerror', (error) => page.errors.push(error));
   return page;
+}
+
+// Helpers the user-path tests share (citizen, journalist, observer).
+
+export const run = promisify(execFile);
+export const repo = fileURLToPath(new URL('../../', import.meta.url));
+export const shafafBin = process.env.SHAFAF_BIN ?? `${repo}target/release/shafaf`;
+
+/** Verifying thousands of signatures in the browser takes a few seconds; give it room. */
+export const SETTLE_MS = 120_000;
+
+/** The app opened at `path` (e.g. `verify`) on a tampered copy of the demo. */
+export function tamperedPageUrl(name, path = '') {
+  return new URL(`${path}?pub=tampered/${name}/`, baseUrl).href;
+}
+
+/** Waits until the status block leaves "loading" and returns its status. */
+export async function settledStatus(page) {
+  const status = page.locator('[data-testid=status]:not([data-status=loading])');
+  await status.waitFor({ timeout: SETTLE_MS });
+  return status.getAttribute('data-status');
+}
+
+/** The served config.json. */
+export async function appConfig() {
+  const response = await fetch(new URL('config.json', baseUrl));
+  assert.equal(response.status, 200);
+  return response.json();
+}
+
+/** What `shafaf verify --json` reports for `dir` (the served demo by default), pinned to the served root. */
+export async function cliReport(dir = publicationDir) {
+  assert.ok(dir, 'SHAFAF_PUBLICATION_DIR is not set');
+  assert.ok(existsSync(shafafBin), `the shafaf CLI is not at ${shafafBin} (set SHAFAF_BIN)`);
+  const { root_sha256: rootSha256 } = await appConfig();
+  try {
+    const { stdout } = await run(shafafBin, ['verify', dir, '--root-sha256', rootSha256, '--json'], {
+      maxBuffer: 256 * 1024 * 1024,
+    });
+    return JSON.parse(stdout);
+  } catch (error) {
+    // Exit status 1 means findings: the report is still on stdout.
+    if (error.stdout) return JSON.parse(error.stdout);
+    throw error;
+  }
+}
+
+/** Every contest of a CLI report, with its province code. */
+export function reportContests(report) {
+  return report.election.provinces.flatMap((p) => p.contests.map((c) => ({ ...c, province: p.code })));
+}
+
+/** Parses RFC 4180 CSV (quoted fields, CRLF) into rows of strings. */
+export function parseCsv(text) {
+  const rows = [];
+  let row = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (c === '"') {
+        quoted = false;
+      } else {
+        cell += c;
+      }
+    } else if (c === '"') {
+      quoted = true;
+    } else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else {
+      cell += c;
+    }
+  }
+  if (cell !== '' || row.length > 0) {
+    row.push(cell);
+    rows.push(row);
+  }
+  return rows;
 }

@@ -1,6 +1,7 @@
 // The app shell as a citizen meets it: the demo verifies in the browser and
 // shows the same figures the CLI computes; tampered copies are refused with
 // findings and no figures; the language switch works and is remembered.
+// (The users' paths through the views are in citizen, journalist and observer.)
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -113,19 +114,29 @@ test('the demo verifies in the browser and shows the figures the CLI computes', 
       province.totals.ballots_cast,
     ]);
   }
-  const countyEligible = await page
-    .locator('[data-testid=county-table] tbody tr')
-    .evaluateAll((rows) => rows.reduce((t, r) => t + Number(r.querySelectorAll('td[data-value]')[5].dataset.value), 0));
-  assert.equal(countyEligible, sum(provinces, 'eligible'));
 
   // Persian digits by default, and the tables are real tables.
   const eligibleText = await page.locator('[data-figure=eligible] dd').innerText();
   assert.match(eligibleText, PERSIAN_DIGIT);
   assert.doesNotMatch(eligibleText, LATIN_DIGIT);
-  assert.equal(await page.locator('table caption').count(), 2);
+  assert.equal(await page.locator('table caption').count(), 1);
   assert.ok((await page.locator('th[scope=col]').count()) > 0);
   assert.ok((await page.locator('th[scope=row]').count()) >= provinces.length);
   assert.ok((await page.locator('[data-testid=attribution] li').count()) > 0);
+
+  // Each province's page: its county rows add up to the province.
+  for (const province of provinces) {
+    await page.locator(`[data-testid=province-table] tr[data-code="${province.code}"] a`).click();
+    await page.locator(`[data-testid=summary][data-province="${province.code}"]`).waitFor();
+    const countyEligible = await page
+      .locator('[data-testid=county-table] tbody tr')
+      .evaluateAll((rows) => rows.reduce((t, r) => t + Number(r.querySelectorAll('td[data-value]')[5].dataset.value), 0));
+    assert.equal(countyEligible, province.totals.eligible);
+    await page.goBack();
+    await page.locator('[data-testid=province-table]').waitFor();
+  }
+  const publicationFilesAfter = fetched.filter((url) => url.includes('/demo/'));
+  assert.deepEqual(publicationFilesAfter, publicationFiles, 'navigating fetched the publication again');
   assert.deepEqual(page.errors, []);
 });
 

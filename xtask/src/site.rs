@@ -14,6 +14,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
+use shafaf_core::{publish, SecretKey};
 
 use crate::exec::{self, cargo, command};
 use crate::paths::Paths;
@@ -136,7 +137,7 @@ pub fn demo(paths: &Paths, spec: &DemoSpec, cli: &Path) -> Result<Demo> {
     for case in Tamper::ALL {
         let copy = tampered.join(case.name());
         copy_dir(&publication, &copy)?;
-        case.apply(&copy).with_context(|| format!("making the tampered copy `{}`", case.name()))?;
+        case.apply(&copy, &keys).with_context(|| format!("making the tampered copy `{}`", case.name()))?;
     }
     stamp::write(&stamp_file, &digest)?;
     Ok(Demo { publication, tampered, keys })
@@ -165,29 +166,138 @@ pub enum Tamper {
     DropSignature,
     /// One character of release.json is changed.
     EditRelease,
+    /// root.json lists another key as the first publisher key (the page pins the real root).
+    SwapKey,
+    /// A station's signed result line replaces another station's, and the
+    /// release is re-signed with the real publisher keys: a replay.
+    ReplayStation,
+    /// A published total in the contests file is edited, without re-signing.
+    EditTotal,
 }
 
 /// The signed metadata at the top of a publication; everything else is data.
 const METADATA: [&str; 4] = ["root.json", "root.json.sigs", "release.json", "release.json.sigs"];
 
 impl Tamper {
-    pub const ALL: [Tamper; 3] = [Tamper::FlipByte, Tamper::DropSignature, Tamper::EditRelease];
+    pub const ALL: [Tamper; 6] = [
+        Tamper::FlipByte,
+        Tamper::DropSignature,
+        Tamper::EditRelease,
+        Tamper::SwapKey,
+        Tamper::ReplayStation,
+        Tamper::EditTotal,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
             Tamper::FlipByte => "flip-byte",
             Tamper::DropSignature => "drop-signature",
             Tamper::EditRelease => "edit-release",
+            Tamper::SwapKey => "swap-key",
+            Tamper::ReplayStation => "replay-station",
+            Tamper::EditTotal => "edit-total",
         }
     }
 
-    pub fn apply(self, publication: &Path) -> Result<()> {
+    /// Alters the copy at `publication`; `keys` holds the demo's secret keys.
+    pub fn apply(self, publication: &Path, keys: &Path) -> Result<()> {
         match self {
             Tamper::FlipByte => flip_byte(publication),
             Tamper::DropSignature => drop_signature(publication),
             Tamper::EditRelease => edit_release(publication),
+            Tamper::SwapKey => swap_key(publication),
+            Tamper::ReplayStation => replay_station(publication, keys),
+            Tamper::EditTotal => edit_total(publication),
         }
     }
+}
+
+fn read_text(path: &Path) -> Result<String> {
+    fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))
+}
+
+fn write_text(path: &Path, text: &str) -> Result<()> {
+    fs::write(path, text).with_context(|| format!("writing {}", path.display()))
+}
+
+/// The data file whose name starts with `prefix` (e.g. `results-`).
+fn data_file(publication: &Path, prefix: &str) -> Result<PathBuf> {
+    let files = publication.join("files");
+    let mut names: Vec<PathBuf> = fs::read_dir(&files)
+        .with_context(|| format!("listing {}", files.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix)))
+        .collect();
+    names.sort();
+    names.into_iter().next().with_context(|| format!("no {prefix}* file in {}", files.display()))
+}
+
+fn swap_key(publication: &Path) -> Result<()> {
+    let path = publication.join("root.json");
+    let text = read_text(&path)?;
+    let root: serde_json::Value = serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
+    let publisher = root["roles"]
+        .as_array()
+        .and_then(|roles| roles.iter().find(|r| r["role"] == "publisher"))
+        .and_then(|r| r["keys"][0].as_str())
+        .with_context(|| format!("{} has no publisher key", path.display()))?;
+    let public = root["keys"]
+        .as_array()
+        .and_then(|keys| keys.iter().find(|k| k["id"] == publisher))
+        .and_then(|k| k["public"].as_str())
+        .with_context(|| format!("{} does not list key {publisher}", path.display()))?;
+    let intruder = SecretKey::from_seed(&[0x42; 32]);
+    let swapped =
+        text.replace(publisher, &intruder.public().id().to_hex()).replace(public, &intruder.public().to_spki_base64());
+    write_text(&path, &swapped)
+}
+
+fn replay_station(publication: &Path, keys: &Path) -> Result<()> {
+    let results = data_file(publication, "results-")?;
+    let text = read_text(&results)?;
+    let mut lines: Vec<&str> = text.lines().collect();
+    if lines.len() < 2 {
+        bail!("{} has fewer than two stations", results.display());
+    }
+    lines[1] = lines[0];
+    let replayed = format!("{}\n", lines.join("\n"));
+    // The release is re-signed so that only the station check can tell.
+    let release_path = publication.join("release.json");
+    let old_hash = stamp::sha256_hex(text.as_bytes());
+    let new_hash = stamp::sha256_hex(replayed.as_bytes());
+    let release =
+        read_text(&release_path)?.replace(&format!("\"sha256\":\"{old_hash}\""), &format!("\"sha256\":\"{new_hash}\""));
+    let relative = results.strip_prefix(publication).unwrap_or(&results).to_string_lossy().replace('\\', "/");
+    let release = release.replace(
+        &format!("\"path\":\"{relative}\",\"size\":{}", text.len()),
+        &format!("\"path\":\"{relative}\",\"size\":{}", replayed.len()),
+    );
+    write_text(&results, &replayed)?;
+    let signers = ["publisher-1.key", "publisher-2.key"]
+        .iter()
+        .map(|name| {
+            let pem = read_text(&keys.join(name))?;
+            SecretKey::from_pkcs8_pem(&pem).with_context(|| format!("reading the demo key {name}"))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let signer_refs: Vec<&SecretKey> = signers.iter().collect();
+    fs::write(publication.join("release.json.sigs"), publish::sign_bytes(release.as_bytes(), &signer_refs))
+        .with_context(|| format!("writing {}", publication.join("release.json.sigs").display()))?;
+    write_text(&release_path, &release)
+}
+
+fn edit_total(publication: &Path) -> Result<()> {
+    let contests = data_file(publication, "contests-")?;
+    let text = read_text(&contests)?;
+    let marker = "\"published\":{\"stations_reported\":";
+    let at = text.find(marker).with_context(|| format!("{} has no published totals", contests.display()))?;
+    let cast = text[at..].find("\"ballots_cast\":").map(|i| at + i + "\"ballots_cast\":".len());
+    let at = cast.with_context(|| format!("{} has no published ballots_cast", contests.display()))?;
+    // One more ballot in the first council's published total.
+    let end = text[at..].find(|c: char| !c.is_ascii_digit()).map_or(text.len(), |i| at + i);
+    let value: u64 =
+        text[at..end].parse().with_context(|| format!("{}: ballots_cast is not a count", contests.display()))?;
+    write_text(&contests, &format!("{}{}{}", &text[..at], value + 1, &text[end..]))
 }
 
 fn flip_byte(publication: &Path) -> Result<()> {
@@ -285,7 +395,7 @@ mod tests {
     #[test]
     fn flip_byte_changes_the_middle_of_the_largest_data_file_only() {
         let fixture = Fixture::new("flip");
-        Tamper::FlipByte.apply(&fixture.0).unwrap();
+        Tamper::FlipByte.apply(&fixture.0, Path::new("unused-keys")).unwrap();
         assert_eq!(fixture.read("files/stations/big.jsonl"), "0123446789");
         assert_eq!(fixture.read("files/small.json"), "[1]");
         assert_eq!(fixture.read("root.json"), "{\"version\":1,\"keys\":[]}");
@@ -294,14 +404,14 @@ mod tests {
     #[test]
     fn drop_signature_keeps_only_the_first_line() {
         let fixture = Fixture::new("drop");
-        Tamper::DropSignature.apply(&fixture.0).unwrap();
+        Tamper::DropSignature.apply(&fixture.0, Path::new("unused-keys")).unwrap();
         assert_eq!(fixture.read("release.json.sigs"), "key-a sig-a\n");
     }
 
     #[test]
     fn edit_release_changes_exactly_one_character_and_keeps_json() {
         let fixture = Fixture::new("edit");
-        Tamper::EditRelease.apply(&fixture.0).unwrap();
+        Tamper::EditRelease.apply(&fixture.0, Path::new("unused-keys")).unwrap();
         let edited = fixture.read("release.json");
         assert_eq!(edited, "{\"v\":1,\"size\":89}");
         assert!(serde_json::from_str::<serde_json::Value>(&edited).is_ok());

@@ -56,11 +56,13 @@ fn step(name: &str, body: impl FnOnce() -> Result<()>) -> Result<()> {
     body().with_context(|| format!("step `{name}` failed"))
 }
 
-/// Tests find the shared data through SHAFAF_GEO and SHAFAF_VECTORS, and the
-/// release CLI (built in the step `build CLI`) through SHAFAF_BIN.
+/// Tests find the shared data through SHAFAF_GEO and SHAFAF_VECTORS, the
+/// release CLI (built in the step `build CLI`) through SHAFAF_BIN, and the
+/// Python with SciPy (from the step `tools`) through SHAFAF_PYTHON.
 fn share_data_with_tests(paths: &Paths) {
     // Set before any thread exists; every program started from here inherits them.
     env::set_var("SHAFAF_BIN", paths.cli_binary());
+    env::set_var("SHAFAF_PYTHON", tools::python(paths));
     for (name, dir) in [("SHAFAF_GEO", paths.geo()), ("SHAFAF_VECTORS", paths.vectors())] {
         let dir = fs::canonicalize(&dir).unwrap_or(dir);
         if !dir.is_dir() {

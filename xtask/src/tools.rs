@@ -52,10 +52,12 @@ pub fn ensure_for_app(paths: &Paths) -> Result<()> {
     ensure_wasm_opt()
 }
 
-/// What `cargo xtask test` needs: the app's tools and a headless browser.
+/// What `cargo xtask test` needs: the app's tools, a headless browser, and
+/// SciPy for the statistics' reference test.
 pub fn ensure_for_tests(paths: &Paths) -> Result<()> {
     ensure_for_app(paths)?;
-    ensure_browser()
+    ensure_browser()?;
+    ensure_scipy(paths)
 }
 
 pub fn ensure_wasm_target() -> Result<()> {
@@ -148,6 +150,43 @@ pub fn ensure_browser() -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The SciPy that the core's statistics are compared with (`crates/core/tests/stats.rs`).
+pub const SCIPY_VERSION: &str = "1.17.1";
+
+/// The Python of the virtual environment that holds SciPy; the tests get it
+/// as SHAFAF_PYTHON.
+pub fn python(paths: &Paths) -> PathBuf {
+    let bin = if cfg!(windows) { "Scripts" } else { "bin" };
+    paths.work().join("py").join(bin).join(format!("python{}", env::consts::EXE_SUFFIX))
+}
+
+/// A virtual environment in `target/shafaf/py` (`python3 -m venv`) with SciPy
+/// from pip, made or filled only when `import scipy` there fails or finds
+/// another version.
+pub fn ensure_scipy(paths: &Paths) -> Result<()> {
+    let python = python(paths);
+    let found = probe(command(&python).args(["-c", "import scipy; print(scipy.__version__)"]));
+    if found.as_deref().map(str::trim) == Some(SCIPY_VERSION) {
+        println!("    ok: scipy {SCIPY_VERSION}");
+        return Ok(());
+    }
+    let venv = paths.work().join("py");
+    if !python.exists() {
+        println!("    making a Python virtual environment in {}", venv.display());
+        exec::run(command("python3").args(["-m", "venv", "--clear"]).arg(&venv))
+            .context("making a virtual environment (is python3 with its venv module installed?)")?;
+    }
+    println!("    installing scipy {SCIPY_VERSION} with pip");
+    exec::run(command(&python).args([
+        "-m",
+        "pip",
+        "install",
+        "--disable-pip-version-check",
+        "--quiet",
+        &format!("scipy=={SCIPY_VERSION}"),
+    ]))
 }
 
 fn locked_wasm_bindgen(paths: &Paths) -> Result<String> {

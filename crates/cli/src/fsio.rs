@@ -33,6 +33,14 @@ pub fn write(path: &Path, bytes: &[u8]) -> Result<()> {
     fs::write(path, bytes).with_context(|| format!("cannot write {}", path.display()))
 }
 
+/// Writes a file beside its final name and moves it into place, so a
+/// server never hands out half of it.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<()> {
+    let staging = with_suffix(path, &format!("partial-{}", std::process::id()));
+    write(&staging, bytes)?;
+    fs::rename(&staging, path).with_context(|| format!("cannot move {} to {}", staging.display(), path.display()))
+}
+
 pub fn create_dir(path: &Path) -> Result<()> {
     fs::create_dir_all(path).with_context(|| format!("cannot create folder {}", path.display()))
 }
@@ -185,7 +193,12 @@ pub fn write_demo_keys(dir: &Path, demo: &Demo) -> Result<()> {
         fs::remove_dir_all(dir).with_context(|| format!("cannot remove the old {}", dir.display()))?;
     }
     create_dir(dir)?;
-    for (role, keys) in [("root", &demo.root_keys), ("publisher", &demo.publisher_keys)] {
+    for (role, keys) in [
+        ("root", &demo.root_keys),
+        ("publisher", &demo.publisher_keys),
+        ("witness", &demo.witness_keys),
+        ("timestamp", &demo.timestamp_keys),
+    ] {
         for (i, key) in keys.iter().enumerate() {
             let prefix = dir.join(format!("{role}-{}", i + 1));
             write_secret(&prefix.with_extension("key"), key.to_pkcs8_pem()?.as_bytes())?;
@@ -193,6 +206,8 @@ pub fn write_demo_keys(dir: &Path, demo: &Demo) -> Result<()> {
         }
     }
     write(&dir.join("root.sha256"), format!("{}\n", demo.root_sha256).as_bytes())?;
+    let releases = serde_json::to_vec_pretty(&demo.releases).context("cannot serialise the release list")?;
+    write(&dir.join("releases.json"), &releases)?;
     let anomalies = serde_json::to_vec_pretty(&demo.anomalies).context("cannot serialise the anomaly list")?;
     write(&dir.join("anomalies.json"), &anomalies)
 }

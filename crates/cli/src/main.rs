@@ -3,21 +3,26 @@
 //! offline, and the synthetic demo election. Parsing arguments and files is
 //! done here; everything else is `shafaf-core`.
 
+// A `Finding` is the error of the core's checks: large, rare, kept whole (as in the core).
+#![allow(clippy::result_large_err)]
+
 mod fsio;
 mod report;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
-use shafaf_core::demo::{self, DemoOptions, Scale};
+use shafaf_core::demo::{self, DemoOptions, Scale, SequenceOptions};
 use shafaf_core::model::{Id, Role, Sha256Hex, StationResult};
-use shafaf_core::publish::{self, RoleKeys};
-use shafaf_core::verify::{verify_publication, Status, TrustAnchor};
+use shafaf_core::publish::{self, LogParams, RoleKeys};
+use shafaf_core::verify::{verify_publication_with, Failure, LogPolicy, Status, TrustAnchor};
 use shafaf_core::{format, SecretKey};
 use time::format_description::well_known::Rfc3339;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
+
+mod log_cmd;
 
 #[derive(Parser)]
 #[command(name = "shafaf", version, about = "Publish and verify signed election results")]
@@ -54,8 +59,19 @@ enum Command {
         /// Witness role public keys (PEM); repeat.
         #[arg(long = "witness-key")]
         witness_keys: Vec<PathBuf>,
+        /// The witnesses' names, in the order of --witness-key (e.g. example.org/observer): what readers are shown.
+        #[arg(long = "witness-name")]
+        witness_names: Vec<String>,
         #[arg(long, default_value_t = 0)]
         witness_threshold: u32,
+        /// The publishers' names in checkpoints, in the order of --publisher-key (default: their key ids).
+        #[arg(long = "publisher-name")]
+        publisher_names: Vec<String>,
+        /// Timestamp role public keys (PEM), which sign latest.json; repeat. Without any, publishers sign it.
+        #[arg(long = "timestamp-key")]
+        timestamp_keys: Vec<PathBuf>,
+        #[arg(long, default_value_t = 1)]
+        timestamp_threshold: u32,
         #[arg(long, default_value_t = 1)]
         version: u32,
         /// Expiry, RFC 3339 (e.g. 2027-06-19T00:00:00Z).
@@ -90,16 +106,85 @@ enum Command {
         /// Publisher secret keys (PKCS#8 PEM), at least the threshold; repeat.
         #[arg(long = "key", required = true)]
         keys: Vec<PathBuf>,
-        #[arg(long, default_value_t = 1)]
-        version: u64,
+        /// The release's version: 1 for a new log, the log's size + 1 with --previous (the default).
+        #[arg(long)]
+        version: Option<u64>,
         /// Issue time, RFC 3339; default now.
         #[arg(long, value_parser = parse_time)]
         issued: Option<OffsetDateTime>,
         /// Expiry, RFC 3339.
         #[arg(long, value_parser = parse_time)]
         expires: OffsetDateTime,
+        /// The publication so far: the new release is appended to its release log, and all its files are kept.
+        /// May be the same folder as --out (append in place).
+        #[arg(long)]
+        previous: Option<PathBuf>,
+        /// The origin line of a new log (default shafaf/<election>).
+        #[arg(long)]
+        log_origin: Option<String>,
+        /// Keys that sign latest.json: the root's timestamp role (or, if it has none, publisher keys
+        /// given with --key are used); repeat.
+        #[arg(long = "timestamp-key")]
+        timestamp_keys: Vec<PathBuf>,
+        /// How long latest.json stays valid (e.g. 10m, 2h); re-sign it with `shafaf timestamp` before then.
+        #[arg(long, value_parser = parse_duration, default_value = "1h")]
+        pointer_valid_for: Duration,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// As an independent witness: check a publication's release log and cosign its checkpoint.
+    Witness {
+        /// The witness's secret key (PKCS#8 PEM); it must be a witness key of the trust root.
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(long)]
+        publication: PathBuf,
+        /// The name the trust root gives this key (checked; the root decides it).
+        #[arg(long)]
+        name: Option<String>,
+        /// The checkpoint this witness cosigned last for this log (checked for consistency, then replaced);
+        /// default KEY.<origin>.checkpoint beside the key.
+        #[arg(long)]
+        state: Option<PathBuf>,
+        #[arg(long, conflicts_with = "trusted_root")]
+        root_sha256: Option<String>,
+        #[arg(long)]
+        trusted_root: Option<PathBuf>,
+        /// The time to check and cosign at (RFC 3339) instead of now.
+        #[arg(long, value_parser = parse_time)]
+        now: Option<OffsetDateTime>,
+    },
+    /// Re-sign latest.json, the short-lived pointer to the current release (the timestamp role's online job).
+    Timestamp {
+        /// Timestamp role secret keys (or publisher keys when the root has no timestamp role); repeat.
+        #[arg(long = "key", required = true)]
+        keys: Vec<PathBuf>,
+        #[arg(long)]
+        publication: PathBuf,
+        /// How long the pointer stays valid (e.g. 10m, 2h).
+        #[arg(long, value_parser = parse_duration, default_value = "1h", conflicts_with = "expires")]
+        valid_for: Duration,
+        /// An exact expiry (RFC 3339) instead of --valid-for; a past one makes a frozen pointer, for tests.
+        #[arg(long, value_parser = parse_time)]
+        expires: Option<OffsetDateTime>,
+        /// Issue time (RFC 3339) instead of now.
+        #[arg(long, value_parser = parse_time)]
+        now: Option<OffsetDateTime>,
+    },
+    /// List a publication's releases, who signed and witnessed each, and what changed between them.
+    History {
+        dir: PathBuf,
+        #[arg(long, conflicts_with = "trusted_root")]
+        root_sha256: Option<String>,
+        #[arg(long)]
+        trusted_root: Option<PathBuf>,
+        /// Compare this release with --to (default: each release with the one before).
+        #[arg(long, requires = "to")]
+        from: Option<u64>,
+        #[arg(long, requires = "from")]
+        to: Option<u64>,
+        #[arg(long)]
+        json: bool,
     },
     /// Audit a publication folder offline. Exit status 0 only when everything verifies.
     Verify {
@@ -113,6 +198,10 @@ enum Command {
         /// Check as of this time (RFC 3339) instead of now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
+        /// Prove that this publication's release log extends an earlier one: a publication folder
+        /// (its checkpoint) or a saved checkpoint file. A rollback or a fork fails.
+        #[arg(long)]
+        extends: Option<PathBuf>,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -134,6 +223,18 @@ enum Command {
         /// Where to write the demo's secret keys and anomaly list; default OUT.keys beside OUT.
         #[arg(long)]
         keys: Option<PathBuf>,
+        /// Election night as releases in one log: 1 complete; 2 partial, complete; 3 partial, complete, correction.
+        #[arg(long, default_value_t = 1)]
+        releases: u32,
+        /// Write the folder as it stood after this many releases (default: all).
+        #[arg(long)]
+        release_step: Option<u32>,
+        /// Witness cosignatures the demo's root requires (its 2 witnesses cosign every checkpoint).
+        #[arg(long, default_value_t = 0)]
+        witness_threshold: u32,
+        /// When latest.json expires (RFC 3339); default when the releases expire.
+        #[arg(long, value_parser = parse_time)]
+        pointer_expires: Option<OffsetDateTime>,
     },
 }
 
@@ -153,6 +254,33 @@ enum DemoScale {
 
 fn parse_time(s: &str) -> Result<OffsetDateTime, String> {
     OffsetDateTime::parse(s, &Rfc3339).map_err(|e| format!("not an RFC 3339 time ({e}); e.g. 2027-06-19T00:00:00Z"))
+}
+
+/// `90s`, `10m`, `2h`, `7d`.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let err = || format!("not a duration: {s:?} (e.g. 90s, 10m, 2h, 7d)");
+    let (n, unit) = s.split_at(s.len().saturating_sub(1));
+    let n: i64 = n.parse().map_err(|_| err())?;
+    match unit {
+        "s" => Ok(Duration::seconds(n)),
+        "m" => Ok(Duration::minutes(n)),
+        "h" => Ok(Duration::hours(n)),
+        "d" => Ok(Duration::days(n)),
+        _ => Err(err()),
+    }
+    .and_then(|d| if d.is_positive() { Ok(d) } else { Err(err()) })
+}
+
+/// The trust anchor from `--root-sha256` or `--trusted-root`.
+fn anchor(root_sha256: Option<String>, trusted_root: Option<PathBuf>) -> Result<TrustAnchor> {
+    Ok(match (root_sha256, trusted_root) {
+        (Some(hex), _) => TrustAnchor::pinned(
+            Sha256Hex::from_hex(hex.trim())
+                .with_context(|| format!("--root-sha256 {hex}: expected 64 lowercase hex digits"))?,
+        ),
+        (None, Some(path)) => TrustAnchor::pinned(Sha256Hex::of(&fsio::read(&path)?)),
+        (None, None) => TrustAnchor::unpinned(),
+    })
 }
 
 fn main() -> ExitCode {
@@ -176,7 +304,11 @@ fn run(command: Command) -> Result<ExitCode> {
             publisher_keys,
             publisher_threshold,
             witness_keys,
+            witness_names,
             witness_threshold,
+            publisher_names,
+            timestamp_keys,
+            timestamp_threshold,
             version,
             expires,
             signers,
@@ -185,14 +317,35 @@ fn run(command: Command) -> Result<ExitCode> {
             let election = Id::new(election).context("--election")?;
             let load = |paths: &[PathBuf]| paths.iter().map(|p| fsio::read_public_key(p)).collect::<Result<Vec<_>>>();
             let (root, publisher, witness) = (load(&root_keys)?, load(&publisher_keys)?, load(&witness_keys)?);
+            let timestamp = load(&timestamp_keys)?;
             let signers = signers.iter().map(|p| fsio::read_secret_key(p)).collect::<Result<Vec<_>>>()?;
-            let roles = [
+            let mut roles = vec![
                 RoleKeys { role: Role::Root, keys: root.iter().collect(), threshold: root_threshold },
                 RoleKeys { role: Role::Publisher, keys: publisher.iter().collect(), threshold: publisher_threshold },
                 RoleKeys { role: Role::Witness, keys: witness.iter().collect(), threshold: witness_threshold },
             ];
+            if !timestamp.is_empty() {
+                roles.push(RoleKeys {
+                    role: Role::Timestamp,
+                    keys: timestamp.iter().collect(),
+                    threshold: timestamp_threshold,
+                });
+            }
+            let mut names = Vec::new();
+            for (what, keys, given) in
+                [("witness", &witness, &witness_names), ("publisher", &publisher, &publisher_names)]
+            {
+                if !given.is_empty() && given.len() != keys.len() {
+                    bail!(
+                        "{} --{what}-name for {} --{what}-key: give one name per key, in order",
+                        given.len(),
+                        keys.len()
+                    );
+                }
+                names.extend(keys.iter().map(|k| k.id()).zip(given.iter().cloned()));
+            }
             let signer_refs: Vec<&SecretKey> = signers.iter().collect();
-            let (bytes, sigs) = publish::make_root(&election, version, expires, &roles, &signer_refs)?;
+            let (bytes, sigs) = publish::make_root_named(&election, version, expires, &roles, &names, &signer_refs)?;
             // Check it the way every reader will, before anyone relies on it.
             shafaf_core::verify::verify_root(&bytes, &sigs, &TrustAnchor::unpinned(), OffsetDateTime::now_utc())
                 .map_err(|f| anyhow::anyhow!("the new root does not verify:\n{}", report::list(&f)))?;
@@ -218,56 +371,147 @@ fn run(command: Command) -> Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Publish { draft, root, keys, version, issued, expires, out } => {
+        Command::Publish {
+            draft,
+            root,
+            keys,
+            version,
+            issued,
+            expires,
+            previous,
+            log_origin,
+            timestamp_keys,
+            pointer_valid_for,
+            out,
+        } => {
             let draft = fsio::read_draft(&draft)?;
             let root_bytes = fsio::read(&root.join(format::ROOT))?;
             let root_sigs = fsio::read(&root.join(format::ROOT_SIGS))?;
             let keys = keys.iter().map(|p| fsio::read_secret_key(p)).collect::<Result<Vec<_>>>()?;
             let key_refs: Vec<&SecretKey> = keys.iter().collect();
-            let params = publish::ReleaseParams { version, issued: issued.unwrap_or_else(now_second), expires };
-            let publication = publish::publish(&draft, &root_bytes, &root_sigs, &key_refs, &params)?;
+            let timestamp = timestamp_keys.iter().map(|p| fsio::read_secret_key(p)).collect::<Result<Vec<_>>>()?;
+            let previous = previous.map(|dir| fsio::read_publication(&dir)).transpose()?;
+            let size = match &previous {
+                Some(p) => log_cmd::log_size(p)?,
+                None => 0,
+            };
+            let version = version.unwrap_or(size + 1);
+            let issued = issued.unwrap_or_else(now_second);
+            let params = publish::ReleaseParams { version, issued, expires };
+            let pointer_signers: Vec<&SecretKey> =
+                if timestamp.is_empty() { key_refs.clone() } else { timestamp.iter().collect() };
+            let log = LogParams {
+                previous: previous.as_ref(),
+                origin: log_origin,
+                witnesses: &[],
+                pointer: Some((&pointer_signers, issued + pointer_valid_for)),
+            };
+            let publication = match publish::publish_release(&draft, &root_bytes, &root_sigs, &key_refs, &params, &log)
+            {
+                Err(e @ publish::PublishError::NotInRole { role: Role::Timestamp, .. }) if timestamp.is_empty() => {
+                    bail!("{e}: the trust root has a timestamp role, so give its key with --timestamp-key")
+                }
+                other => other?,
+            };
             fsio::write_publication(&out, &publication)?;
-            println!("published release {version} to {} ({} files)", out.display(), publication.len());
+            println!(
+                "published release {version} to {} ({} files); the release log now holds {version} release(s); \
+                 latest.json expires at {} (re-sign it with `shafaf timestamp`)",
+                out.display(),
+                publication.len(),
+                (issued + pointer_valid_for).format(&Rfc3339).unwrap_or_default()
+            );
             Ok(ExitCode::SUCCESS)
         }
-        Command::Verify { dir, root_sha256, trusted_root, now, json } => {
-            let anchor = match (root_sha256, trusted_root) {
-                (Some(hex), _) => TrustAnchor::pinned(
-                    Sha256Hex::from_hex(hex.trim())
-                        .with_context(|| format!("--root-sha256 {hex}: expected 64 lowercase hex digits"))?,
-                ),
-                (None, Some(path)) => TrustAnchor::pinned(Sha256Hex::of(&fsio::read(&path)?)),
-                (None, None) => TrustAnchor::unpinned(),
-            };
+        Command::Witness { key, publication, name, state, root_sha256, trusted_root, now } => {
+            let anchor = anchor(root_sha256, trusted_root)?;
+            let now = now.unwrap_or_else(now_second);
+            log_cmd::witness(&key, &publication, name.as_deref(), state, &anchor, now)
+        }
+        Command::Timestamp { keys, publication, valid_for, expires, now } => {
+            let now = now.unwrap_or_else(now_second);
+            log_cmd::timestamp(&keys, &publication, now, expires.unwrap_or(now + valid_for))
+        }
+        Command::History { dir, root_sha256, trusted_root, from, to, json } => {
+            let anchor = anchor(root_sha256, trusted_root)?;
+            log_cmd::history(&dir, &anchor, from.zip(to), json)
+        }
+        Command::Verify { dir, root_sha256, trusted_root, now, extends, json } => {
+            let anchor = anchor(root_sha256, trusted_root)?;
             let publication = fsio::read_publication(&dir)?;
             let now = now.unwrap_or_else(OffsetDateTime::now_utc);
-            let outcome = verify_publication(&publication, &anchor, now);
+            // Whenever the release names a log, its checkpoint, proof and pointer are required.
+            let mut policy = LogPolicy { require_log: true, held: None };
+            let mut early = Vec::new();
+            if let Some(old) = &extends {
+                match log_cmd::held_checkpoint(old, &publication, &anchor, now) {
+                    Ok(held) => policy.held = Some(held),
+                    Err(f) => early.push(f),
+                }
+            }
+            let mut outcome = verify_publication_with(&publication, &anchor, now, &policy);
+            let mut history = None;
+            if early.is_empty() {
+                if let Ok(v) = &outcome {
+                    if v.audit.log.is_some() {
+                        match log_cmd::whole_log(&publication, &anchor, now) {
+                            Ok(h) => history = Some(h),
+                            Err(f) => early.extend(f),
+                        }
+                    }
+                }
+            }
+            if !early.is_empty() {
+                let audit = match &outcome {
+                    Ok(v) => v.audit.clone(),
+                    Err(f) => (*f.audit).clone(),
+                };
+                if let Err(f) = &outcome {
+                    early.extend(f.findings.iter().cloned());
+                }
+                outcome = Err(Failure { findings: early, audit: Box::new(audit) });
+            }
             let status = match &outcome {
                 Ok(v) => v.status(),
                 Err(f) => f.status(),
             };
+            let log = report::LogReport { history: history.as_ref(), extends: extends.as_deref() };
             if json {
-                println!("{}", report::json(&dir, &anchor, now, &outcome)?);
+                println!("{}", report::json(&dir, &anchor, now, &outcome, &log)?);
             } else {
-                print!("{}", report::text(&dir, &anchor, now, &outcome));
+                print!("{}", report::text(&dir, &anchor, now, &outcome, &log));
             }
             Ok(if status == Status::Verified { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
-        Command::Demo { out, seed, scale, geo, tamper, keys } => {
+        Command::Demo {
+            out,
+            seed,
+            scale,
+            geo,
+            tamper,
+            keys,
+            releases,
+            release_step,
+            witness_threshold,
+            pointer_expires,
+        } => {
             let geo = geo.unwrap_or_else(default_geo);
             let input = fsio::read_geo(&geo)?;
             let scale = match scale {
                 DemoScale::Lorestan => Scale::Lorestan,
                 DemoScale::National => Scale::National,
             };
-            let demo = demo::generate(&input, &DemoOptions { seed, scale, tamper })?;
+            let sequence = SequenceOptions { releases, step: release_step, witness_threshold, pointer_expires };
+            let demo = demo::generate_sequence(&input, &DemoOptions { seed, scale, tamper }, &sequence)?;
             fsio::write_publication(&out, &demo.publication)?;
             let keys_dir = keys.unwrap_or_else(|| sibling(&out, "keys"));
             fsio::write_demo_keys(&keys_dir, &demo)?;
             println!(
-                "wrote the DEMO election to {} ({} files); trust root SHA-256 {}; demo keys and anomaly list in {}",
+                "wrote the DEMO election to {} ({} files, release {} of {releases}); trust root SHA-256 {}; \
+                 demo keys, anomaly list and release list in {}",
                 out.display(),
                 demo.publication.len(),
+                demo.releases.len(),
                 demo.root_sha256,
                 keys_dir.display()
             );

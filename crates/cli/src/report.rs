@@ -7,6 +7,9 @@ use std::path::Path;
 use anyhow::Result;
 use serde::Serialize;
 use shafaf_core::findings::{Finding, Severity};
+use shafaf_core::log::history::History;
+use shafaf_core::log::Extension;
+use shafaf_core::model::Role;
 use shafaf_core::model::{ContestKind, Name};
 use shafaf_core::summary::{ContestFacts, Ratio, Totals};
 use shafaf_core::tally::Standing;
@@ -15,6 +18,14 @@ use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 type Outcome = Result<VerifiedElection, Failure>;
+
+/// What `verify` found about the release log beyond the current release.
+pub struct LogReport<'a> {
+    /// The whole log, when it was checked and verified.
+    pub history: Option<&'a History>,
+    /// The earlier publication or checkpoint `--extends` named.
+    pub extends: Option<&'a Path>,
+}
 
 pub fn list(findings: &[Finding]) -> String {
     findings.iter().map(|f| format!("  - {f}")).collect::<Vec<_>>().join("\n")
@@ -47,7 +58,7 @@ fn thousands(n: u64) -> String {
     out
 }
 
-pub fn text(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Outcome) -> String {
+pub fn text(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Outcome, log: &LogReport) -> String {
     let (audit, findings, status) = match outcome {
         Ok(v) => (&v.audit, &v.findings, v.status()),
         Err(f) => (&*f.audit, &f.findings, f.status()),
@@ -89,6 +100,7 @@ pub fn text(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Out
         );
         let _ = writeln!(o, "              {valid} valid publisher signature(s), threshold {} ✓", rel.threshold);
     }
+    log_lines(&mut o, audit, log, outcome.is_ok());
     if !audit.files.is_empty() {
         let ok = audit.files.iter().filter(|f| f.verified).count();
         let _ = writeln!(o, "Files         {} of {} listed files match their size and SHA-256", ok, audit.files.len());
@@ -139,6 +151,67 @@ pub fn text(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Out
     o
 }
 
+fn log_lines(o: &mut String, audit: &Audit, log: &LogReport, verified: bool) {
+    if let Some(l) = &audit.log {
+        let c = &l.checkpoint;
+        let _ = writeln!(
+            o,
+            "Release log   {}: this release is leaf {} of {}, root hash {}",
+            c.origin, l.index, c.size, c.root_hash
+        );
+        let publishers = c.signatures.iter().filter(|s| s.role == Role::Publisher && s.valid).count();
+        let witnesses: Vec<String> = c
+            .witnesses()
+            .map(|w| match w.timestamp {
+                Some(t) => format!("{} ({})", w.name, when(t)),
+                None => w.name.clone(),
+            })
+            .collect();
+        let _ = writeln!(
+            o,
+            "              checkpoint signed by {publishers} publisher key(s) ✓; witnessed by {} ({} required){}{}",
+            witnesses.len(),
+            l.witness_threshold,
+            if witnesses.is_empty() { "" } else { ": " },
+            witnesses.join(", ")
+        );
+        if let Some(h) = log.history {
+            let _ = writeln!(
+                o,
+                "              all {} release(s) re-checked: signatures, the tree, every checkpoint and proof, every past file ✓",
+                h.size
+            );
+        }
+        match (l.extends, log.extends) {
+            (Some(Extension::Extends { from, to }), Some(old)) => {
+                let _ = writeln!(
+                    o,
+                    "              extends {} ({from} release(s)) with {} more, proven by a consistency proof ✓",
+                    old.display(),
+                    to - from
+                );
+            }
+            (Some(Extension::Same { size }), Some(old)) => {
+                let _ = writeln!(o, "              the same log as {} ({size} release(s)) ✓", old.display());
+            }
+            _ => {}
+        }
+    } else if verified {
+        let _ = writeln!(o, "Release log   none: this release is not in a release log");
+    }
+    if let Some(p) = &audit.pointer {
+        let _ = writeln!(
+            o,
+            "Pointer       latest.json names release {} (log size {}); issued {}, expires {}; signed by the {} role ✓",
+            p.version,
+            p.log_size,
+            when(p.issued),
+            when(p.expires),
+            p.role
+        );
+    }
+}
+
 fn summary_lines(o: &mut String, audit: &Audit) {
     if audit.stations_registered > 0 {
         let _ = writeln!(
@@ -165,6 +238,7 @@ struct JsonReport<'a> {
     audit: &'a Audit,
     findings: Vec<JsonFinding<'a>>,
     election: Option<JsonElection<'a>>,
+    history: Option<&'a History>,
 }
 
 #[derive(Serialize)]
@@ -218,7 +292,13 @@ struct JsonCandidate<'a> {
     share: Option<Ratio>,
 }
 
-pub fn json(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Outcome) -> Result<String> {
+pub fn json(
+    dir: &Path,
+    anchor: &TrustAnchor,
+    now: OffsetDateTime,
+    outcome: &Outcome,
+    log: &LogReport,
+) -> Result<String> {
     let (audit, findings, status) = match outcome {
         Ok(v) => (&v.audit, &v.findings, v.status()),
         Err(f) => (&*f.audit, &f.findings, f.status()),
@@ -285,6 +365,7 @@ pub fn json(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Out
             .map(|f| JsonFinding { severity: f.severity(), message: f.to_string(), finding: f })
             .collect(),
         election,
+        history: log.history,
     };
     Ok(serde_json::to_string_pretty(&report)?)
 }

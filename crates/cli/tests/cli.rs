@@ -364,3 +364,379 @@ fn keygen_root_sign_result_publish_verify() {
         text(&o)
     );
 }
+
+/// The demo's answer key for a release sequence (`releases.json` in the keys folder).
+fn releases_key(tmp: &Path) -> serde_json::Value {
+    serde_json::from_slice(&fs::read(tmp.join("pub.keys/releases.json")).unwrap()).unwrap()
+}
+
+#[test]
+fn demo_release_sequence_verifies_and_history_names_the_correction() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, pin) = demo(tmp.path(), &["--releases", "3", "--witness-threshold", "1"]);
+    let o = verify(&dir, &pin);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("this release is leaf 2 of 3"), "{out}");
+    assert!(out.contains("witnessed by 2 (1 required): demo-witness-1.example.org"), "{out}");
+    assert!(out.contains("all 3 release(s) re-checked"), "{out}");
+    assert!(out.contains("Pointer       latest.json names release 3"), "{out}");
+
+    let key = releases_key(tmp.path());
+    let kinds: Vec<&str> = key.as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
+    assert_eq!(kinds, ["partial", "complete", "correction"]);
+    let corrected: Vec<&str> =
+        key[2]["corrected_stations"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    let flipped: Vec<&str> =
+        key[2]["contests_with_new_winners"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+    assert!(corrected.len() >= 2 && !flipped.is_empty(), "{key}");
+
+    // The history, as text: every release, its signers and witnesses, and the correction.
+    let o = shafaf(&["history", dir.to_str().unwrap(), "--root-sha256", &pin]);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    for v in 1..=3 {
+        assert!(out.contains(&format!("\nRelease {v}  issued")), "{out}");
+    }
+    assert!(out.contains("witnessed by demo-witness-1.example.org at"), "{out}");
+    assert!(out.contains(&format!("{} station(s) corrected: {}", corrected.len(), corrected.join(", "))), "{out}");
+    assert!(out.contains("winners changed in") && out.contains(flipped[0]), "{out}");
+
+    // Any two releases, as JSON: what a journalist's comparison shows.
+    let o = shafaf(&["history", dir.to_str().unwrap(), "--root-sha256", &pin, "--from", "2", "--to", "3", "--json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let change = &report["changes"][0];
+    assert_eq!((change["from"].as_u64(), change["to"].as_u64()), (Some(2), Some(3)));
+    let ids = |list: &serde_json::Value, field: &str| -> Vec<String> {
+        list.as_array().unwrap().iter().map(|c| c[field].as_str().unwrap().to_owned()).collect()
+    };
+    assert_eq!(ids(&change["stations_corrected"], "station"), corrected);
+    let winners: Vec<String> = change["contests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["winners_changed"] == true)
+        .map(|c| c["contest"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(winners, flipped);
+    assert!(change["stations_added"].as_array().unwrap().is_empty());
+    assert_eq!(report["history"]["releases"].as_array().unwrap().len(), 3);
+    let o = shafaf(&["history", dir.to_str().unwrap(), "--root-sha256", &pin, "--from", "1", "--to", "2", "--json"]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let added = report["changes"][0]["stations_added"].as_array().unwrap().len() as u64;
+    assert_eq!(added, key[1]["stations_reported"].as_u64().unwrap() - key[0]["stations_reported"].as_u64().unwrap());
+}
+
+#[test]
+fn verify_extends_accepts_a_later_log_and_refuses_rollback_and_fork() {
+    let tmp = tempfile::tempdir().unwrap();
+    let seq = ["--releases", "3", "--witness-threshold", "1"];
+    let (full, pin) = demo(&tmp.path().join("full"), &seq);
+    let (step1, _) = demo(&tmp.path().join("step1"), &[&seq[..], &["--release-step", "1"]].concat());
+    let (step2, _) = demo(&tmp.path().join("step2"), &[&seq[..], &["--release-step", "2"]].concat());
+    let (other, other_pin) = demo(&tmp.path().join("other"), &["--releases", "1", "--witness-threshold", "1"]);
+    assert_eq!(pin, other_pin, "same seed, same root");
+    let extends = |dir: &Path, old: &Path| {
+        shafaf(&["verify", dir.to_str().unwrap(), "--root-sha256", &pin, "--extends", old.to_str().unwrap()])
+    };
+
+    let o = extends(&full, &step1);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("extends") && text(&o).contains("(1 release(s)) with 2 more"), "{}", text(&o));
+    assert!(extends(&full, &full.join("checkpoint")).status.success());
+    assert!(extends(&step2, &step1).status.success());
+
+    // An older folder served after the newer one was seen: rollback.
+    for old in [full.clone(), full.join("checkpoint")] {
+        let o = extends(&step2, &old);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(text(&o).contains("rollback") && text(&o).contains("FAILED"), "{}", text(&o));
+    }
+    // Another release 1 under the same root: the log was rewritten.
+    for (dir, old, why) in [(&other, &step1, "root hashes differ"), (&full, &other, "consistency proof")] {
+        let o = extends(dir, old);
+        assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+        assert!(text(&o).contains("the release log has forked") && text(&o).contains(why), "{}", text(&o));
+    }
+}
+
+#[test]
+fn an_expired_pointer_is_reported_as_a_freeze_until_it_is_re_signed() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, pin) = demo(tmp.path(), &[]);
+    let key = tmp.path().join("pub.keys/timestamp-1.key");
+    let o = shafaf(&[
+        "timestamp",
+        "--key",
+        key.to_str().unwrap(),
+        "--publication",
+        dir.to_str().unwrap(),
+        "--now",
+        "2026-07-01T00:00:00Z",
+        "--expires",
+        "2026-07-01T00:10:00Z",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = verify(&dir, &pin);
+    let out = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(out.contains("latest.json: the pointer to the latest release expired") && out.contains("freeze"), "{out}");
+    assert!(out.contains("EXPIRED"), "{out}");
+    // The timestamp role's online job: a fresh pointer.
+    let o = shafaf(&[
+        "timestamp",
+        "--key",
+        key.to_str().unwrap(),
+        "--publication",
+        dir.to_str().unwrap(),
+        "--valid-for",
+        "10m",
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let o = verify(&dir, &pin);
+    assert!(o.status.success(), "{}", text(&o));
+    // A publisher key cannot sign the pointer when the root has a timestamp role.
+    let o = shafaf(&[
+        "timestamp",
+        "--key",
+        tmp.path().join("pub.keys/publisher-1.key").to_str().unwrap(),
+        "--publication",
+        dir.to_str().unwrap(),
+    ]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("is not a timestamp key"), "{}", text(&o));
+}
+
+#[test]
+fn verify_md_recipe_checks_the_log_of_a_release_sequence() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (dir, pin) = demo(tmp.path(), &["--releases", "3", "--witness-threshold", "1"]);
+    let o = run_verify_md(&dir, &pin);
+    let out = text(&o);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("checkpoint: 2 valid publisher signature(s), threshold 2: OK"), "{out}");
+    assert!(out.contains("checkpoint: 2 valid witness signature(s), threshold 1: OK"), "{out}");
+    assert!(out.contains("release.json is leaf 2 of the log of 3 release(s): OK"), "{out}");
+    assert!(out.contains("latest.json names this release.json: OK"), "{out}");
+
+    // An inclusion proof hash changed: the recipe fails.
+    let proof = dir.join("log/inclusion/2-3");
+    let t = fs::read_to_string(&proof).unwrap();
+    let (head, hash) = t.split_once('\n').unwrap();
+    let flipped = if hash.starts_with('A') { hash.replacen('A', "B", 1) } else { format!("A{}", &hash[1..]) };
+    fs::write(&proof, format!("{head}\n{flipped}")).unwrap();
+    let o = run_verify_md(&dir, &pin);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("release.json is not in the log the checkpoint signs: FAILED"), "{}", text(&o));
+}
+
+/// An authority with two publishers' worth of keys, a witness and a
+/// timestamp key, a trust root and a draft of one village with two stations
+/// whose devices sign their results; `reported` picks which stations'
+/// results are in the draft.
+fn authority(tmp: &Path) -> impl Fn(&str) -> String + '_ {
+    let t = move |p: &str| tmp.join(p).to_str().unwrap().to_owned();
+    for k in ["root1", "pub1", "wit1", "wit2", "ts1", "dev1", "dev2"] {
+        let o = shafaf(&["keygen", "--out", &t(&format!("keys/{k}"))]);
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let o = shafaf(&[
+        "root",
+        "--election",
+        "e1",
+        "--root-key",
+        &t("keys/root1.pub.pem"),
+        "--publisher-key",
+        &t("keys/pub1.pub.pem"),
+        "--witness-key",
+        &t("keys/wit1.pub.pem"),
+        "--witness-name",
+        "observer.example/one",
+        "--witness-key",
+        &t("keys/wit2.pub.pem"),
+        "--witness-name",
+        "observer.example/two",
+        "--witness-threshold",
+        "1",
+        "--timestamp-key",
+        &t("keys/ts1.pub.pem"),
+        "--expires",
+        "2040-01-01T00:00:00Z",
+        "--sign",
+        &t("keys/root1.key"),
+        "--out",
+        &t("root"),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    let spki =
+        |k: &str| fs::read_to_string(t(&format!("keys/{k}.pub.pem"))).unwrap().lines().nth(1).unwrap().to_owned();
+    let draft = tmp.join("draft");
+    fs::create_dir_all(draft.join("geo/counties")).unwrap();
+    fs::create_dir_all(draft.join("provinces/IR-15/results")).unwrap();
+    let empty_geo = r#"{"type":"FeatureCollection","features":[]}"#;
+    fs::write(draft.join("geo/provinces.geojson"), empty_geo).unwrap();
+    fs::write(draft.join("geo/counties/IR-15.geojson"), empty_geo).unwrap();
+    let name = |en: &str| format!(r#"{{"fa":"نام","en":"{en}"}}"#);
+    fs::write(
+        draft.join("election.json"),
+        format!(
+            r#"{{"type":"shafaf/election/v1","id":"e1","name":{},"demo":false,"election_day":"2026-06-19","tie_break":{},"attribution":[],"country":{{"code":"IR","name":{}}},"provinces":[{{"code":"IR-15","name":{},"counties":[{{"code":"1503","name":{}}}]}}]}}"#,
+            name("Test"), name("lot"), name("Iran"), name("Lorestan"), name("Khorramabad")
+        ),
+    )
+    .unwrap();
+    let cands: Vec<String> = (1..=5)
+        .map(|i| format!(r#"{{"id":"k{i}","ballot_code":"{}","name":{}}}"#, 100 + i, name("Candidate")))
+        .collect();
+    fs::write(
+        draft.join("provinces/IR-15/contests.json"),
+        format!(
+            r#"{{"type":"shafaf/contests/v1","election":"e1","province":"IR-15","contests":[{{"id":"v1","kind":"village","county":"1503","name":{},"seats":3,"alternates":2,"eligible":500,"candidates":[{}]}}]}}"#,
+            name("Deh"), cands.join(",")
+        ),
+    )
+    .unwrap();
+    fs::write(
+        draft.join("provinces/IR-15/stations.json"),
+        format!(
+            r#"{{"type":"shafaf/stations/v1","election":"e1","province":"IR-15","stations":[{{"id":"s1","contest":"v1","eligible":250,"device":"{}"}},{{"id":"s2","contest":"v1","eligible":250,"device":"{}"}}]}}"#,
+            spki("dev1"), spki("dev2")
+        ),
+    )
+    .unwrap();
+    for (s, votes) in [("s1", [90, 80, 70, 20, 10]), ("s2", [60, 85, 40, 30, 5])] {
+        let v: Vec<String> =
+            votes.iter().enumerate().map(|(i, n)| format!(r#"{{"candidate":"k{}","votes":{n}}}"#, i + 1)).collect();
+        fs::write(
+            tmp.join(format!("{s}.json")),
+            format!(
+                r#"{{"type":"shafaf/station-result/v1","election":"e1","station":"{s}","contest":"v1","opened":"2026-06-19T08:00:00+03:30","closed":"2026-06-19T21:00:00+03:30","ballots_cast":200,"valid":190,"invalid":10,"votes":[{}]}}"#,
+                v.join(",")
+            ),
+        )
+        .unwrap();
+    }
+    t
+}
+
+fn sign_into_draft(t: &dyn Fn(&str) -> String, station: &str, device: &str) {
+    let o = shafaf(&[
+        "sign-result",
+        "--key",
+        &t(&format!("keys/{device}.key")),
+        "--result",
+        &t(&format!("{station}.json")),
+        "--out",
+        &t(&format!("draft/provinces/IR-15/results/{station}.jsonl")),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+}
+
+fn publish_into(t: &dyn Fn(&str) -> String, previous: Option<&str>, out: &str, issued: &str) -> Output {
+    let mut args = vec![
+        "publish".to_owned(),
+        "--draft".into(),
+        t("draft"),
+        "--root".into(),
+        t("root"),
+        "--key".into(),
+        t("keys/pub1.key"),
+        "--timestamp-key".into(),
+        t("keys/ts1.key"),
+        "--expires".into(),
+        "2039-01-01T00:00:00Z".into(),
+        "--issued".into(),
+        issued.into(),
+        "--pointer-valid-for".into(),
+        "3650d".into(),
+        "--out".into(),
+        t(out),
+    ];
+    if let Some(p) = previous {
+        args.extend(["--previous".to_owned(), t(p)]);
+    }
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    shafaf(&args)
+}
+
+#[test]
+fn publish_appends_to_the_log_and_witnesses_cosign_after_checking_it() {
+    let tmp = tempfile::tempdir().unwrap();
+    let t = authority(tmp.path());
+    let root = t("root/root.json");
+    let check = |dir: &str| shafaf(&["verify", &t(dir), "--trusted-root", &root]);
+    let witness = |key: &str, dir: &str| {
+        shafaf(&["witness", "--key", &t(&format!("keys/{key}.key")), "--publication", &t(dir), "--trusted-root", &root])
+    };
+
+    // Release 1: station s1 only. Not witnessed yet: refused for want of a witness.
+    sign_into_draft(&t, "s1", "dev1");
+    let o = publish_into(&t, None, "pub", "2026-06-19T22:00:00+03:30");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = check("pub");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(text(&o).contains("0 valid witness signature(s), 1 required"), "{}", text(&o));
+    let o = witness("wit1", "pub");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("as observer.example/one"), "{}", text(&o));
+    let o = check("pub");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("witnessed by 1 (1 required): observer.example/one"), "{}", text(&o));
+    fs::create_dir_all(t("saved")).unwrap();
+    fs::copy(t("pub/checkpoint"), t("saved/checkpoint-1")).unwrap();
+
+    // Release 2, appended in place: s2 reports too. The version follows the log.
+    sign_into_draft(&t, "s2", "dev2");
+    let o = publish_into(&t, Some("pub"), "pub", "2026-06-20T06:00:00+03:30");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("published release 2"), "{}", text(&o));
+    for w in ["wit1", "wit2"] {
+        let o = witness(w, "pub");
+        assert!(o.status.success(), "{}", text(&o));
+    }
+    let o = shafaf(&["verify", &t("pub"), "--trusted-root", &root, "--extends", &t("saved/checkpoint-1")]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("leaf 1 of 2") && text(&o).contains("witnessed by 2"), "{}", text(&o));
+    assert!(fs::read(t("pub/releases/1/release.json")).is_ok());
+
+    // Release 3 appended; the witness's saved checkpoint moves on with it.
+    copy_dir(Path::new(&t("pub")), Path::new(&t("pub2")));
+    let o = publish_into(&t, Some("pub"), "pub", "2026-06-21T06:00:00+03:30");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("published release 3"), "{}", text(&o));
+    let o = witness("wit1", "pub");
+    assert!(o.status.success(), "{}", text(&o));
+    // The folder as it was at release 2, shown to the witness again: a rollback.
+    let o = witness("wit1", "pub2");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("refusing to cosign") && text(&o).contains("rollback"), "{}", text(&o));
+    // Another release 3 on the same release 2: a fork, refused too.
+    let o = publish_into(&t, Some("pub2"), "fork", "2026-06-21T07:00:00+03:30");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = witness("wit1", "fork");
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).contains("refusing to cosign") && text(&o).contains("forked"), "{}", text(&o));
+    // A version that does not follow the log is refused at publishing.
+    let o = shafaf(&[
+        "publish",
+        "--draft",
+        &t("draft"),
+        "--root",
+        &t("root"),
+        "--key",
+        &t("keys/pub1.key"),
+        "--timestamp-key",
+        &t("keys/ts1.key"),
+        "--expires",
+        "2039-01-01T00:00:00Z",
+        "--previous",
+        &t("pub"),
+        "--version",
+        "7",
+        "--out",
+        &t("bad"),
+    ]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("the next release is version 4, not 7"), "{}", text(&o));
+}

@@ -101,6 +101,30 @@ pub enum Finding {
 
     #[error("{file}: contest `{contest}`: a count does not fit in 64 bits")]
     Overflow { file: String, contest: String },
+
+    #[error("{file}: not a valid checkpoint of the release log: {problem}")]
+    BadCheckpoint { file: String, problem: String },
+
+    #[error("{file}: {problem}")]
+    BadProof { file: String, problem: String },
+
+    #[error("{file}: is not leaf {index} of the release log of {size} release(s): {problem}")]
+    NotInLog { file: String, index: u64, size: u64, problem: String },
+
+    #[error("{file}: the log holds {served} release(s), but a checkpoint verified earlier already held {held}: an older state of the results is being served (rollback)")]
+    Rollback { file: String, held: u64, served: u64 },
+
+    #[error("{file}: this is release {served}, but the log already holds release {latest}: an older release is being served as the current one (rollback)")]
+    StaleRelease { file: String, served: u64, latest: u64 },
+
+    #[error("{file}: the release log has forked: {detail}; the history of results was rewritten")]
+    Fork { file: String, detail: String },
+
+    #[error("{file}: the pointer to the latest release expired at {expires}; checked at {now}: newer results may be being withheld (a freeze)")]
+    Frozen { file: String, expires: String, now: String },
+
+    #[error("{file}: {problem}")]
+    PointerMismatch { file: String, problem: String },
 }
 
 /// An arithmetic rule a station result breaks.
@@ -159,7 +183,15 @@ impl Finding {
             | Finding::TurnoutAboveEligible { file, .. }
             | Finding::RecountMismatch { file, .. }
             | Finding::OutcomeMismatch { file, .. }
-            | Finding::Overflow { file, .. } => file,
+            | Finding::Overflow { file, .. }
+            | Finding::BadCheckpoint { file, .. }
+            | Finding::BadProof { file, .. }
+            | Finding::NotInLog { file, .. }
+            | Finding::Rollback { file, .. }
+            | Finding::StaleRelease { file, .. }
+            | Finding::Fork { file, .. }
+            | Finding::Frozen { file, .. }
+            | Finding::PointerMismatch { file, .. } => file,
         }
     }
 
@@ -203,6 +235,14 @@ impl Finding {
             Finding::RecountMismatch { .. } => "recount_mismatch",
             Finding::OutcomeMismatch { .. } => "outcome_mismatch",
             Finding::Overflow { .. } => "overflow",
+            Finding::BadCheckpoint { .. } => "bad_checkpoint",
+            Finding::BadProof { .. } => "bad_proof",
+            Finding::NotInLog { .. } => "not_in_log",
+            Finding::Rollback { .. } => "rollback",
+            Finding::StaleRelease { .. } => "stale_release",
+            Finding::Fork { .. } => "fork",
+            Finding::Frozen { .. } => "frozen",
+            Finding::PointerMismatch { .. } => "pointer_mismatch",
         }
     }
 }

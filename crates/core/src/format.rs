@@ -26,6 +26,17 @@ pub const RELEASE: &str = "release.json";
 /// Signatures over `release.json` by the publisher role.
 pub const RELEASE_SIGS: &str = "release.json.sigs";
 
+/// The release log's signed checkpoint as of the current release (a signed
+/// note; see [`crate::log`]).
+pub const CHECKPOINT: &str = "checkpoint";
+/// The short-lived signed pointer to the latest release.
+pub const LATEST: &str = "latest.json";
+/// Signatures over `latest.json` by the timestamp role (or the publisher
+/// role, when the root has no timestamp role).
+pub const LATEST_SIGS: &str = "latest.json.sigs";
+/// The largest `latest.json` a verifier reads.
+pub const LATEST_LIMIT: u64 = 16 * 1024;
+
 /// Size limits for the files that are not listed in a release.
 pub const ROOT_LIMIT: u64 = 256 * 1024;
 pub const RELEASE_LIMIT: u64 = 8 * 1024 * 1024;

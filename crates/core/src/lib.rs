@@ -14,8 +14,11 @@
 pub mod findings;
 pub mod format;
 pub mod keys;
+pub mod log;
 pub mod model;
 pub mod publish;
+pub mod search;
+pub mod stats;
 pub mod summary;
 pub mod tally;
 pub mod text;

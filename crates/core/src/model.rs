@@ -35,6 +35,10 @@ doc_type!(
     ReleaseType = "shafaf/release/v1"
 );
 doc_type!(
+    /// `"type"` of the pointer to the latest release (`latest.json`).
+    LatestType = "shafaf/latest/v1"
+);
+doc_type!(
     /// `"type"` of the election description.
     ElectionType = "shafaf/election/v1"
 );
@@ -139,8 +143,11 @@ pub enum Role {
     Root,
     /// Signs release manifests.
     Publisher,
-    /// Co-signs log checkpoints (reserved for the release log).
+    /// Co-signs the release log's checkpoints.
     Witness,
+    /// Signs the short-lived pointer to the latest release (`latest.json`);
+    /// optional: without it the publisher role signs the pointer.
+    Timestamp,
 }
 
 impl fmt::Display for Role {
@@ -149,6 +156,7 @@ impl fmt::Display for Role {
             Role::Root => "root",
             Role::Publisher => "publisher",
             Role::Witness => "witness",
+            Role::Timestamp => "timestamp",
         })
     }
 }
@@ -173,6 +181,11 @@ pub struct KeyEntry {
     pub id: KeyId,
     /// Base64 of the SubjectPublicKeyInfo DER.
     pub public: String,
+    /// The key's name in signed notes (checkpoint signature lines), e.g.
+    /// `example.org/witness-1`: printable ASCII without spaces or `+`.
+    /// A key without one signs notes under its key id in hex.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub name: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -275,12 +288,48 @@ pub struct FileEntry {
     pub province: Option<Id>,
 }
 
-/// Reserved: a release's leaf in the release log.
+/// A release's leaf in the release log: release `version` is leaf
+/// `index = version − 1` of the log named `origin`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct LogRef {
     pub origin: Text,
     pub index: u64,
+}
+
+/// `latest.json`: the small, short-lived, signed pointer to the current
+/// release and the log's tree head (TUF's timestamp role). Served past
+/// `expires`, it is a freeze: newer releases may be being withheld.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatestDoc {
+    #[serde(rename = "type")]
+    pub doc_type: LatestType,
+    pub election: Id,
+    #[serde(with = "time::serde::rfc3339")]
+    pub issued: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub expires: OffsetDateTime,
+    pub release: LatestRelease,
+    pub log: LatestLog,
+}
+
+/// The release `latest.json` points at.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatestRelease {
+    pub version: u64,
+    /// SHA-256 of its `release.json`.
+    pub sha256: Sha256Hex,
+}
+
+/// The log's tree head as of that release: the checkpoint's size and root.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LatestLog {
+    pub size: u64,
+    /// The Merkle tree's root hash, in hex.
+    pub root_hash: Sha256Hex,
 }
 
 /// A SHA-256 digest in lowercase hex.

@@ -8,13 +8,14 @@ use time::OffsetDateTime;
 
 use crate::findings::Finding;
 use crate::format::{self, Publication, SignatureLine};
-use crate::keys::{PublicKey, SecretKey};
+use crate::keys::{KeyId, PublicKey, SecretKey};
+use crate::log::{self, tree, Checkpoint};
 use crate::model::{
-    ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, KeyEntry, PublishedTotals, ReleaseDoc, ReleaseType, Role,
-    RoleEntry, RootDoc, RootRef, RootType, Sha256Hex, StationResult, StationResultType, StationsDoc,
+    ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, KeyEntry, LogRef, PublishedTotals, ReleaseDoc, ReleaseType,
+    Role, RoleEntry, RootDoc, RootRef, RootType, Sha256Hex, StationResult, StationResultType, StationsDoc, Text,
 };
 use crate::tally;
-use crate::verify::{self, ProvinceContext, TrustAnchor};
+use crate::verify::{self, LogPolicy, ProvinceContext, TrustAnchor, VerifiedRoot};
 
 /// Why a publication could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -29,6 +30,16 @@ pub enum PublishError {
     SelfCheck(Vec<Finding>),
     #[error("cannot serialise {what}: {message}")]
     Serialise { what: String, message: String },
+    #[error("key {key} is not a {role} key of the trust root")]
+    NotInRole { key: String, role: Role },
+    #[error("the release log does not verify:\n{}", list(.0))]
+    Log(Vec<Finding>),
+    #[error("the log holds {size} release(s), so the next release is version {expected}, not {given}")]
+    WrongVersion { size: u64, expected: u64, given: u64 },
+    #[error("the previous publication's trust root differs from this one; a log continues under one root")]
+    OtherRoot,
+    #[error("log origin `{given}` cannot be used: {problem}")]
+    BadOrigin { given: String, problem: String },
 }
 
 fn list(findings: &[Finding]) -> String {
@@ -55,10 +66,24 @@ pub fn make_root(
     roles: &[RoleKeys<'_>],
     root_signers: &[&SecretKey],
 ) -> Result<(Vec<u8>, Vec<u8>), PublishError> {
+    make_root_named(election, version, expires, roles, &[], root_signers)
+}
+
+/// [`make_root`], giving some keys the name they sign checkpoints with
+/// (`example.org/witness-1`): the name a reader is shown for a witness.
+pub fn make_root_named(
+    election: &Id,
+    version: u32,
+    expires: OffsetDateTime,
+    roles: &[RoleKeys<'_>],
+    names: &[(KeyId, String)],
+    root_signers: &[&SecretKey],
+) -> Result<(Vec<u8>, Vec<u8>), PublishError> {
     let mut keys: Vec<KeyEntry> = Vec::new();
     for k in roles.iter().flat_map(|r| r.keys.iter()) {
         if !keys.iter().any(|e| e.id == k.id()) {
-            keys.push(KeyEntry { id: k.id(), public: k.to_spki_base64() });
+            let name = names.iter().find(|(id, _)| *id == k.id()).map(|(_, n)| n.clone());
+            keys.push(KeyEntry { id: k.id(), public: k.to_spki_base64(), name });
         }
     }
     let doc = RootDoc {
@@ -171,7 +196,8 @@ pub fn count(draft: &Draft) -> Result<Vec<ContestsDoc>, PublishError> {
 }
 
 /// Writes and signs the release from a draft and its counted contests
-/// (one per draft province, in the same order).
+/// (one per draft province, in the same order). The release is in no
+/// release log; [`append_release`] publishes one that is.
 pub fn assemble(
     draft: &Draft,
     counted: &[ContestsDoc],
@@ -180,6 +206,29 @@ pub fn assemble(
     publishers: &[&SecretKey],
     params: &ReleaseParams,
 ) -> Result<Publication, PublishError> {
+    let root = check_signers(root_bytes, root_sigs, publishers, params)?;
+    let mut publication = Publication::new();
+    let release = release_doc(draft, counted, &root, params, None, &mut publication)?;
+    let release_bytes = json("release.json", &release)?;
+    publication.insert(format::RELEASE_SIGS, sign_bytes(&release_bytes, publishers));
+    publication.insert(format::RELEASE, release_bytes);
+    publication.insert(format::ROOT, root_bytes.to_vec());
+    publication.insert(format::ROOT_SIGS, root_sigs.to_vec());
+
+    let anchor = TrustAnchor::pinned(Sha256Hex::of(root_bytes));
+    if let Err(failure) = verify::verify_publication(&publication, &anchor, params.issued) {
+        return Err(PublishError::SelfCheck(failure.findings));
+    }
+    Ok(publication)
+}
+
+/// The root, verified as of the release's issue time, and the publisher keys checked against it.
+fn check_signers(
+    root_bytes: &[u8],
+    root_sigs: &[u8],
+    publishers: &[&SecretKey],
+    params: &ReleaseParams,
+) -> Result<VerifiedRoot, PublishError> {
     let root = verify::verify_root(root_bytes, root_sigs, &TrustAnchor::unpinned(), params.issued)
         .map_err(PublishError::Input)?;
     let publisher_role = root.audit().roles.iter().find(|r| r.role == Role::Publisher).cloned();
@@ -192,8 +241,19 @@ pub fn assemble(
     if publishers.len() < threshold as usize {
         return Err(PublishError::BelowThreshold { given: publishers.len(), threshold });
     }
+    Ok(root)
+}
 
-    let mut publication = Publication::new();
+/// Writes the release's files into `publication` under their
+/// content-addressed names and returns the manifest that lists them.
+fn release_doc(
+    draft: &Draft,
+    counted: &[ContestsDoc],
+    root: &VerifiedRoot,
+    params: &ReleaseParams,
+    log: Option<LogRef>,
+    publication: &mut Publication,
+) -> Result<ReleaseDoc, PublishError> {
     let mut files: Vec<FileEntry> = Vec::new();
     let mut add = |kind: FileKind, province: Option<&Id>, bytes: Vec<u8>| {
         let path = format::content_path(kind, province.map(|p| p.as_str()), &bytes);
@@ -223,7 +283,7 @@ pub fn assemble(
         add(FileKind::Results, Some(&p.contests.province), results.into_bytes());
     }
 
-    let release = ReleaseDoc {
+    Ok(ReleaseDoc {
         doc_type: ReleaseType::V1,
         election: draft.election.id.clone(),
         version: params.version,
@@ -231,18 +291,137 @@ pub fn assemble(
         expires: params.expires,
         root: RootRef { version: root.audit().version, sha256: root.audit().sha256 },
         files,
-        log: None,
+        log,
+    })
+}
+
+/// How a release joins the release log, and what else is signed with it.
+pub struct LogParams<'a> {
+    /// The publication so far, whose log the release is appended to; none
+    /// starts a new log, with this release as its first leaf.
+    pub previous: Option<&'a Publication>,
+    /// The log's origin line (a new log's; a continued log keeps its own,
+    /// and a different one given here is an error). Default
+    /// `shafaf/<election id>`.
+    pub origin: Option<String>,
+    /// Witnesses that cosign the new checkpoint at once, with the time of
+    /// their cosignature (the demo does; real witnesses run `shafaf witness`).
+    pub witnesses: &'a [(&'a SecretKey, OffsetDateTime)],
+    /// Keys of the root's timestamp role (or publisher keys, when it has no
+    /// timestamp role) that sign `latest.json`, and when it expires; none
+    /// leaves the pointer out.
+    pub pointer: Option<(&'a [&'a SecretKey], OffsetDateTime)>,
+}
+
+/// Publishes a release into the release log: checks and counts the draft
+/// ([`count`]) and calls [`append_release`].
+pub fn publish_release(
+    draft: &Draft,
+    root_bytes: &[u8],
+    root_sigs: &[u8],
+    publishers: &[&SecretKey],
+    params: &ReleaseParams,
+    log: &LogParams<'_>,
+) -> Result<Publication, PublishError> {
+    let counted = count(draft)?;
+    append_release(draft, &counted, root_bytes, root_sigs, publishers, params, log)
+}
+
+/// Writes and signs a release as the next leaf of the release log: the
+/// previous publication's files all stay (past releases under
+/// `releases/<N>/`, their content-addressed files, the proofs), the new
+/// release goes to `release.json` and `releases/<version>/`, the publishers
+/// sign the new checkpoint, the proof files to the new size are added, and
+/// the pointer is signed. Release `version` must be the log's size + 1. The
+/// finished folder is verified, the whole log included, before it is returned.
+pub fn append_release(
+    draft: &Draft,
+    counted: &[ContestsDoc],
+    root_bytes: &[u8],
+    root_sigs: &[u8],
+    publishers: &[&SecretKey],
+    params: &ReleaseParams,
+    log: &LogParams<'_>,
+) -> Result<Publication, PublishError> {
+    let root = check_signers(root_bytes, root_sigs, publishers, params)?;
+    let mut publication = Publication::new();
+    let (origin, mut leaves) = match log.previous {
+        None => {
+            let origin = log.origin.clone().unwrap_or_else(|| log::default_origin(&draft.election.id));
+            (origin, Vec::new())
+        }
+        Some(previous) => {
+            if previous.get(format::ROOT) != Some(root_bytes) {
+                return Err(PublishError::OtherRoot);
+            }
+            // The witnesses may not have cosigned the previous release yet: the log goes on.
+            let what = log::history::LogCheck { folder: false, witnesses: false };
+            let history = log::history::verify_log(previous, &root, what).map_err(PublishError::Log)?;
+            if let Some(given) = &log.origin {
+                if *given != history.origin {
+                    return Err(PublishError::BadOrigin {
+                        given: given.clone(),
+                        problem: format!("the log being continued is `{}`", history.origin),
+                    });
+                }
+            }
+            for (path, bytes) in previous.iter() {
+                if ![format::RELEASE, format::RELEASE_SIGS, format::CHECKPOINT, format::LATEST, format::LATEST_SIGS]
+                    .contains(&path)
+                {
+                    publication.insert(path, bytes.to_vec());
+                }
+            }
+            let leaves = history.releases.iter().map(|r| r.leaf_hash.0).collect();
+            (history.origin, leaves)
+        }
     };
+    log::note::check_origin(&origin)
+        .map_err(|p| PublishError::BadOrigin { given: origin.clone(), problem: p.into() })?;
+    let size = leaves.len() as u64;
+    if params.version != size + 1 {
+        return Err(PublishError::WrongVersion { size, expected: size + 1, given: params.version });
+    }
+    let origin_text = Text::new(origin.clone())
+        .map_err(|e| PublishError::BadOrigin { given: origin.clone(), problem: e.to_string() })?;
+    let log_ref = LogRef { origin: origin_text, index: size };
+    let release = release_doc(draft, counted, &root, params, Some(log_ref), &mut publication)?;
     let release_bytes = json("release.json", &release)?;
-    publication.insert(format::RELEASE_SIGS, sign_bytes(&release_bytes, publishers));
+    let release_sigs = sign_bytes(&release_bytes, publishers);
+
+    leaves.push(tree::leaf_hash(&release_bytes));
+    let checkpoint = Checkpoint { origin, size: size + 1, root_hash: tree::root(&leaves) };
+    let mut checkpoint_bytes = log::write::sign_checkpoint(&checkpoint, &root, publishers)?;
+    for (witness, time) in log.witnesses {
+        checkpoint_bytes = log::write::cosign_checkpoint(&checkpoint_bytes, &root, witness, *time)?;
+    }
+    for (path, bytes) in log::write::proof_files(&leaves) {
+        publication.insert(path, bytes);
+    }
+    if let Some((signers, expires)) = log.pointer {
+        let (bytes, sigs) =
+            log::write::make_pointer(&root, &release_bytes, &release, &checkpoint, params.issued, expires, signers)?;
+        publication.insert(format::LATEST, bytes);
+        publication.insert(format::LATEST_SIGS, sigs);
+    }
+    let version = params.version;
+    publication.insert(log::release_path(version), release_bytes.clone());
+    publication.insert(log::release_sigs_path(version), release_sigs.clone());
+    publication.insert(log::checkpoint_path(version), checkpoint_bytes.clone());
     publication.insert(format::RELEASE, release_bytes);
+    publication.insert(format::RELEASE_SIGS, release_sigs);
+    publication.insert(format::CHECKPOINT, checkpoint_bytes);
     publication.insert(format::ROOT, root_bytes.to_vec());
     publication.insert(format::ROOT_SIGS, root_sigs.to_vec());
 
     let anchor = TrustAnchor::pinned(Sha256Hex::of(root_bytes));
-    if let Err(failure) = verify::verify_publication(&publication, &anchor, params.issued) {
+    let policy = LogPolicy { require_log: log.pointer.is_some(), held: None };
+    // Witnesses cosign once the release is out, unless some were given here.
+    if let Err(failure) = verify::verify_publication_inner(&publication, &anchor, params.issued, &policy, false) {
         return Err(PublishError::SelfCheck(failure.findings));
     }
+    let what = log::history::LogCheck { folder: true, witnesses: false };
+    log::history::verify_log(&publication, &root, what).map_err(PublishError::SelfCheck)?;
     Ok(publication)
 }
 

@@ -171,7 +171,7 @@ impl ContestFacts {
                 share: Ratio::new(r.votes, c.recount.valid),
             })
             .collect();
-        let last_elected = lines.iter().filter(|l| l.standing == Standing::Elected).map(|l| l.votes).last();
+        let last_elected = lines.iter().filter(|l| l.standing == Standing::Elected).map(|l| l.votes).next_back();
         let first_alternate = lines.iter().find(|l| l.standing == Standing::Alternate).map(|l| l.votes);
         let last_seat_margin = match (last_elected, first_alternate) {
             (Some(a), Some(b)) => Some(a.saturating_sub(b)),

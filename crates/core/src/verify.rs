@@ -17,9 +17,10 @@ use time::OffsetDateTime;
 use crate::findings::{ArithmeticCheck, Finding, Severity};
 use crate::format::{self, parse_json, Publication, SignatureLine};
 use crate::keys::{KeyId, PublicKey};
+use crate::log::{Checkpoint, LogAudit, PointerAudit};
 use crate::model::{
-    Contest, ContestKind, ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, ReleaseDoc, Role, RoleEntry, RootDoc,
-    Sha256Hex, Station, StationResult, StationsDoc,
+    Contest, ContestKind, ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, LogRef, ReleaseDoc, Role, RoleEntry,
+    RootDoc, Sha256Hex, Station, StationResult, StationsDoc,
 };
 use crate::tally::{self, Ranked, Tally};
 
@@ -60,7 +61,8 @@ impl Status {
     pub fn of(findings: &[Finding]) -> Status {
         let integrity: Vec<&Finding> = findings.iter().filter(|f| f.severity() == Severity::Integrity).collect();
         if !integrity.is_empty() {
-            if integrity.iter().all(|f| matches!(f, Finding::Expired { .. })) {
+            // A frozen pointer is an expiry too: what is shown is not current.
+            if integrity.iter().all(|f| matches!(f, Finding::Expired { .. } | Finding::Frozen { .. })) {
                 Status::Expired
             } else {
                 Status::Failed
@@ -135,6 +137,10 @@ pub struct Audit {
     pub station_signatures_verified: u64,
     pub contests_recounted: u64,
     pub contests_matching: u64,
+    /// The release's place in the release log, when its checkpoint was checked.
+    pub log: Option<LogAudit>,
+    /// The pointer to the latest release (`latest.json`), when it was checked.
+    pub pointer: Option<PointerAudit>,
 }
 
 /// A verified trust root: its keys, by role.
@@ -162,9 +168,43 @@ impl VerifiedRoot {
     pub fn role_keys(&self, role: Role) -> Vec<&PublicKey> {
         self.role(role).map(|r| r.keys.iter().filter_map(|k| self.keys.get(k)).collect()).unwrap_or_default()
     }
+
+    /// The key ids of a role (none when the root has no such role).
+    pub fn role_key_ids(&self, role: Role) -> Vec<KeyId> {
+        self.role(role).map(|r| r.keys.clone()).unwrap_or_default()
+    }
+
+    /// A role's threshold; 0 when the root has no such role.
+    pub fn threshold(&self, role: Role) -> u32 {
+        self.role(role).map_or(0, |r| r.threshold)
+    }
+
+    pub fn key(&self, id: &KeyId) -> Option<&PublicKey> {
+        self.keys.get(id)
+    }
+
+    /// The name a key signs notes with: its `name` in the root, else its id in hex.
+    pub fn key_name(&self, id: &KeyId) -> String {
+        self.doc.keys.iter().find(|k| k.id == *id).and_then(|k| k.name.clone()).unwrap_or_else(|| id.to_hex())
+    }
+
+    /// Checks a `.sigs` file's lines over `msg` against `role`; returns each
+    /// line's check and the role's threshold, and adds what failed to `findings`.
+    pub fn check_role_signatures(
+        &self,
+        file: &str,
+        msg: &[u8],
+        sigs: &[SignatureLine],
+        role: Role,
+        findings: &mut Vec<Finding>,
+    ) -> (Vec<SignatureCheck>, u32) {
+        let entry = self.role(role).cloned().unwrap_or_else(|| no_keys(role));
+        let checks = check_signatures(file, msg, sigs, &entry, &self.keys, findings);
+        (checks, entry.threshold)
+    }
 }
 
-fn fmt_time(t: OffsetDateTime) -> String {
+pub(crate) fn fmt_time(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_else(|_| t.unix_timestamp().to_string())
 }
 
@@ -233,6 +273,14 @@ pub fn verify_root(
     let mut findings = Vec::new();
     let mut keys = BTreeMap::new();
     for (i, entry) in doc.keys.iter().enumerate() {
+        if let Some(name) = &entry.name {
+            if let Err(problem) = crate::log::note::check_key_name(name) {
+                findings.push(bad(format!("keys[{i}].name: {problem}")));
+            }
+            if doc.keys[..i].iter().any(|o| o.name.as_ref() == Some(name)) {
+                findings.push(Finding::DuplicateId { file: file.into(), what: "key name".into(), id: name.clone() });
+            }
+        }
         match PublicKey::from_spki_base64(&entry.public) {
             Ok(k) if k.id() == entry.id => {
                 if keys.insert(k.id(), k).is_some() {
@@ -318,15 +366,38 @@ pub fn verify_release(
     sigs: &[u8],
     now: OffsetDateTime,
 ) -> Result<VerifiedRelease, Vec<Finding>> {
-    let file = format::RELEASE;
+    verify_release_as(format::RELEASE, format::RELEASE_SIGS, root, release, sigs, Some(now))
+}
+
+/// Verifies a past release kept in the log (`releases/<N>/release.json`):
+/// everything [`verify_release`] checks but its expiry, which only says
+/// whether a release may still be shown as the current one.
+pub fn verify_archived_release(
+    file: &str,
+    sigs_file: &str,
+    root: VerifiedRoot,
+    release: &[u8],
+    sigs: &[u8],
+) -> Result<VerifiedRelease, Vec<Finding>> {
+    verify_release_as(file, sigs_file, root, release, sigs, None)
+}
+
+fn verify_release_as(
+    file: &str,
+    sigs_file: &str,
+    root: VerifiedRoot,
+    release: &[u8],
+    sigs: &[u8],
+    now: Option<OffsetDateTime>,
+) -> Result<VerifiedRelease, Vec<Finding>> {
     // Check the signatures over the raw bytes before believing anything in them.
-    let sig_lines = format::parse_signatures(format::RELEASE_SIGS, sigs).map_err(|e| vec![e.into()])?;
+    let sig_lines = format::parse_signatures(sigs_file, sigs).map_err(|e| vec![e.into()])?;
     let publisher = root.role(Role::Publisher).cloned().unwrap_or_else(|| no_keys(Role::Publisher));
     let mut findings = Vec::new();
     if let Err(e) = format::check_size(file, release, format::RELEASE_LIMIT) {
         return Err(vec![e.into()]);
     }
-    let signatures = check_signatures(format::RELEASE_SIGS, release, &sig_lines, &publisher, &root.keys, &mut findings);
+    let signatures = check_signatures(sigs_file, release, &sig_lines, &publisher, &root.keys, &mut findings);
     if !findings.is_empty() {
         return Err(findings);
     }
@@ -347,8 +418,10 @@ pub fn verify_release(
             found: doc.root.sha256.to_hex(),
         });
     }
-    check_expiry(file, doc.expires, now, &mut findings);
-    check_file_list(&doc.files, &mut findings);
+    if let Some(now) = now {
+        check_expiry(file, doc.expires, now, &mut findings);
+    }
+    check_file_list(file, &doc.files, &mut findings);
     if !findings.is_empty() {
         return Err(findings);
     }
@@ -363,8 +436,7 @@ pub fn verify_release(
     Ok(VerifiedRelease { root, doc, audit })
 }
 
-fn check_file_list(files: &[FileEntry], findings: &mut Vec<Finding>) {
-    let file = format::RELEASE;
+fn check_file_list(file: &str, files: &[FileEntry], findings: &mut Vec<Finding>) {
     for (i, f) in files.iter().enumerate() {
         let field = format!("files[{i}]");
         if let Err(problem) = format::check_relative_path(&f.path) {
@@ -425,6 +497,16 @@ impl VerifiedRelease {
 
     pub fn files(&self) -> &[FileEntry] {
         &self.doc.files
+    }
+
+    /// Where this release sits in the release log, if it is in one.
+    pub fn log(&self) -> Option<&LogRef> {
+        self.doc.log.as_ref()
+    }
+
+    /// The release manifest as signed.
+    pub fn doc(&self) -> &ReleaseDoc {
+        &self.doc
     }
 
     /// The listed file of a kind (and province, for per-province kinds).
@@ -1113,11 +1195,55 @@ impl Failure {
     }
 }
 
-/// Verifies everything in a publication, in the order trust flows.
+/// What a reader asks of the release log beyond the release itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LogPolicy {
+    /// Require the log's checkpoint, the release's inclusion proof and a
+    /// fresh `latest.json` whenever the release names a log (the CLI, and a
+    /// browser that fetches them). Off, they are checked when present, and
+    /// the checkpoint is required only when the trust root requires witness
+    /// cosignatures: without a checkpoint held from before or witnesses, a
+    /// checkpoint proves nothing the publishers' signatures on the release
+    /// do not.
+    pub require_log: bool,
+    /// The newest checkpoint this reader verified before (for the browser,
+    /// kept in local storage): the publication's log must extend it, proven
+    /// by `log/consistency/<held size>-<new size>`; a smaller log is a
+    /// rollback, a different one a fork.
+    pub held: Option<Checkpoint>,
+}
+
+/// Verifies everything in a publication, in the order trust flows. The
+/// release log is checked as far as the publication holds it (see
+/// [`LogPolicy`]); [`verify_publication_with`] can require it.
 pub fn verify_publication(
     publication: &Publication,
     anchor: &TrustAnchor,
     now: OffsetDateTime,
+) -> Result<VerifiedElection, Failure> {
+    verify_publication_with(publication, anchor, now, &LogPolicy::default())
+}
+
+/// [`verify_publication`], with what the reader requires of the release log:
+/// its checkpoint, the pointer's freshness, and that it extends a checkpoint
+/// the reader verified before.
+pub fn verify_publication_with(
+    publication: &Publication,
+    anchor: &TrustAnchor,
+    now: OffsetDateTime,
+    policy: &LogPolicy,
+) -> Result<VerifiedElection, Failure> {
+    verify_publication_inner(publication, anchor, now, policy, true)
+}
+
+/// [`verify_publication_with`]; a publisher checking its own new release
+/// passes `require_witnesses = false`, since witnesses cosign after it is out.
+pub(crate) fn verify_publication_inner(
+    publication: &Publication,
+    anchor: &TrustAnchor,
+    now: OffsetDateTime,
+    policy: &LogPolicy,
+    require_witnesses: bool,
 ) -> Result<VerifiedElection, Failure> {
     let mut audit = Audit::default();
     let fail = |findings: Vec<Finding>, audit: Audit| Failure { findings, audit: Box::new(audit) };
@@ -1135,6 +1261,11 @@ pub fn verify_publication(
     };
     let release = verify_release(root, release_bytes, release_sigs, now).map_err(|f| fail(f, audit.clone()))?;
     audit.release = Some(release.audit().clone());
+    let (log, pointer) =
+        crate::log::check_current(publication, &release, release_bytes, policy, now, require_witnesses)
+            .map_err(|f| fail(f, audit.clone()))?;
+    audit.log = log;
+    audit.pointer = pointer;
 
     let mut findings = Vec::new();
     for entry in release.files() {

@@ -21,7 +21,12 @@
 mod geo;
 mod names;
 mod plan;
+mod sequence;
 mod vote;
+
+pub use self::sequence::{
+    generate_sequence, DemoRelease, ReleaseKind, SequenceOptions, CORRECTION_ISSUED, PARTIAL_ISSUED,
+};
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
@@ -37,10 +42,10 @@ use crate::format::Publication;
 use crate::keys::SecretKey;
 use crate::model::{
     Candidate, CandidateVotes, Contest, ContestKind, ContestsDoc, ContestsType, ElectionDoc, ElectionType, Id, Name,
-    Province, PublishedTotals, Region, Role, Sha256Hex, Station, StationResult, StationResultType, StationsDoc,
-    StationsType, Text,
+    Province, PublishedTotals, Region, Sha256Hex, Station, StationResult, StationResultType, StationsDoc, StationsType,
+    Text,
 };
-use crate::publish::{self, Draft, DraftProvince, PublishError, ReleaseParams, RoleKeys};
+use crate::publish::{self, Draft, DraftProvince, PublishError};
 use crate::tally;
 
 use self::geo::County;
@@ -92,7 +97,9 @@ pub struct GeoInput {
 
 /// A generated election.
 pub struct Demo {
-    /// `root.json`, `root.json.sigs`, `release.json`, `release.json.sigs`, `files/…`.
+    /// `root.json`, `root.json.sigs`, `release.json`, `release.json.sigs`,
+    /// `files/…`, and the release log: `checkpoint`, `latest.json`,
+    /// `releases/<N>/…`, `log/…`.
     pub publication: Publication,
     /// The 3 root keys (threshold 2), so tests can re-sign a changed root.
     pub root_keys: Vec<SecretKey>,
@@ -102,6 +109,12 @@ pub struct Demo {
     pub anomalies: Vec<Anomaly>,
     /// SHA-256 of `root.json`: the trust anchor to pin.
     pub root_sha256: Sha256Hex,
+    /// The 2 witness keys, which cosign every checkpoint of the demo.
+    pub witness_keys: Vec<SecretKey>,
+    /// The timestamp role's key, which signs `latest.json`.
+    pub timestamp_keys: Vec<SecretKey>,
+    /// The releases published, oldest first, with what each changed.
+    pub releases: Vec<DemoRelease>,
 }
 
 /// One injected anomaly.
@@ -143,6 +156,8 @@ pub enum DemoError {
     BadText { file: String, what: String, value: String, problem: String },
     #[error("cannot publish the demo: {0}")]
     Publish(#[from] PublishError),
+    #[error("{0}")]
+    Options(String),
 }
 
 /// SHA-256(label ‖ seed, big-endian ‖ key): the seed of a key or a random stream.
@@ -186,29 +201,10 @@ struct SimStation {
     count: Count,
 }
 
-/// Makes the demo election.
+/// Makes the demo election: one complete release, the first leaf of its
+/// release log ([`generate_sequence`] makes an election night of several).
 pub fn generate(geo_input: &GeoInput, opts: &DemoOptions) -> Result<Demo, DemoError> {
-    let Prepared { draft, results, mut anomalies, edit } = prepare(geo_input, opts)?;
-
-    let root_keys = role_keys("shafaf-demo-root", opts.seed, 3);
-    let publisher_keys = role_keys("shafaf-demo-publisher", opts.seed, 2);
-    let roles = [
-        RoleKeys { role: Role::Root, keys: root_keys.iter().map(SecretKey::public).collect(), threshold: 2 },
-        RoleKeys { role: Role::Publisher, keys: publisher_keys.iter().map(SecretKey::public).collect(), threshold: 2 },
-        RoleKeys { role: Role::Witness, keys: Vec::new(), threshold: 0 },
-    ];
-    let root_signers: Vec<&SecretKey> = root_keys.iter().collect();
-    let (root_bytes, root_sigs) = publish::make_root(&draft.election.id, 1, ROOT_EXPIRES, &roles, &root_signers)?;
-    let publishers: Vec<&SecretKey> = publisher_keys.iter().collect();
-    let params = ReleaseParams { version: 1, issued: RELEASE_ISSUED, expires: RELEASE_EXPIRES };
-
-    let mut counted = count(&draft, &results)?;
-    if let Some(edit) = edit {
-        anomalies.push(edit_published_total(&draft.election.id, &mut counted, edit));
-    }
-    // assemble verifies the finished publication, every signature included.
-    let publication = publish::assemble(&draft, &counted, &root_bytes, &root_sigs, &publishers, &params)?;
-    Ok(Demo { publication, root_keys, publisher_keys, anomalies, root_sha256: Sha256Hex::of(&root_bytes) })
+    generate_sequence(geo_input, opts, &SequenceOptions::default())
 }
 
 /// A draft ready to count and publish.

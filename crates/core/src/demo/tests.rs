@@ -349,3 +349,40 @@ fn national_demo_verifies_with_about_65000_stations() {
         largest as f64 / 1e6
     );
 }
+
+#[test]
+fn a_release_step_is_the_full_sequence_as_it_stood_then() {
+    let seq = |step| SequenceOptions { releases: 3, step, witness_threshold: 1, pointer_expires: None };
+    let opts = DemoOptions { seed: 1, scale: Scale::Lorestan, tamper: false };
+    let full = generate_sequence(geo_input(), &opts, &seq(None)).expect("full");
+    let step2 = generate_sequence(geo_input(), &opts, &seq(Some(2))).expect("step 2");
+    assert_eq!(full.root_sha256, step2.root_sha256);
+    assert_eq!(step2.releases.len(), 2);
+    // Everything published at step 2 stays, byte for byte, but what names the current release.
+    let current = ["release.json", "release.json.sigs", "checkpoint", "latest.json", "latest.json.sigs"];
+    for (path, bytes) in step2.publication.iter().filter(|(p, _)| !current.contains(p)) {
+        assert_eq!(full.publication.get(path), Some(bytes), "{path}");
+    }
+    let root = crate::verify::verify_root(
+        full.publication.get("root.json").unwrap(),
+        full.publication.get("root.json.sigs").unwrap(),
+        &TrustAnchor::pinned(full.root_sha256),
+        CORRECTION_ISSUED,
+    )
+    .expect("root");
+    let history = crate::log::history::verify_log_folder(&full.publication, &root).expect("the log verifies");
+    assert_eq!(history.size, 3);
+    let [partial, complete, correction] = &full.releases[..] else { panic!("three releases") };
+    assert_eq!(
+        (partial.kind, complete.kind, correction.kind),
+        (ReleaseKind::Partial, ReleaseKind::Complete, ReleaseKind::Correction)
+    );
+    let share = partial.stations_reported as f64 / complete.stations_reported as f64;
+    assert!((0.4..0.6).contains(&share), "{share}");
+    assert_eq!(correction.corrected_stations.len(), 3);
+    assert_eq!(correction.contests_with_new_winners.len(), 1);
+    // Combining the tamper mode with a sequence is refused, as are impossible steps.
+    let tamper = DemoOptions { tamper: true, ..opts };
+    assert!(generate_sequence(geo_input(), &tamper, &seq(None)).is_err());
+    assert!(generate_sequence(geo_input(), &opts, &seq(Some(4))).is_err());
+}

@@ -193,3 +193,107 @@ impl Fixture {
         self.publication.insert("release.json", bytes);
     }
 }
+
+/// A release log of three releases of the small election: partial (S1, S2,
+/// S4), complete, and a correction of S5 signed by its device that changes
+/// V1's winners (K02 out, K03 in). `steps[i]` is the folder after release i + 1.
+pub struct LogFixture {
+    pub steps: Vec<Publication>,
+    pub root: (Vec<u8>, Vec<u8>),
+    pub root_keys: Vec<SecretKey>,
+    pub publisher_keys: Vec<SecretKey>,
+    pub witness_keys: Vec<SecretKey>,
+    pub timestamp_keys: Vec<SecretKey>,
+    pub devices: Vec<SecretKey>,
+    pub draft: Draft,
+}
+
+pub const LOG_ISSUED: [OffsetDateTime; 3] =
+    [datetime!(2026-06-19 23:00 +03:30), ISSUED, datetime!(2026-06-21 09:00 +03:30)];
+/// How long each release's `latest.json` stays valid in the fixture.
+pub const POINTER_DAYS: i64 = 3;
+
+/// The draft of each release: partial, complete, corrected.
+pub fn log_drafts(draft: &Draft, devices: &[SecretKey]) -> [Draft; 3] {
+    let mut partial = draft.clone();
+    partial.provinces[0].results = [0, 1, 3].iter().map(|&i| draft.provinces[0].results[i].clone()).collect();
+    let mut corrected = draft.clone();
+    let line = &draft.provinces[0].results[4];
+    let start = line.find("\"result\":").unwrap() + "\"result\":".len();
+    let mut r: StationResult = serde_json::from_str(&line[start..line.len() - 1]).unwrap();
+    r.votes[2].votes -= 6;
+    r.votes[3].votes += 6;
+    corrected.provinces[0].results[4] = publish::sign_result(&r, &devices[4]).unwrap();
+    [partial, draft.clone(), corrected]
+}
+
+fn publics(keys: &[SecretKey]) -> Vec<&shafaf_core::PublicKey> {
+    keys.iter().map(|k| k.public()).collect()
+}
+
+pub fn log_root(witness_threshold: u32) -> (Vec<u8>, Vec<u8>, [Vec<SecretKey>; 4]) {
+    let root_keys: Vec<SecretKey> = (0..3).map(|i| key("root", i)).collect();
+    let publisher_keys: Vec<SecretKey> = (0..2).map(|i| key("publisher", i)).collect();
+    let witness_keys: Vec<SecretKey> = (0..2).map(|i| key("witness", i)).collect();
+    let timestamp_keys: Vec<SecretKey> = vec![key("timestamp", 0)];
+    let roles = [
+        RoleKeys { role: Role::Root, keys: publics(&root_keys), threshold: 2 },
+        RoleKeys { role: Role::Publisher, keys: publics(&publisher_keys), threshold: 2 },
+        RoleKeys { role: Role::Witness, keys: publics(&witness_keys), threshold: witness_threshold },
+        RoleKeys { role: Role::Timestamp, keys: publics(&timestamp_keys), threshold: 1 },
+    ];
+    let names: Vec<_> = witness_keys
+        .iter()
+        .enumerate()
+        .map(|(i, k)| (k.public().id(), format!("w{}.example.org/log", i + 1)))
+        .collect();
+    let signers: Vec<&SecretKey> = root_keys.iter().collect();
+    let (root, sigs) =
+        publish::make_root_named(&election_id(), 1, datetime!(2036-06-19 00:00 UTC), &roles, &names, &signers).unwrap();
+    (root, sigs, [root_keys, publisher_keys, witness_keys, timestamp_keys])
+}
+
+/// Appends `draft` as the next release to `previous`, cosigned by the first
+/// `witnesses` witness keys.
+pub fn append(
+    fx: &LogFixture,
+    previous: Option<&Publication>,
+    draft: &Draft,
+    version: u64,
+    issued: OffsetDateTime,
+    witnesses: usize,
+) -> Result<Publication, publish::PublishError> {
+    let publishers: Vec<&SecretKey> = fx.publisher_keys.iter().collect();
+    let stamp: Vec<&SecretKey> = fx.timestamp_keys.iter().collect();
+    let cosigners: Vec<(&SecretKey, OffsetDateTime)> =
+        fx.witness_keys.iter().take(witnesses).map(|k| (k, issued + time::Duration::minutes(5))).collect();
+    let params = ReleaseParams { version, issued, expires: EXPIRES };
+    let log = publish::LogParams {
+        previous,
+        origin: None,
+        witnesses: &cosigners,
+        pointer: Some((&stamp, issued + time::Duration::days(POINTER_DAYS))),
+    };
+    publish::publish_release(draft, &fx.root.0, &fx.root.1, &publishers, &params, &log)
+}
+
+pub fn log_fixture(witness_threshold: u32) -> LogFixture {
+    let (root, sigs, [root_keys, publisher_keys, witness_keys, timestamp_keys]) = log_root(witness_threshold);
+    let (draft, devices) = draft_and_devices();
+    let mut fx = LogFixture {
+        steps: Vec::new(),
+        root: (root, sigs),
+        root_keys,
+        publisher_keys,
+        witness_keys,
+        timestamp_keys,
+        devices,
+        draft,
+    };
+    let drafts = log_drafts(&fx.draft, &fx.devices);
+    for (i, d) in drafts.iter().enumerate() {
+        let p = append(&fx, fx.steps.last(), d, i as u64 + 1, LOG_ISSUED[i], 2).unwrap();
+        fx.steps.push(p);
+    }
+    fx
+}

@@ -1,0 +1,401 @@
+//! The release log as a reader meets it: a sequence of releases that
+//! verifies; an older release served (rollback), a rewritten log (fork), an
+//! expired pointer (freeze), missing witnesses and tampered checkpoints and
+//! proofs, each refused with a finding that says so; and the history of
+//! corrections. Runs natively and in headless Chromium.
+
+mod common;
+
+use common::{log_fixture, LogFixture, LOG_ISSUED, NOW};
+use shafaf_core::findings::Finding;
+use shafaf_core::log::{self, diff, history, Checkpoint, Extension};
+use shafaf_core::model::{Role, Sha256Hex};
+use shafaf_core::verify::{
+    verify_publication, verify_publication_with, verify_root, Failure, LogPolicy, Status, TrustAnchor,
+    VerifiedElection, VerifiedRoot,
+};
+use shafaf_core::{format, Publication};
+use time::macros::datetime;
+
+#[cfg(target_arch = "wasm32")]
+wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
+
+macro_rules! tests {
+    ($($(#[$m:meta])* fn $name:ident() $body:block)*) => {
+        $(
+            $(#[$m])*
+            #[cfg_attr(target_arch = "wasm32", wasm_bindgen_test::wasm_bindgen_test)]
+            #[cfg_attr(not(target_arch = "wasm32"), test)]
+            fn $name() $body
+        )*
+    };
+}
+
+fn pin(p: &Publication) -> TrustAnchor {
+    TrustAnchor::pinned(Sha256Hex::of(p.get("root.json").unwrap()))
+}
+
+fn root(p: &Publication) -> VerifiedRoot {
+    verify_root(p.get("root.json").unwrap(), p.get("root.json.sigs").unwrap(), &pin(p), NOW).unwrap()
+}
+
+fn strict() -> LogPolicy {
+    LogPolicy { require_log: true, held: None }
+}
+
+fn holding(p: &Publication) -> LogPolicy {
+    LogPolicy { require_log: true, held: Some(Checkpoint::from_note("saved", p.get("checkpoint").unwrap()).unwrap()) }
+}
+
+fn verify(p: &Publication, policy: &LogPolicy) -> Result<VerifiedElection, Failure> {
+    verify_publication_with(p, &pin(p), NOW, policy)
+}
+
+fn refused(p: &Publication, policy: &LogPolicy) -> Vec<Finding> {
+    match verify(p, policy) {
+        Ok(v) => panic!("expected a refusal, got {:?} with {:?}", v.status(), v.findings),
+        Err(f) => f.findings,
+    }
+}
+
+fn has(findings: &[Finding], code: &str) -> bool {
+    findings.iter().any(|f| f.code() == code)
+}
+
+/// The log fixture, made once per test binary (natively; per test in wasm).
+fn fixture() -> &'static LogFixture {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        static FX: std::sync::OnceLock<LogFixture> = std::sync::OnceLock::new();
+        FX.get_or_init(|| log_fixture(1))
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        Box::leak(Box::new(log_fixture(1)))
+    }
+}
+
+/// A different release 2 on the same release 1: the same root, a rewritten history.
+fn forked(fx: &LogFixture) -> Publication {
+    let drafts = common::log_drafts(&fx.draft, &fx.devices);
+    common::append(fx, Some(&fx.steps[0]), &drafts[2], 2, LOG_ISSUED[1], 2).unwrap()
+}
+
+tests! {
+    fn a_three_release_log_verifies_with_its_witnesses_and_pointer() {
+        let fx = fixture();
+        let p = &fx.steps[2];
+        let v = verify(p, &strict()).unwrap();
+        assert_eq!(v.status(), Status::Verified, "{:?}", v.findings);
+        let log = v.audit.log.as_ref().expect("log audited");
+        assert_eq!((log.index, log.checkpoint.size, log.witness_threshold), (2, 3, 1));
+        let witnesses: Vec<&str> = log.checkpoint.witnesses().map(|w| w.name.as_str()).collect();
+        assert_eq!(witnesses, ["w1.example.org/log", "w2.example.org/log"]);
+        assert!(log.checkpoint.witnesses().all(|w| w.timestamp.is_some()));
+        let pointer = v.audit.pointer.as_ref().expect("pointer audited");
+        assert_eq!((pointer.version, pointer.log_size, pointer.role), (3, 3, Role::Timestamp));
+        let h = history::verify_log_folder(p, &root(p)).unwrap();
+        assert_eq!(h.releases.iter().map(|r| r.version).collect::<Vec<_>>(), [1, 2, 3]);
+        assert_eq!(h.root_hash, log.checkpoint.root_hash);
+        // Every earlier step verifies too, and each extends the one before.
+        for i in 0..2 {
+            let next = verify(&fx.steps[i + 1], &holding(&fx.steps[i])).unwrap();
+            let extends = next.audit.log.unwrap().extends;
+            assert_eq!(extends, Some(Extension::Extends { from: i as u64 + 1, to: i as u64 + 2 }));
+        }
+        let same = verify(p, &holding(p)).unwrap();
+        assert_eq!(same.audit.log.unwrap().extends, Some(Extension::Same { size: 3 }));
+    }
+
+    fn a_browser_fetching_only_what_files_to_fetch_names_verifies_the_log() {
+        let fx = fixture();
+        let full = &fx.steps[2];
+        let held = Checkpoint::from_note("saved", fx.steps[0].get("checkpoint").unwrap()).unwrap();
+        let mut p = Publication::new();
+        for path in ["root.json", "root.json.sigs", "release.json", "release.json.sigs"] {
+            p.insert(path, full.get(path).unwrap().to_vec());
+        }
+        let r = root(&p);
+        let release = shafaf_core::verify::verify_release(r, p.get("release.json").unwrap(), p.get("release.json.sigs").unwrap(), NOW).unwrap();
+        let wanted = log::files_to_fetch(&release, Some(&held));
+        assert_eq!(wanted, ["checkpoint", "latest.json", "latest.json.sigs", "log/inclusion/2-3", "log/consistency/1-3"]);
+        for path in wanted.iter().map(String::as_str).chain(release.files().iter().map(|f| f.path.as_str())) {
+            p.insert(path, full.get(path).unwrap().to_vec());
+        }
+        let policy = LogPolicy { require_log: true, held: Some(held) };
+        let v = verify(&p, &policy).unwrap();
+        assert_eq!(v.audit.log.unwrap().extends, Some(Extension::Extends { from: 1, to: 3 }));
+    }
+
+    fn the_app_path_without_log_files_still_verifies_when_no_witness_is_required() {
+        let fx = common::log_fixture(0);
+        let mut p = fx.steps[2].clone();
+        for path in ["checkpoint", "latest.json", "latest.json.sigs"] {
+            p.remove(path);
+        }
+        let v = verify_publication(&p, &pin(&p), NOW).unwrap();
+        assert_eq!(v.status(), Status::Verified);
+        assert!(v.audit.log.is_none() && v.audit.pointer.is_none());
+        // The CLI's policy and a reader with a saved checkpoint require them.
+        assert!(has(&refused(&p, &strict()), "file_missing"));
+        assert!(has(&refused(&p, &holding(&fx.steps[1])), "file_missing"));
+    }
+
+    fn serving_an_older_release_to_a_reader_who_held_a_newer_checkpoint_is_a_rollback() {
+        let fx = fixture();
+        let f = refused(&fx.steps[1], &holding(&fx.steps[2]));
+        assert!(matches!(&f[..], [Finding::Rollback { held: 3, served: 2, .. }]), "{f:?}");
+        assert!(f[0].to_string().contains("rollback"));
+    }
+
+    fn an_older_release_json_beside_the_newer_log_is_a_stale_release() {
+        let fx = fixture();
+        let mut p = fx.steps[2].clone();
+        for (top, old) in [("release.json", "releases/2/release.json"), ("release.json.sigs", "releases/2/release.json.sigs")] {
+            let bytes = p.get(old).unwrap().to_vec();
+            p.insert(top, bytes);
+        }
+        let f = refused(&p, &strict());
+        assert!(matches!(&f[..], [Finding::StaleRelease { served: 2, latest: 3, .. }]), "{f:?}");
+        // With its own checkpoint, the pointer still names release 3.
+        let bytes = p.get("releases/2/checkpoint").unwrap().to_vec();
+        p.insert("checkpoint", bytes);
+        let f = refused(&p, &strict());
+        assert!(matches!(&f[..], [Finding::StaleRelease { served: 2, latest: 3, .. }]), "{f:?}");
+    }
+
+    fn a_rewritten_log_of_the_same_size_is_a_fork() {
+        let fx = fixture();
+        let fork = forked(fx);
+        assert!(verify(&fork, &strict()).is_ok(), "the fork is well signed on its own");
+        let f = refused(&fork, &holding(&fx.steps[1]));
+        assert!(matches!(&f[..], [Finding::Fork { detail, .. }] if detail.contains("root hashes differ")), "{f:?}");
+    }
+
+    fn a_log_that_does_not_extend_the_held_checkpoint_is_a_fork() {
+        let fx = fixture();
+        let fork = forked(fx);
+        let f = refused(&fx.steps[2], &holding(&fork));
+        assert!(matches!(&f[..], [Finding::Fork { detail, .. }] if detail.contains("consistency proof")), "{f:?}");
+        // verify_extends directly, on the checkpoints and the proof file.
+        let held = Checkpoint::from_note("saved", fork.get("checkpoint").unwrap()).unwrap();
+        let new = Checkpoint::from_note("new", fx.steps[2].get("checkpoint").unwrap()).unwrap();
+        assert!(matches!(log::verify_extends_in(&fx.steps[2], &held, &new), Err(Finding::Fork { .. })));
+        let renamed = Checkpoint { origin: "another/log".into(), ..held };
+        assert!(matches!(log::verify_extends_in(&fx.steps[2], &renamed, &new), Err(Finding::Fork { .. })));
+    }
+
+    fn an_expired_pointer_is_refused_as_a_freeze() {
+        let fx = fixture();
+        let p = &fx.steps[2];
+        let later = datetime!(2026-06-25 00:00 UTC);
+        let f = verify_publication_with(p, &pin(p), later, &strict()).unwrap_err();
+        assert_eq!(f.status(), Status::Expired);
+        assert!(matches!(&f.findings[..], [Finding::Frozen { .. }]), "{:?}", f.findings);
+        assert!(f.findings[0].to_string().contains("freeze"));
+        // Re-signed by the timestamp key, it is fresh again.
+        let mut p = p.clone();
+        let stamp: Vec<_> = fx.timestamp_keys.iter().collect();
+        let r = root(&p);
+        log::write::sign_pointer(&mut p, &r, later, later + time::Duration::minutes(10), &stamp).unwrap();
+        assert!(verify_publication_with(&p, &pin(&p), later, &strict()).is_ok());
+    }
+
+    fn a_pointer_signed_by_a_publisher_instead_of_the_timestamp_role_is_refused() {
+        let fx = fixture();
+        let mut p = fx.steps[2].clone();
+        let keys: Vec<_> = fx.publisher_keys.iter().collect();
+        let bytes = p.get("latest.json").unwrap().to_vec();
+        p.insert("latest.json.sigs", shafaf_core::publish::sign_bytes(&bytes, &keys));
+        let f = refused(&p, &strict());
+        assert!(has(&f, "bad_signature") && has(&f, "threshold_not_met"), "{f:?}");
+    }
+
+    fn a_pointer_naming_another_release_is_refused() {
+        let fx = fixture();
+        // The pointer of release 2 beside release 3: it names an older release.
+        let mut p = fx.steps[2].clone();
+        for path in ["latest.json", "latest.json.sigs"] {
+            p.insert(path, fx.steps[1].get(path).unwrap().to_vec());
+        }
+        assert!(has(&refused(&p, &strict()), "pointer_mismatch"));
+        // Release 2 served with release 3's pointer: a newer one exists.
+        let mut p = fx.steps[1].clone();
+        for path in ["latest.json", "latest.json.sigs"] {
+            p.insert(path, fx.steps[2].get(path).unwrap().to_vec());
+        }
+        let f = refused(&p, &strict());
+        assert!(matches!(&f[..], [Finding::StaleRelease { served: 2, latest: 3, .. }]), "{f:?}");
+    }
+
+    fn too_few_witness_cosignatures_are_refused() {
+        let fx = common::log_fixture(2);
+        // One witness cosigned the next release; the root requires two.
+        let drafts = common::log_drafts(&fx.draft, &fx.devices);
+        let mut fx2 = fx;
+        fx2.steps.truncate(2);
+        let p = common::append(&fx2, Some(&fx2.steps[1]), &drafts[2], 3, LOG_ISSUED[2], 1).unwrap();
+        let f = refused(&p, &LogPolicy::default());
+        assert!(
+            f.iter().any(|f| matches!(f, Finding::ThresholdNotMet { role: Role::Witness, valid: 1, threshold: 2, .. })),
+            "{f:?}"
+        );
+        // The second witness checks the log and cosigns: now it verifies.
+        let mut p = p;
+        let r = root(&p);
+        log::write::cosign(&mut p, &r, &fx2.witness_keys[1], NOW).unwrap();
+        assert!(verify(&p, &strict()).is_ok());
+        assert_eq!(p.get("checkpoint"), p.get("releases/3/checkpoint"));
+        // Stripping the checkpoint does not help when the root requires witnesses.
+        p.remove("checkpoint");
+        assert!(has(&refused(&p, &LogPolicy::default()), "file_missing"));
+    }
+
+    fn a_key_that_is_not_a_witness_cannot_cosign_and_its_line_is_ignored() {
+        let fx = fixture();
+        let mut p = fx.steps[2].clone();
+        let r = root(&p);
+        assert!(log::write::cosign(&mut p, &r, &fx.devices[0], NOW).is_err());
+        // A stranger's line in the note format is ignored, as the note spec requires.
+        let mut note = log::note::SignedNote::parse("checkpoint", p.get("checkpoint").unwrap()).unwrap();
+        note.add(log::note::cosign(&note.text.clone(), "stranger.example", &fx.devices[0], 1));
+        p.insert("checkpoint", note.to_bytes());
+        p.insert("releases/3/checkpoint", note.to_bytes());
+        let v = verify(&p, &strict()).unwrap();
+        assert_eq!(v.audit.log.unwrap().checkpoint.unknown_signatures, 1);
+    }
+
+    fn a_tampered_checkpoint_is_refused() {
+        let fx = fixture();
+        let good = fx.steps[2].get("checkpoint").unwrap().to_vec();
+        let text = String::from_utf8(good.clone()).unwrap();
+        // The size changed: every signature fails.
+        let mut p = fx.steps[2].clone();
+        p.insert("checkpoint", text.replacen("\n3\n", "\n4\n", 1).into_bytes());
+        let f = refused(&p, &strict());
+        assert!(has(&f, "bad_signature"), "{f:?}");
+        // A dishonest publisher signs a checkpoint with another root hash:
+        // the release is not in the log it signs.
+        let mut p = fx.steps[2].clone();
+        let cp = Checkpoint::from_note("c", &good).unwrap();
+        let wrong = Checkpoint { root_hash: [7; 32], ..cp };
+        let keys: Vec<_> = fx.publisher_keys.iter().collect();
+        let mut bytes = log::write::sign_checkpoint(&wrong, &root(&p), &keys).unwrap();
+        for w in &fx.witness_keys {
+            bytes = log::write::cosign_checkpoint(&bytes, &root(&p), w, NOW).unwrap();
+        }
+        p.insert("checkpoint", bytes.clone());
+        p.insert("releases/3/checkpoint", bytes);
+        let f = refused(&p, &strict());
+        assert!(matches!(&f[..], [Finding::NotInLog { index: 2, size: 3, .. }]), "{f:?}");
+        // The archived copy must be the current one.
+        let mut p = fx.steps[2].clone();
+        p.insert("releases/3/checkpoint", fx.steps[1].get("checkpoint").unwrap().to_vec());
+        assert!(has(&refused(&p, &strict()), "invalid_value"));
+    }
+
+    fn a_tampered_proof_file_is_refused() {
+        let fx = fixture();
+        let flip = |p: &Publication, path: &str| {
+            let mut p = p.clone();
+            let b = p.get_mut(path).unwrap();
+            let at = b.len() - 10;
+            b[at] ^= 0x01;
+            p
+        };
+        let p = flip(&fx.steps[2], "log/inclusion/2-3");
+        let f = refused(&p, &strict());
+        assert!(has(&f, "not_in_log") || has(&f, "bad_proof"), "{f:?}");
+        let p = flip(&fx.steps[2], "log/consistency/2-3");
+        let f = refused(&p, &holding(&fx.steps[1]));
+        assert!(has(&f, "fork") || has(&f, "bad_proof"), "{f:?}");
+        // An older proof no reader of this release fetches: the whole-log check catches it.
+        let p = flip(&fx.steps[2], "log/consistency/1-2");
+        assert!(verify(&p, &strict()).is_ok());
+        let f = history::verify_log_folder(&p, &root(&p)).unwrap_err();
+        assert!(has(&f, "bad_proof"), "{f:?}");
+        // A proof for other sizes under a proof's name.
+        let mut p = fx.steps[2].clone();
+        p.insert("log/inclusion/2-3", fx.steps[2].get("log/inclusion/1-3").unwrap().to_vec());
+        assert!(has(&refused(&p, &strict()), "bad_proof"));
+    }
+
+    fn flipping_a_byte_of_any_log_file_is_caught_by_the_full_check() {
+        let fx = fixture();
+        let base = &fx.steps[2];
+        let r = root(base);
+        let log_files: Vec<String> = base
+            .paths()
+            .filter(|p| p.starts_with("releases/") || p.starts_with("log/") || ["checkpoint", "latest.json", "latest.json.sigs"].contains(p))
+            .map(str::to_owned)
+            .collect();
+        assert!(log_files.len() > 15);
+        for path in log_files {
+            let len = base.get(&path).unwrap().len();
+            for at in [0, len / 2, len - 2, len - 1] {
+                let mut p = base.clone();
+                p.get_mut(&path).unwrap()[at] ^= 0x01;
+                let current = verify(&p, &strict()).is_err();
+                let whole = history::verify_log_folder(&p, &r).is_err();
+                assert!(current || whole, "{path} byte {at} was not caught");
+            }
+        }
+    }
+
+    fn history_lists_every_release_and_the_diff_names_the_correction() {
+        let fx = fixture();
+        let p = &fx.steps[2];
+        let h = history::verify_history(p, &root(p)).unwrap();
+        assert_eq!(h.size, 3);
+        for (entry, issued) in h.releases.iter().zip(LOG_ISSUED) {
+            assert_eq!(entry.issued, issued);
+            assert_eq!(entry.signatures.iter().filter(|s| s.valid).count(), 2);
+            assert_eq!(entry.checkpoint.witnesses().count(), 2);
+            assert_eq!(entry.checkpoint.size, entry.version);
+        }
+        let anchor = pin(p);
+        let v: Vec<VerifiedElection> =
+            h.releases.iter().map(|e| history::verify_past_release(p, &anchor, e).unwrap()).collect();
+        let first = diff::diff(&v[0], &v[1]);
+        assert_eq!((first.from, first.to), (1, 2));
+        let added: Vec<&str> = first.stations_added.iter().map(|s| s.station.as_str()).collect();
+        assert_eq!(added, ["S3", "S5"]);
+        assert!(first.stations_corrected.is_empty() && first.stations_withdrawn.is_empty());
+        let correction = diff::diff(&v[1], &v[2]);
+        let corrected: Vec<&str> = correction.stations_corrected.iter().map(|s| s.station.as_str()).collect();
+        assert_eq!(corrected, ["S5"]);
+        assert!(correction.stations_added.is_empty() && correction.registry_changes.is_empty());
+        let changed: Vec<_> = correction.winners_changed().collect();
+        assert_eq!(changed.len(), 1);
+        assert_eq!(changed[0].contest.as_str(), "V1");
+        assert!(changed[0].elected[0].iter().any(|c| c.as_str() == "V1-K02"));
+        assert!(changed[0].elected[1].iter().any(|c| c.as_str() == "V1-K03"));
+        // Any two releases: 1 → 3 has both the added stations and the new winners.
+        let both = diff::diff(&v[0], &v[2]);
+        assert_eq!(both.stations_added.len(), 2);
+        assert!(diff::diff(&v[2], &v[2]).is_empty());
+    }
+
+    fn publishing_refuses_a_wrong_version_or_another_root() {
+        let fx = fixture();
+        let drafts = common::log_drafts(&fx.draft, &fx.devices);
+        let e = common::append(fx, Some(&fx.steps[1]), &drafts[2], 5, LOG_ISSUED[2], 0).unwrap_err();
+        assert!(matches!(e, shafaf_core::publish::PublishError::WrongVersion { expected: 3, given: 5, .. }), "{e}");
+        let mut other = fx.steps[1].clone();
+        other.insert("root.json", b"{}".to_vec());
+        assert!(common::append(fx, Some(&other), &drafts[2], 3, LOG_ISSUED[2], 0).is_err());
+    }
+
+    fn checkpoint_file_is_a_c2sp_checkpoint() {
+        let fx = fixture();
+        let text = String::from_utf8(fx.steps[0].get("checkpoint").unwrap().to_vec()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines[0], "shafaf/test-election");
+        assert_eq!(lines[1], "1");
+        assert_eq!(lines[3], "");
+        assert_eq!(lines.iter().filter(|l| l.starts_with("— ")).count(), 4);
+        let release = fx.steps[0].get(format::RELEASE).unwrap();
+        let leaf = log::tree::leaf_hash(release);
+        assert_eq!(Checkpoint::from_note("c", text.as_bytes()).unwrap().root_hash, leaf);
+    }
+}

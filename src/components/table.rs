@@ -1,0 +1,653 @@
+//! Tables of verified figures that a reader can sort, filter, page through
+//! and download as CSV.
+//!
+//! A table is semantic (`caption`, `th scope`), sorts by any column through a
+//! button in its header (`aria-sort` says how), filters by name (folded as the
+//! search folds it) and, for councils, by kind, and downloads exactly the rows
+//! the filter and sort give, in that order, with every column shown (names in
+//! both languages). The rows shown are derived with memos from the fixed row
+//! set and the controls' signals; nothing is kept in sync by hand.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use shafaf_core::model::{ContestKind, Name};
+use shafaf_core::search;
+use shafaf_core::summary::Ratio;
+
+use crate::components::number::{DecimalCell, MaybeNumberCell, NumberCell, RatioCell};
+use crate::csv::{self, Csv};
+use crate::i18n::{hundredths_plain, percent_plain, text, tr, use_lang, Lang, Msg};
+
+/// What a column sorts by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SortKey {
+    Text(String),
+    Count(u64),
+    Ratio(Option<Ratio>),
+    /// No value (a station that has not reported): always last.
+    Missing,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Ascending,
+    Descending,
+}
+
+impl Direction {
+    fn aria(self) -> &'static str {
+        match self {
+            Direction::Ascending => "ascending",
+            Direction::Descending => "descending",
+        }
+    }
+}
+
+/// Orders two keys; missing values and ratios without a denominator come
+/// last in both directions.
+fn compare(a: &SortKey, b: &SortKey, direction: Direction) -> Ordering {
+    use SortKey::*;
+    let order = match (a, b) {
+        (Missing | Ratio(None), Missing | Ratio(None)) => return Ordering::Equal,
+        (Missing | Ratio(None), _) => return Ordering::Greater,
+        (_, Missing | Ratio(None)) => return Ordering::Less,
+        (Count(x), Count(y)) => x.cmp(y),
+        // Exact: x.num / x.den against y.num / y.den.
+        (Ratio(Some(x)), Ratio(Some(y))) => {
+            (u128::from(x.num) * u128::from(y.den)).cmp(&(u128::from(y.num) * u128::from(x.den)))
+        }
+        (Text(x), Text(y)) => x.cmp(y),
+        _ => Ordering::Equal,
+    };
+    match direction {
+        Direction::Ascending => order,
+        Direction::Descending => order.reverse(),
+    }
+}
+
+type ByRow<R, T> = Arc<dyn Fn(&R) -> T + Send + Sync>;
+type SortFn<R> = Arc<dyn Fn(&R, Lang) -> SortKey + Send + Sync>;
+type WordsFn<R> = Arc<dyn Fn(&R, Lang) -> String + Send + Sync>;
+type CsvFn<R> = ByRow<R, String>;
+
+/// What a column's cell shows. The columns only say which value; the cells
+/// are drawn by one shared function ([`render_cell`]), so a table of any kind
+/// of row adds little code to the app.
+enum Cell<R> {
+    /// The row's name, as its header cell, linking to the place if it has an address.
+    Name(ByRow<R, Name>, ByRow<R, Option<String>>),
+    /// Words in the current language, with their raw value in `data-raw`.
+    Text(WordsFn<R>, ByRow<R, String>),
+    Count(ByRow<R, u64>),
+    MaybeCount(ByRow<R, Option<u64>>),
+    Percent(ByRow<R, Option<Ratio>>),
+    Decimal(ByRow<R, Option<Ratio>>),
+    /// Anything else, drawn by the column itself.
+    Custom(ByRow<R, AnyView>),
+}
+
+/// One column: its header, its cell, how it sorts and what it puts in the CSV.
+pub struct Column<R> {
+    key: &'static str,
+    label: Msg,
+    numeric: bool,
+    cell: Cell<R>,
+    sort: Option<SortFn<R>>,
+    csv: Vec<(String, CsvFn<R>)>,
+}
+
+impl<R: 'static> Column<R> {
+    /// The row's name, as its header cell, linking to the place.
+    pub fn name(
+        key: &'static str,
+        label: Msg,
+        name: impl Fn(&R) -> Name + Copy + Send + Sync + 'static,
+        href: impl Fn(&R) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        Column {
+            key,
+            label,
+            numeric: false,
+            cell: Cell::Name(Arc::new(name), Arc::new(href)),
+            sort: Some(Arc::new(move |r, lang| SortKey::Text(search::normalize(&lang.name(&name(r)))))),
+            csv: vec![
+                (format!("{key}_fa"), Arc::new(move |r| name(r).fa.to_string())),
+                (format!("{key}_en"), Arc::new(move |r| name(r).en.to_string())),
+            ],
+        }
+    }
+
+    /// Words that depend on the language, e.g. a kind or a standing; `raw` is the CSV value.
+    pub fn text(
+        key: &'static str,
+        label: Msg,
+        text: impl Fn(&R, Lang) -> String + Copy + Send + Sync + 'static,
+        raw: impl Fn(&R) -> String + Copy + Send + Sync + 'static,
+    ) -> Self {
+        Column {
+            key,
+            label,
+            numeric: false,
+            cell: Cell::Text(Arc::new(text), Arc::new(raw)),
+            sort: Some(Arc::new(move |r, lang| SortKey::Text(search::normalize(&text(r, lang))))),
+            csv: vec![(key.to_owned(), Arc::new(raw))],
+        }
+    }
+
+    /// A cell drawn by `cell`, sorted by `sort`, written to the CSV as `raw`.
+    pub fn custom(
+        key: &'static str,
+        label: Msg,
+        cell: impl Fn(&R) -> AnyView + Send + Sync + 'static,
+        sort: impl Fn(&R) -> SortKey + Send + Sync + 'static,
+        raw: impl Fn(&R) -> String + Send + Sync + 'static,
+    ) -> Self {
+        Column {
+            key,
+            label,
+            numeric: false,
+            cell: Cell::Custom(Arc::new(cell)),
+            sort: Some(Arc::new(move |r, _| sort(r))),
+            csv: vec![(key.to_owned(), Arc::new(raw))],
+        }
+    }
+
+    pub fn count(key: &'static str, label: Msg, get: impl Fn(&R) -> u64 + Copy + Send + Sync + 'static) -> Self {
+        Column {
+            key,
+            label,
+            numeric: true,
+            cell: Cell::Count(Arc::new(get)),
+            sort: Some(Arc::new(move |r, _| SortKey::Count(get(r)))),
+            csv: vec![(key.to_owned(), Arc::new(move |r| get(r).to_string()))],
+        }
+    }
+
+    /// A count that may be missing (shown as a dash, sorted last).
+    pub fn maybe_count(
+        key: &'static str,
+        label: Msg,
+        get: impl Fn(&R) -> Option<u64> + Copy + Send + Sync + 'static,
+    ) -> Self {
+        Column {
+            key,
+            label,
+            numeric: true,
+            cell: Cell::MaybeCount(Arc::new(get)),
+            sort: Some(Arc::new(move |r, _| get(r).map_or(SortKey::Missing, SortKey::Count))),
+            csv: vec![(key.to_owned(), Arc::new(move |r| get(r).map(|v| v.to_string()).unwrap_or_default()))],
+        }
+    }
+
+    /// A ratio shown as a percentage; the CSV has it with one decimal.
+    pub fn percent(
+        key: &'static str,
+        label: Msg,
+        get: impl Fn(&R) -> Option<Ratio> + Copy + Send + Sync + 'static,
+    ) -> Self {
+        Column {
+            key,
+            label,
+            numeric: true,
+            cell: Cell::Percent(Arc::new(get)),
+            sort: Some(Arc::new(move |r, _| SortKey::Ratio(get(r)))),
+            csv: vec![(
+                format!("{key}_percent"),
+                Arc::new(move |r| get(r).map(|x| percent_plain(x.num, x.den)).unwrap_or_default()),
+            )],
+        }
+    }
+
+    /// A ratio shown with two decimals (votes per ballot).
+    pub fn decimal(
+        key: &'static str,
+        label: Msg,
+        get: impl Fn(&R) -> Option<Ratio> + Copy + Send + Sync + 'static,
+    ) -> Self {
+        Column {
+            key,
+            label,
+            numeric: true,
+            cell: Cell::Decimal(Arc::new(get)),
+            sort: Some(Arc::new(move |r, _| SortKey::Ratio(get(r)))),
+            csv: vec![(
+                key.to_owned(),
+                Arc::new(move |r| get(r).map(|x| hundredths_plain(x.num, x.den)).unwrap_or_default()),
+            )],
+        }
+    }
+
+    /// Right-aligned, as numbers are.
+    pub fn numeric(mut self) -> Self {
+        self.numeric = true;
+        self
+    }
+
+    /// A column the reader cannot sort by.
+    pub fn unsorted(mut self) -> Self {
+        self.sort = None;
+        self
+    }
+
+    /// The same column, reading its rows by index.
+    fn erase(self, rows: Arc<Vec<R>>) -> Column<usize>
+    where
+        R: Send + Sync,
+    {
+        fn by_index<R: Send + Sync + 'static, T: 'static>(rows: &Arc<Vec<R>>, get: ByRow<R, T>) -> ByRow<usize, T> {
+            let rows = rows.clone();
+            Arc::new(move |i: &usize| get(&rows[*i]))
+        }
+        let Column { key, label, numeric, cell, sort, csv } = self;
+        let cell = match cell {
+            Cell::Name(name, href) => Cell::Name(by_index(&rows, name), by_index(&rows, href)),
+            Cell::Text(text, raw) => {
+                let rows_for_text = rows.clone();
+                Cell::Text(Arc::new(move |i: &usize, lang| text(&rows_for_text[*i], lang)), by_index(&rows, raw))
+            }
+            Cell::Count(get) => Cell::Count(by_index(&rows, get)),
+            Cell::MaybeCount(get) => Cell::MaybeCount(by_index(&rows, get)),
+            Cell::Percent(get) => Cell::Percent(by_index(&rows, get)),
+            Cell::Decimal(get) => Cell::Decimal(by_index(&rows, get)),
+            Cell::Custom(draw) => Cell::Custom(by_index(&rows, draw)),
+        };
+        let sort: Option<SortFn<usize>> = sort.map(|sort| {
+            let rows = rows.clone();
+            Arc::new(move |i: &usize, lang| sort(&rows[*i], lang)) as SortFn<usize>
+        });
+        let csv = csv.into_iter().map(|(name, value)| (name, by_index(&rows, value))).collect();
+        Column { key, label, numeric, cell, sort, csv }
+    }
+}
+
+/// Draws row `i`'s cell of a column.
+fn render_cell(cell: &Cell<usize>, i: usize) -> AnyView {
+    match cell {
+        Cell::Name(name, href) => {
+            let name = name(&i);
+            let label = text(move |lang| lang.name(&name));
+            match href(&i) {
+                Some(href) => view! { <th scope="row"><a href=href>{label}</a></th> }.into_any(),
+                None => view! { <th scope="row">{label}</th> }.into_any(),
+            }
+        }
+        Cell::Text(words, raw) => {
+            let words = words.clone();
+            view! { <td data-raw=raw(&i)>{text(move |lang| words(&i, lang))}</td> }.into_any()
+        }
+        Cell::Count(get) => view! { <NumberCell value=get(&i)/> }.into_any(),
+        Cell::MaybeCount(get) => view! { <MaybeNumberCell value=get(&i)/> }.into_any(),
+        Cell::Percent(get) => view! { <RatioCell ratio=get(&i)/> }.into_any(),
+        Cell::Decimal(get) => view! { <DecimalCell ratio=get(&i)/> }.into_any(),
+        Cell::Custom(draw) => draw(&i),
+    }
+}
+
+/// Tables of more rows than this have filters.
+const FILTER_FROM: usize = 10;
+
+/// Page sizes offered; 0 is "all".
+const PAGE_SIZES: [usize; 4] = [25, 100, 500, 0];
+
+#[component]
+pub fn DataTable<R>(
+    /// `data-testid` of the table; its controls' ids derive from it.
+    testid: &'static str,
+    caption: Signal<String>,
+    rows: Arc<Vec<R>>,
+    columns: Vec<Column<R>>,
+    /// The row's id: `data-code` of its `<tr>`, and the CSV's first column.
+    row_key: fn(&R) -> String,
+    /// The name of the downloaded file.
+    file_name: String,
+    /// The text the filter box searches, per row; without it, no filter box.
+    #[prop(optional)]
+    filter_text: Option<fn(&R) -> String>,
+    /// A council's kind, per row; with it, a city/village filter.
+    #[prop(optional)]
+    kind: Option<fn(&R) -> ContestKind>,
+    /// A class for rows that need to stand out (e.g. a mismatch).
+    #[prop(optional)]
+    row_class: Option<fn(&R) -> Option<&'static str>>,
+    #[prop(optional)] initial_sort: Option<(&'static str, Direction)>,
+    #[prop(default = 100)] page_size: usize,
+    /// Tells apart tables of the same kind on one page (e.g. a province's code):
+    /// `data-scope` of the table, and part of its element ids.
+    #[prop(optional)]
+    scope: Option<String>,
+) -> impl IntoView
+where
+    R: Clone + Send + Sync + 'static,
+{
+    // Everything per row is computed here, once; the table itself works on row
+    // indices, so its (large) view code is compiled once for every kind of row.
+    let spec = Spec {
+        testid,
+        caption,
+        total: rows.len(),
+        keys: Arc::new(rows.iter().map(row_key).collect()),
+        filter_keys: filter_text.map(|text| Arc::new(rows.iter().map(|r| search::compact(&text(r))).collect())),
+        kinds: kind.map(|kind| Arc::new(rows.iter().map(kind).collect())),
+        classes: row_class.map(|class| Arc::new(rows.iter().map(class).collect())),
+        columns: Arc::new(columns.into_iter().map(|c| c.erase(rows.clone())).collect()),
+        file_name,
+        initial_sort,
+        page_size,
+        scope,
+    };
+    table(spec)
+}
+
+/// A table's rows, reduced to what the table needs, by row index.
+struct Spec {
+    testid: &'static str,
+    caption: Signal<String>,
+    total: usize,
+    keys: Arc<Vec<String>>,
+    filter_keys: Option<Arc<Vec<String>>>,
+    kinds: Option<Arc<Vec<ContestKind>>>,
+    classes: Option<Arc<Vec<Option<&'static str>>>>,
+    columns: Arc<Vec<Column<usize>>>,
+    file_name: String,
+    initial_sort: Option<(&'static str, Direction)>,
+    page_size: usize,
+    scope: Option<String>,
+}
+
+fn table(spec: Spec) -> impl IntoView {
+    let Spec {
+        testid,
+        caption,
+        total,
+        keys,
+        filter_keys,
+        kinds,
+        classes,
+        columns,
+        file_name,
+        initial_sort,
+        page_size,
+        scope,
+    } = spec;
+    let lang = use_lang();
+
+    let query = RwSignal::new(String::new());
+    let kind_filter = RwSignal::new(None::<ContestKind>);
+    let sort =
+        RwSignal::new(initial_sort.and_then(|(key, d)| columns.iter().position(|c| c.key == key).map(|i| (i, d))));
+    let page = RwSignal::new(0usize);
+    let size = RwSignal::new(page_size);
+
+    // The rows the filters let through, in the order of the sort: indices into `rows`.
+    let shown = Memo::new({
+        let (columns, filter_keys, kinds) = (columns.clone(), filter_keys.clone(), kinds.clone());
+        move |_| {
+            let query = search::compact(&query.get());
+            let wanted = kind_filter.get();
+            let mut shown: Vec<usize> = (0..total)
+                .filter(|&i| query.is_empty() || filter_keys.as_ref().is_none_or(|keys| keys[i].contains(&query)))
+                .filter(|&i| wanted.is_none_or(|k| kinds.as_ref().is_none_or(|kinds| kinds[i] == k)))
+                .collect();
+            if let Some((column, direction)) = sort.get() {
+                if let Some(key_of) = columns.get(column).and_then(|c| c.sort.as_ref()) {
+                    let lang = lang.get();
+                    let mut keyed: Vec<(SortKey, usize)> = shown.iter().map(|&i| (key_of(&i, lang), i)).collect();
+                    // Equal keys keep the rows' own order.
+                    keyed.sort_by(|a, b| compare(&a.0, &b.0, direction).then(a.1.cmp(&b.1)));
+                    shown = keyed.into_iter().map(|(_, i)| i).collect();
+                }
+            }
+            shown
+        }
+    });
+    let pages = Memo::new(move |_| {
+        let len = shown.with(Vec::len);
+        match size.get() {
+            0 => 1,
+            size => len.div_ceil(size).max(1),
+        }
+    });
+    let current = move || page.get().min(pages.get() - 1);
+    let visible = Memo::new(move |_| {
+        let size = size.get();
+        let current = current();
+        shown.with(|shown| {
+            if size == 0 {
+                return shown.clone();
+            }
+            let start = (current * size).min(shown.len());
+            let end = (start + size).min(shown.len());
+            shown[start..end].to_vec()
+        })
+    });
+
+    let headers = columns
+        .iter()
+        .enumerate()
+        .map(|(i, column)| {
+            let label = column.label;
+            let class = column.numeric.then_some("num");
+            let key = column.key;
+            if column.sort.is_none() {
+                return view! { <th scope="col" class=class data-column=key>{tr(label)}</th> }.into_any();
+            }
+            let numeric = column.numeric;
+            let state = move || sort.get().filter(|(c, _)| *c == i).map(|(_, d)| d);
+            let toggle = move |_| {
+                // Numbers start with the largest, names with the first letter.
+                let next = match state() {
+                    Some(Direction::Descending) => Direction::Ascending,
+                    Some(Direction::Ascending) => Direction::Descending,
+                    None if numeric => Direction::Descending,
+                    None => Direction::Ascending,
+                };
+                sort.set(Some((i, next)));
+                page.set(0);
+            };
+            let icon = move || match state() {
+                Some(Direction::Ascending) => "▲",
+                Some(Direction::Descending) => "▼",
+                None => "↕",
+            };
+            view! {
+                <th scope="col" class=class data-column=key aria-sort=move || state().map(Direction::aria)>
+                    <button type="button" class="sort" on:click=toggle>
+                        {tr(label)}
+                        " "
+                        <span class="sort-icon" aria-hidden="true">{icon}</span>
+                    </button>
+                </th>
+            }
+            .into_any()
+        })
+        .collect_view();
+
+    let download = {
+        let (keys, columns) = (keys.clone(), columns.clone());
+        move |_| {
+            let mut csv = Csv::new();
+            let header = std::iter::once("id".to_owned())
+                .chain(columns.iter().flat_map(|c| c.csv.iter().map(|(name, _)| name.clone())));
+            csv.row(header);
+            shown.with_untracked(|shown| {
+                for &i in shown {
+                    let cells = std::iter::once(keys[i].clone())
+                        .chain(columns.iter().flat_map(|c| c.csv.iter().map(move |(_, value)| value(&i))));
+                    csv.row(cells);
+                }
+            });
+            csv::download(&file_name, &csv.finish());
+        }
+    };
+
+    // A handful of rows needs no filter.
+    let filterable = total > FILTER_FROM;
+    let filter = (filter_keys.is_some() && filterable).then(|| {
+        view! {
+            <label class="control">
+                <span>{tr(Msg::FilterByName)}</span>
+                <input
+                    type="search"
+                    data-testid=format!("{testid}-filter")
+                    prop:value=move || query.get()
+                    on:input:target=move |ev| {
+                        query.set(ev.target().value());
+                        page.set(0);
+                    }
+                />
+            </label>
+        }
+    });
+    let kind_select = (kinds.is_some() && filterable).then(|| {
+        view! {
+            <label class="control">
+                <span>{tr(Msg::KindOfCouncil)}</span>
+                <select
+                    data-testid=format!("{testid}-kind")
+                    on:change:target=move |ev| {
+                        kind_filter
+                            .set(
+                                match ev.target().value().as_str() {
+                                    "city" => Some(ContestKind::City),
+                                    "village" => Some(ContestKind::Village),
+                                    _ => None,
+                                },
+                            );
+                        page.set(0);
+                    }
+                >
+                    <option value="">{tr(Msg::AllKinds)}</option>
+                    <option value="city">{tr(Msg::CityContests)}</option>
+                    <option value="village">{tr(Msg::VillageContests)}</option>
+                </select>
+            </label>
+        }
+    });
+
+    let pager = (total > PAGE_SIZES[0]).then(|| {
+        let options = PAGE_SIZES
+            .into_iter()
+            .map(|n| {
+                view! {
+                    <option value=n.to_string() prop:selected=move || size.get() == n>
+                        {move || if n == 0 { lang.get().t(Msg::AllRows).to_owned() } else { lang.get().number(n as u64) }}
+                    </option>
+                }
+            })
+            .collect_view();
+        // Previous and next only when there is more than one page.
+        let paging = move || {
+            (pages.get() > 1).then(|| {
+                view! {
+                    <button
+                        type="button"
+                        data-testid=format!("{testid}-previous")
+                        disabled=move || { current() == 0 }
+                        on:click=move |_| page.set(current().saturating_sub(1))
+                    >
+                        {tr(Msg::PreviousPage)}
+                    </button>
+                    <span class="pager-position" aria-live="polite">
+                        {text(move |lang| lang.page_of(current() + 1, pages.get()))}
+                    </span>
+                    <button
+                        type="button"
+                        data-testid=format!("{testid}-next")
+                        disabled=move || { current() + 1 >= pages.get() }
+                        on:click=move |_| page.set(current() + 1)
+                    >
+                        {tr(Msg::NextPage)}
+                    </button>
+                }
+            })
+        };
+        view! {
+            <nav class="pager" aria-label=move || format!("{} — {}", caption.get(), lang.get().t(Msg::Pages))>
+                {paging}
+                <label class="control">
+                    <span>{tr(Msg::RowsPerPage)}</span>
+                    <select
+                        data-testid=format!("{testid}-page-size")
+                        on:change:target=move |ev| {
+                            size.set(ev.target().value().parse().unwrap_or(PAGE_SIZES[1]));
+                            page.set(0);
+                        }
+                    >
+                        {options}
+                    </select>
+                </label>
+            </nav>
+        }
+    });
+
+    let caption_id = match &scope {
+        Some(scope) => format!("{testid}-{scope}-caption"),
+        None => format!("{testid}-caption"),
+    };
+    let region_label = caption_id.clone();
+    let body_rows = {
+        let columns = columns.clone();
+        move |i: usize| {
+            let cells = columns.iter().map(|c| render_cell(&c.cell, i)).collect_view();
+            let class = classes.as_ref().and_then(|c| c[i]);
+            view! { <tr data-code=keys[i].clone() class=class>{cells}</tr> }
+        }
+    };
+    view! {
+        <div class="data-table">
+            <div class="table-tools">
+                {filter}
+                {kind_select}
+                <button type="button" class="csv-button" data-testid=format!("{testid}-csv") on:click=download>
+                    <span aria-hidden="true">"⤓ "</span>
+                    {text(move |lang| lang.download_csv(shown.with(Vec::len)))}
+                </button>
+                <p class="table-count" aria-live="polite" data-testid=format!("{testid}-count")>
+                    {text(move |lang| lang.rows_shown(shown.with(Vec::len), total))}
+                </p>
+            </div>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby=region_label>
+                <table
+                    data-testid=testid
+                    data-scope=scope
+                    data-rows=move || shown.with(Vec::len).to_string()
+                    data-sort-column=move || sort.get().and_then(|(c, _)| columns.get(c).map(|c| c.key))
+                    data-sort-direction=move || sort.get().map(|(_, d)| d.aria())
+                >
+                    <caption id=caption_id>{caption}</caption>
+                    <thead>
+                        <tr>{headers}</tr>
+                    </thead>
+                    <tbody>
+                        <For each=move || visible.get() key=|i| *i children=body_rows/>
+                    </tbody>
+                </table>
+            </div>
+            {pager}
+        </div>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sorts_ratios_exactly_and_missing_values_last() {
+        let r = |n, d| SortKey::Ratio(Ratio::new(n, d));
+        let mut keys = vec![r(1, 3), SortKey::Ratio(None), r(2, 6), r(1, 2), r(0, 5)];
+        keys.sort_by(|a, b| compare(a, b, Direction::Descending));
+        assert_eq!(keys, vec![r(1, 2), r(1, 3), r(2, 6), r(0, 5), SortKey::Ratio(None)]);
+        keys.sort_by(|a, b| compare(a, b, Direction::Ascending));
+        assert_eq!(keys, vec![r(0, 5), r(1, 3), r(2, 6), r(1, 2), SortKey::Ratio(None)]);
+    }
+
+    #[test]
+    fn sorts_counts_with_missing_last() {
+        let mut keys = vec![SortKey::Count(3), SortKey::Missing, SortKey::Count(10)];
+        keys.sort_by(|a, b| compare(a, b, Direction::Ascending));
+        assert_eq!(keys, vec![SortKey::Count(3), SortKey::Count(10), SortKey::Missing]);
+    }
+}

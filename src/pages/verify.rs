@@ -1,0 +1,584 @@
+//! The verification panel (`/verify`), for observers: what "verified" proves
+//! and what it does not, the trust root and its keys, the thresholds, the
+//! release, every file with its hash, every station signature, the recount
+//! of every council against the published totals, and every finding.
+//!
+//! It is reachable whatever the outcome: when verification failed it shows
+//! what was checked up to the failure and the findings, and no result.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use shafaf_core::model::{FileKind, Role};
+use shafaf_core::verify::{Audit, ReleaseAudit, RootAudit};
+use shafaf_core::Finding;
+
+use crate::app::{ConfigSignal, Loaded};
+use crate::components::findings::contest_names;
+use crate::components::{Column, DataTable, Direction, FindingsList, LoadErrorList, SortKey};
+use crate::csv;
+use crate::i18n::{text, tr, use_lang, Msg};
+use crate::load::{Links, SourceKind};
+use crate::pages::set_title;
+use crate::pages::summary::recount_word;
+use crate::places::{Place, Places};
+
+#[component]
+pub fn VerifyPage() -> impl IntoView {
+    set_title(move |lang| lang.t(Msg::VerificationPanel).to_owned());
+    let loaded = expect_context::<Loaded>();
+    let body = match loaded {
+        Loaded::Verified(places) => {
+            let election = &places.election;
+            let contests = contest_names(&places, &expect_context::<Links>(), &election.findings);
+            let findings = election.findings.clone();
+            view! {
+                <AuditView audit=election.audit.clone()/>
+                <StationSignatures places=places.clone()/>
+                <Recount places=places.clone()/>
+                <AllFindings findings contests=Some(contests)/>
+            }
+            .into_any()
+        }
+        Loaded::Rejected(failure) => view! {
+            <AuditView audit=(*failure.audit).clone()/>
+            <NotChecked audit=(*failure.audit).clone()/>
+            <AllFindings findings=failure.findings.clone() contests=None/>
+        }
+        .into_any(),
+        Loaded::Unavailable(error) => view! { <LoadErrorList error/> }.into_any(),
+    };
+    view! {
+        <div class="panel" data-testid="verify-panel">
+            <h1 class="page-title">{tr(Msg::VerificationPanel)}</h1>
+            <Proves/>
+            <SourceDetails/>
+            {body}
+        </div>
+    }
+}
+
+/// What "verified" proves, and what it does not, in plain words.
+#[component]
+fn Proves() -> impl IntoView {
+    view! {
+        <section class="proves" aria-labelledby="proves-heading" data-testid="proves">
+            <h2 id="proves-heading">{tr(Msg::WhatVerifiedMeans)}</h2>
+            <p>
+                <span aria-hidden="true">"✓ "</span>
+                <strong>{tr(Msg::ProvesHeading)}</strong>
+                " "
+                {tr(Msg::Proves)}
+            </p>
+            <p>
+                <span aria-hidden="true">"✗ "</span>
+                <strong>{tr(Msg::DoesNotProveHeading)}</strong>
+                " "
+                {tr(Msg::DoesNotProve)}
+            </p>
+        </section>
+    }
+}
+
+/// Which publication was checked, against which pinned root.
+#[component]
+fn SourceDetails() -> impl IntoView {
+    let links = expect_context::<Links>();
+    let config = expect_context::<ConfigSignal>();
+    let details = move || {
+        config.get().map(|config| {
+            let kind = match config.kind {
+                SourceKind::Default => Msg::SourceDefault,
+                SourceKind::Link => Msg::SourceLink,
+                SourceKind::Saved => Msg::SourceSaved,
+            };
+            let pin = config.source.root_sha256.to_hex();
+            view! {
+                <dl class="facts">
+                    <div>
+                        <dt>{tr(Msg::PublicationUrl)}</dt>
+                        <dd><code data-testid="publication-url">{config.source.publication.clone()}</code></dd>
+                    </div>
+                    <div>
+                        <dt>{tr(Msg::ChosenBy)}</dt>
+                        <dd>{tr(kind)}</dd>
+                    </div>
+                    <div>
+                        <dt>{tr(Msg::PinnedRoot)}</dt>
+                        <dd><code class="hash" data-testid="pinned-root">{pin}</code></dd>
+                    </div>
+                </dl>
+            }
+        })
+    };
+    view! {
+        <section aria-labelledby="source-heading">
+            <h2 id="source-heading">{tr(Msg::Publication)}</h2>
+            {details}
+            <p>
+                <a href=links.href("/source")>{tr(Msg::ChangeSource)}</a>
+            </p>
+        </section>
+    }
+}
+
+/// The trust root, its keys and thresholds, the release, and the files.
+#[component]
+fn AuditView(audit: Audit) -> impl IntoView {
+    let root = audit.root.clone();
+    let release = audit.release.clone();
+    let files = (!audit.files.is_empty()).then(|| view! { <Files audit=audit.clone()/> });
+    view! {
+        {root.map(|root| view! { <Root root release=release.clone()/> })}
+        {release.map(|release| view! { <Release release/> })}
+        {files}
+    }
+}
+
+fn yes_no(value: bool) -> Msg {
+    if value {
+        Msg::Yes
+    } else {
+        Msg::No
+    }
+}
+
+/// A role in words; roles this app does not know yet keep their name from the file.
+fn role_word(lang: crate::i18n::Lang, role: Role) -> String {
+    let msg = match role.to_string().as_str() {
+        "root" => Msg::RoleRoot,
+        "publisher" => Msg::RolePublisher,
+        "witness" => Msg::RoleWitness,
+        "timestamp" => Msg::RoleTimestamp,
+        other => return other.to_owned(),
+    };
+    lang.t(msg).to_owned()
+}
+
+#[component]
+fn Root(root: RootAudit, release: Option<ReleaseAudit>) -> impl IntoView {
+    let lang = use_lang();
+    // Which keys signed what: the root's keys the root file, the publishers' the release.
+    let signed = |role: Role, key: &shafaf_core::KeyId| -> Option<bool> {
+        let signatures = match role {
+            Role::Root => &root.signatures,
+            Role::Publisher => &release.as_ref()?.signatures,
+            _ => return None,
+        };
+        signatures.iter().find(|s| s.key == *key).map(|s| s.valid)
+    };
+    let keys = root
+        .roles
+        .iter()
+        .flat_map(|r| r.keys.iter().map(move |k| (r.role, *k)))
+        .map(|(role, key)| {
+            let state = signed(role, &key);
+            let hex = key.to_hex();
+            let attr = hex.clone();
+            let word = move || match state {
+                Some(true) => format!("✓ {}", lang.get().t(Msg::SignatureVerified)),
+                Some(false) => format!("✗ {}", lang.get().t(Msg::SignatureInvalid)),
+                None => format!("– {}", lang.get().t(Msg::DidNotSign)),
+            };
+            view! {
+                <tr data-key-id=attr data-role=role.to_string() data-signed=state.map(|v| v.to_string())>
+                    <td>{move || role_word(lang.get(), role)}</td>
+                    <th scope="row"><code class="hash">{hex}</code></th>
+                    <td>{word}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let thresholds = root
+        .roles
+        .iter()
+        .map(|r| {
+            let role = r.role;
+            let threshold = r.threshold;
+            let keys = r.keys.len();
+            let valid = match role {
+                Role::Root => Some(root.signatures.iter().filter(|s| s.valid).count() as u64),
+                Role::Publisher => release.as_ref().map(|rel| rel.signatures.iter().filter(|s| s.valid).count() as u64),
+                _ => None,
+            };
+            let met = valid.map(|v| v >= u64::from(threshold));
+            let text = move || {
+                let lang = lang.get();
+                lang.threshold(&role_word(lang, role), valid, threshold, keys)
+            };
+            view! {
+                <li data-role=role.to_string() data-threshold=threshold.to_string() data-met=met.map(|m| m.to_string())>
+                    <span aria-hidden="true">
+                        {match met {
+                            Some(true) => "✓ ",
+                            Some(false) => "✗ ",
+                            None => "– ",
+                        }}
+                    </span>
+                    {text}
+                </li>
+            }
+        })
+        .collect_view();
+    let sha = root.sha256.to_hex();
+    let (pinned, version, expires, election) = (root.pinned, root.version, root.expires, root.election.to_string());
+    view! {
+        <section aria-labelledby="root-heading" data-testid="trust-root">
+            <h2 id="root-heading">{tr(Msg::TrustRoot)}</h2>
+            <dl class="facts">
+                <div>
+                    <dt>{tr(Msg::RootFingerprint)}</dt>
+                    <dd><code class="hash" data-testid="root-sha256">{sha}</code></dd>
+                </div>
+                <div>
+                    <dt>{tr(Msg::Pinned)}</dt>
+                    <dd data-testid="root-pinned" data-value=pinned.to_string()>
+                        {text(move |lang| lang.t(yes_no(pinned)))}
+                        {move || pinned.then(|| format!(" — {}", lang.get().t(Msg::PinnedExplained)))}
+                    </dd>
+                </div>
+                <div>
+                    <dt>{tr(Msg::ElectionId)}</dt>
+                    <dd><code>{election}</code></dd>
+                </div>
+                <div>
+                    <dt>{tr(Msg::RootVersion)}</dt>
+                    <dd>{text(move |lang| lang.number(u64::from(version)))}</dd>
+                </div>
+                <div>
+                    <dt>{tr(Msg::Expires)}</dt>
+                    <dd>{text(move |lang| lang.date_time(expires))}</dd>
+                </div>
+            </dl>
+            <h3>{tr(Msg::Thresholds)}</h3>
+            <ul class="checks" data-testid="thresholds">{thresholds}</ul>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="keys-caption">
+                <table data-testid="keys-table">
+                    <caption id="keys-caption">{tr(Msg::Keys)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr(Msg::Role)}</th>
+                            <th scope="col">{tr(Msg::KeyFingerprint)}</th>
+                            <th scope="col">{tr(Msg::Signature)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{keys}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[component]
+fn Release(release: ReleaseAudit) -> impl IntoView {
+    let sha = release.sha256.to_hex();
+    let (version, issued, expires) = (release.version, release.issued, release.expires);
+    view! {
+        <section aria-labelledby="release-heading" data-testid="release">
+            <h2 id="release-heading">{tr(Msg::Release)}</h2>
+            <dl class="facts">
+                <div>
+                    <dt>{tr(Msg::ReleaseVersion)}</dt>
+                    <dd data-testid="release-version" data-value=version.to_string()>
+                        {text(move |lang| lang.number(version))}
+                    </dd>
+                </div>
+                <div>
+                    <dt>{tr(Msg::Issued)}</dt>
+                    <dd data-testid="release-issued">{text(move |lang| lang.date_time(issued))}</dd>
+                </div>
+                <div>
+                    <dt>{tr(Msg::Expires)}</dt>
+                    <dd data-testid="release-expires">{text(move |lang| lang.date_time(expires))}</dd>
+                </div>
+                <div>
+                    <dt>{tr(Msg::ReleaseFingerprint)}</dt>
+                    <dd><code class="hash">{sha}</code></dd>
+                </div>
+            </dl>
+        </section>
+    }
+}
+
+/// What a file holds, in words; kinds this app does not know yet keep their name from the release.
+fn kind_word(lang: crate::i18n::Lang, kind: FileKind) -> String {
+    let msg = match kind.as_str() {
+        "election" => Msg::FileElection,
+        "geo-provinces" => Msg::FileGeoProvinces,
+        "geo-counties" => Msg::FileGeoCounties,
+        "contests" => Msg::FileContests,
+        "stations" => Msg::FileStations,
+        "results" => Msg::FileResults,
+        other => return other.to_owned(),
+    };
+    lang.t(msg).to_owned()
+}
+
+#[component]
+fn Files(audit: Audit) -> impl IntoView {
+    let lang = use_lang();
+    let verified = audit.files.iter().filter(|f| f.verified).count() as u64;
+    let total = audit.files.len() as u64;
+    let rows = audit
+        .files
+        .into_iter()
+        .map(|file| {
+            let ok = file.verified;
+            let sha = file.sha256.to_hex();
+            let sha_attr = sha.clone();
+            let kind = file.kind;
+            let size = file.size;
+            view! {
+                <tr data-path=file.path.clone() data-sha256=sha_attr data-verified=ok.to_string()>
+                    <th scope="row"><code class="path">{file.path.clone()}</code></th>
+                    <td>{move || kind_word(lang.get(), kind)}</td>
+                    <td><code>{file.province.map(|p| p.to_string())}</code></td>
+                    <td class="num" data-value=size.to_string()>{text(move |lang| lang.bytes_exact(size))}</td>
+                    <td><code class="hash">{sha}</code></td>
+                    <td>
+                        {move || if ok {
+                            format!("✓ {}", lang.get().t(Msg::FileVerified))
+                        } else {
+                            format!("✗ {}", lang.get().t(Msg::FileNotVerified))
+                        }}
+                    </td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="files-heading">
+            <h2 id="files-heading">{tr(Msg::Files)}</h2>
+            <p data-testid="files-summary">{text(move |lang| lang.files_verified(verified, total))}</p>
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="files-caption">
+                <table data-testid="files-table">
+                    <caption id="files-caption">{tr(Msg::FilesCaption)}</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">{tr(Msg::FilePath)}</th>
+                            <th scope="col">{tr(Msg::FileKind)}</th>
+                            <th scope="col">{tr(Msg::Province)}</th>
+                            <th scope="col" class="num">{tr(Msg::FileSize)}</th>
+                            <th scope="col">"SHA-256"</th>
+                            <th scope="col">{tr(Msg::Status)}</th>
+                        </tr>
+                    </thead>
+                    <tbody>{rows}</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+/// What a failed verification did not reach.
+#[component]
+fn NotChecked(audit: Audit) -> impl IntoView {
+    let stage = if audit.root.is_none() {
+        Msg::NotCheckedRoot
+    } else if audit.release.is_none() {
+        Msg::NotCheckedRelease
+    } else {
+        Msg::NotCheckedData
+    };
+    view! { <p class="not-checked" data-testid="not-checked">{tr(stage)}</p> }
+}
+
+/// A station's verified signature, for the table of all stations of a province.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct SignatureRow {
+    station: String,
+    council: shafaf_core::model::Name,
+    href: String,
+    device: String,
+    reported: bool,
+}
+
+#[component]
+fn StationSignatures(places: Arc<Places>) -> impl IntoView {
+    let lang = use_lang();
+    let links = expect_context::<Links>();
+    let audit = &places.election.audit;
+    let (registered, verified) = (audit.stations_registered, audit.station_signatures_verified);
+    let provinces = places
+        .provinces()
+        .map(|(p, described, province)| {
+            let rows: Vec<SignatureRow> = province
+                .stations
+                .iter()
+                .map(|s| {
+                    let contest = province.contests.get(s.contest);
+                    SignatureRow {
+                        station: s.station.id.to_string(),
+                        council: contest.map(|c| c.contest.name.clone()).unwrap_or_else(|| described.name.clone()),
+                        href: links.href(&places.path(Place::Contest(p, s.contest))),
+                        device: s.device.to_hex(),
+                        reported: s.result.is_some(),
+                    }
+                })
+                .collect();
+            let name = described.name.clone();
+            let caption = Signal::derive(move || lang.get().signatures_of(&name));
+            let columns = vec![
+                Column::custom(
+                    "station",
+                    Msg::Station,
+                    |r: &SignatureRow| view! { <th scope="row"><code>{r.station.clone()}</code></th> }.into_any(),
+                    |r| SortKey::Text(r.station.clone()),
+                    |r| r.station.clone(),
+                ),
+                Column::name("council", Msg::Council, |r: &SignatureRow| r.council.clone(), |r| Some(r.href.clone()))
+                    .unsorted(),
+                Column::custom(
+                    "device_key",
+                    Msg::DeviceKey,
+                    |r: &SignatureRow| view! { <td><code class="hash">{r.device.clone()}</code></td> }.into_any(),
+                    |r| SortKey::Text(r.device.clone()),
+                    |r| r.device.clone(),
+                ),
+                Column::text(
+                    "signature",
+                    Msg::Signature,
+                    |r: &SignatureRow, lang| {
+                        if r.reported {
+                            format!("✓ {}", lang.t(Msg::SignatureVerified))
+                        } else {
+                            format!("– {}", lang.t(Msg::NotReported))
+                        }
+                    },
+                    |r| if r.reported { "verified" } else { "not_reported" }.to_owned(),
+                ),
+            ];
+            let file_name = csv::file_name(&["shafaf", places.election.election.id.as_str(), &described.code, "signatures"]);
+            view! {
+                <DataTable
+                    testid="signature-table"
+                    caption
+                    rows=Arc::new(rows)
+                    columns
+                    row_key=|r: &SignatureRow| r.station.clone()
+                    file_name
+                    filter_text=|r: &SignatureRow| format!("{} {} {} {}", r.station, r.council.fa, r.council.en, r.device)
+                    page_size=25
+                    scope=described.code.to_string()
+                />
+            }
+        })
+        .collect_view();
+    view! {
+        <section aria-labelledby="signatures-heading">
+            <h2 id="signatures-heading">{tr(Msg::StationSignatures)}</h2>
+            <p data-testid="signature-counts" data-registered=registered.to_string() data-verified=verified.to_string()>
+                {text(move |lang| lang.station_signature_counts(registered, verified))}
+            </p>
+            {provinces}
+        </section>
+    }
+}
+
+/// One council's recount against its published totals.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct RecountRow {
+    id: String,
+    name: shafaf_core::model::Name,
+    href: String,
+    province: shafaf_core::model::Name,
+    published: Option<(u64, u64, u64)>,
+    recounted: (u64, u64, u64),
+    matches: bool,
+}
+
+#[component]
+fn Recount(places: Arc<Places>) -> impl IntoView {
+    let lang = use_lang();
+    let links = expect_context::<Links>();
+    let audit = &places.election.audit;
+    let (recounted, matching) = (audit.contests_recounted, audit.contests_matching);
+    let rows: Vec<RecountRow> = places
+        .provinces()
+        .flat_map(|(p, described, province)| {
+            let (places, links) = (&places, &links);
+            province.contests.iter().enumerate().map(move |(c, outcome)| {
+                let published = outcome.contest.published.as_ref().map(|t| (t.ballots_cast, t.valid, t.invalid));
+                let r = &outcome.recount;
+                RecountRow {
+                    id: outcome.contest.id.to_string(),
+                    name: outcome.contest.name.clone(),
+                    href: links.href(&places.path(Place::Contest(p, c))),
+                    province: described.name.clone(),
+                    published,
+                    recounted: (r.ballots_cast, r.valid, r.invalid),
+                    matches: outcome.matches_published,
+                }
+            })
+        })
+        .collect();
+    let caption = Signal::derive(move || lang.get().t(Msg::RecountCaption).to_owned());
+    let columns = vec![
+        Column::name("council", Msg::Council, |r: &RecountRow| r.name.clone(), |r| Some(r.href.clone())),
+        Column::text(
+            "province",
+            Msg::Province,
+            |r: &RecountRow, lang| lang.name(&r.province),
+            |r| r.province.en.to_string(),
+        ),
+        Column::maybe_count("published_cast", Msg::PublishedCast, |r: &RecountRow| r.published.map(|p| p.0)),
+        Column::count("recounted_cast", Msg::RecountedCast, |r: &RecountRow| r.recounted.0),
+        Column::maybe_count("published_valid", Msg::PublishedValid, |r: &RecountRow| r.published.map(|p| p.1)),
+        Column::count("recounted_valid", Msg::RecountedValid, |r: &RecountRow| r.recounted.1),
+        Column::maybe_count("published_invalid", Msg::PublishedInvalid, |r: &RecountRow| r.published.map(|p| p.2)),
+        Column::count("recounted_invalid", Msg::RecountedInvalid, |r: &RecountRow| r.recounted.2),
+        Column::custom(
+            "matches_published",
+            Msg::Recount,
+            |r: &RecountRow| {
+                let lang = use_lang();
+                let matches = r.matches;
+                view! { <td data-matches=matches.to_string()>{move || recount_word(lang.get(), matches)}</td> }
+                    .into_any()
+            },
+            // Mismatches first.
+            |r| SortKey::Count(u64::from(r.matches)),
+            |r| r.matches.to_string(),
+        ),
+    ];
+    let file_name = csv::file_name(&["shafaf", places.election.election.id.as_str(), "recount"]);
+    view! {
+        <section aria-labelledby="recount-heading">
+            <h2 id="recount-heading">{tr(Msg::RecountHeading)}</h2>
+            <p data-testid="recount-counts" data-recounted=recounted.to_string() data-matching=matching.to_string()>
+                {text(move |lang| lang.contests_recounted(recounted, matching))}
+            </p>
+            <DataTable
+                testid="recount-table"
+                caption
+                rows=Arc::new(rows)
+                columns
+                row_key=|r: &RecountRow| r.id.clone()
+                file_name
+                filter_text=|r: &RecountRow| format!("{} {} {}", r.id, r.name.fa, r.name.en)
+                initial_sort=("matches_published", Direction::Ascending)
+                row_class=|r: &RecountRow| (!r.matches).then_some("row-mismatch")
+            />
+        </section>
+    }
+}
+
+#[component]
+fn AllFindings(findings: Vec<Finding>, contests: Option<crate::components::findings::ContestNames>) -> impl IntoView {
+    if findings.is_empty() {
+        return view! {
+            <section aria-labelledby="findings-heading" data-testid="no-findings">
+                <h2 id="findings-heading">{tr(Msg::FindingsHeading)}</h2>
+                <p>
+                    <span aria-hidden="true">"✓ "</span>
+                    {tr(Msg::NoFindings)}
+                </p>
+            </section>
+        }
+        .into_any();
+    }
+    match contests {
+        Some(contests) => view! { <FindingsList findings contests/> }.into_any(),
+        None => view! { <FindingsList findings/> }.into_any(),
+    }
+}
