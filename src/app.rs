@@ -13,12 +13,15 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
-use shafaf_core::verify::{Failure, VerifiedElection};
+use shafaf_core::verify::{Failure, VerifiedElection, VerifiedRoot};
 
 use crate::components::{DemoBanner, ProgressIndicator, SearchBox, StatusBlock, ViewStatus};
 use crate::i18n::{text, tr, use_lang, Lang, Msg};
+use crate::live::{self, LiveRegion, LiveSignal, LiveStatus};
 use crate::load::{self, Config, Links, LoadError, Outcome, Progress, SourceKind};
-use crate::pages::{ContestPage, CountyPage, FindPage, HomePage, NotFoundPage, ProvincePage, SourcePage, VerifyPage};
+use crate::pages::{
+    ContestPage, CountyPage, FindPage, HistoryPage, HomePage, NotFoundPage, ProvincePage, SourcePage, VerifyPage,
+};
 use crate::places::Places;
 
 /// The verified election once there is one, for views outside the routes
@@ -48,6 +51,14 @@ impl From<Outcome> for Loaded {
 /// The configuration once `config.json` was read: which publication, from where.
 pub type ConfigSignal = ReadSignal<Option<Config>>;
 
+/// How loading ended, once it has: the release shown. Live updates replace
+/// it with a newer release that verified.
+pub type Current = RwSignal<Option<Loaded>>;
+
+/// The verified trust root of the publication shown, for the history view
+/// and the live updates (which check the pointer against it).
+pub type RootSignal = RwSignal<Option<Arc<VerifiedRoot>>>;
+
 #[component]
 pub fn App() -> impl IntoView {
     let lang = RwSignal::new(Lang::remembered());
@@ -68,16 +79,35 @@ pub fn App() -> impl IntoView {
     // One resource for the whole chain: a second resource awaiting the
     // configuration's would re-run (and download everything again) when the
     // configuration resolved.
+    let current: Current = RwSignal::new(None);
+    provide_context(current);
+    let root: RootSignal = RwSignal::new(None);
+    provide_context(root);
+    let live_status: LiveSignal = RwSignal::new(LiveStatus::default());
+    provide_context(live_status);
     let loaded = LocalResource::new(move || async move {
         match load::config().await {
             Ok(config) => {
                 set_config.set(Some(config.clone()));
-                Loaded::from(load::publication(&config, move |p| set_progress.set(p)).await)
+                let (outcome, verified_root) = load::publication(&config, move |p| set_progress.set(p)).await;
+                let loaded = Loaded::from(outcome);
+                current.set(Some(loaded.clone()));
+                if let Some(verified_root) = verified_root {
+                    root.set(Some(Arc::new(verified_root.clone())));
+                    if matches!(loaded, Loaded::Verified(_)) {
+                        leptos::task::spawn_local(live::follow(config, verified_root, current, live_status));
+                    }
+                }
+                loaded
             }
-            Err(error) => Loaded::Unavailable(error),
+            Err(error) => {
+                let loaded = Loaded::Unavailable(error);
+                current.set(Some(loaded.clone()));
+                loaded
+            }
         }
     });
-    let places: Signal<Option<Arc<Places>>> = Signal::derive(move || match loaded.get() {
+    let places: Signal<Option<Arc<Places>>> = Signal::derive(move || match current.get() {
         Some(Loaded::Verified(places)) => Some(places),
         _ => None,
     });
@@ -106,8 +136,8 @@ pub fn App() -> impl IntoView {
                     }
                 }>
                     {move || Suspend::new(async move {
-                        let loaded = loaded.await;
-                        view! { <Views loaded/> }
+                        let _ = loaded.await;
+                        view! { <Views/> }
                     })}
                 </Suspense>
             </main>
@@ -142,21 +172,12 @@ fn focus_main() {
     }
 }
 
-/// The status line and the routes, once loading has ended.
+/// The status line and the routes, once loading has ended. A newer release
+/// that verified (live updates) redraws them in place: the address, and so
+/// the view, stay.
 #[component]
-fn Views(loaded: Loaded) -> impl IntoView {
-    let status = match &loaded {
-        Loaded::Verified(places) => {
-            let election = &places.election;
-            let status = ViewStatus::of_verified(election.status());
-            view! { <StatusBlock status audit=election.audit.clone()/> }.into_any()
-        }
-        Loaded::Rejected(failure) => {
-            view! { <StatusBlock status=ViewStatus::of_failure(failure.status())/> }.into_any()
-        }
-        Loaded::Unavailable(_) => view! { <StatusBlock status=ViewStatus::Failed/> }.into_any(),
-    };
-    provide_context(loaded);
+fn Views() -> impl IntoView {
+    let current = expect_context::<Current>();
 
     // After a navigation, keyboard and screen reader users start at the new content.
     let location = use_location();
@@ -168,18 +189,38 @@ fn Views(loaded: Loaded) -> impl IntoView {
         path
     });
 
+    let routes = move || {
+        let loaded = current.get()?;
+        let status = match &loaded {
+            Loaded::Verified(places) => {
+                let election = &places.election;
+                let status = ViewStatus::of_verified(election.status());
+                view! { <StatusBlock status audit=election.audit.clone()/> }.into_any()
+            }
+            Loaded::Rejected(failure) => {
+                view! { <StatusBlock status=ViewStatus::of_failure(failure.status())/> }.into_any()
+            }
+            Loaded::Unavailable(_) => view! { <StatusBlock status=ViewStatus::Failed/> }.into_any(),
+        };
+        provide_context(loaded);
+        Some(view! {
+            {status}
+            <SourceNotice/>
+            <Routes fallback=NotFoundPage>
+                <Route path=path!("/") view=HomePage/>
+                <Route path=path!("/p/:province") view=ProvincePage/>
+                <Route path=path!("/p/:province/:county") view=CountyPage/>
+                <Route path=path!("/c/:contest") view=ContestPage/>
+                <Route path=path!("/find") view=FindPage/>
+                <Route path=path!("/verify") view=VerifyPage/>
+                <Route path=path!("/source") view=SourcePage/>
+                <Route path=path!("/history") view=HistoryPage/>
+            </Routes>
+        })
+    };
     view! {
-        {status}
-        <SourceNotice/>
-        <Routes fallback=NotFoundPage>
-            <Route path=path!("/") view=HomePage/>
-            <Route path=path!("/p/:province") view=ProvincePage/>
-            <Route path=path!("/p/:province/:county") view=CountyPage/>
-            <Route path=path!("/c/:contest") view=ContestPage/>
-            <Route path=path!("/find") view=FindPage/>
-            <Route path=path!("/verify") view=VerifyPage/>
-            <Route path=path!("/source") view=SourcePage/>
-        </Routes>
+        <LiveRegion/>
+        {routes}
     }
 }
 
@@ -220,10 +261,15 @@ fn Header() -> impl IntoView {
         next.remember();
         lang.set(next);
     };
-    let nav = [("/", Msg::NavOverview), ("/verify", Msg::NavVerification), ("/source", Msg::NavSource)]
-        .into_iter()
-        .map(|(path, msg)| view! { <li><a href=links.href(path)>{tr(msg)}</a></li> })
-        .collect_view();
+    let nav = [
+        ("/", Msg::NavOverview),
+        ("/history", Msg::NavHistory),
+        ("/verify", Msg::NavVerification),
+        ("/source", Msg::NavSource),
+    ]
+    .into_iter()
+    .map(|(path, msg)| view! { <li><a href=links.href(path)>{tr(msg)}</a></li> })
+    .collect_view();
     view! {
         <header class="site-header">
             <div class="header-top">

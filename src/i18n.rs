@@ -480,6 +480,30 @@ impl Lang {
             }
             "outcome_mismatch" => ("منتخبان با شمارش دوباره یکی نیستند", "The elected differ from the recount"),
             "overflow" => ("عددی بیش از حد بزرگ", "A count is too large"),
+            // Live updates and history
+            "bad_checkpoint" => ("نقطه‌ی بازبینی دفتر انتشار نادرست است", "The release log's checkpoint is invalid"),
+            "bad_proof" => ("اثبات دفتر انتشار نادرست است", "A proof of the release log is invalid"),
+            "not_in_log" => ("این انتشار در دفتر انتشار نیست", "This release is not in the release log"),
+            "rollback" => (
+                "بازگشت به عقب: نسخه‌ای قدیمی‌تر از آنچه پیش‌تر وارسی شد ارائه شده است",
+                "Rollback: an older release than one verified before is being served",
+            ),
+            "stale_release" => (
+                "این نسخه آخرین نسخه نیست: نسخه‌ی تازه‌تری منتشر شده است",
+                "This is not the latest release: a newer one was published",
+            ),
+            "fork" => (
+                "دو شاخه شدن: دفتر انتشار با آنچه پیش‌تر وارسی شد نمی‌خواند و تاریخچه بازنویسی شده است",
+                "Fork: the release log does not extend the one verified before; its history was rewritten",
+            ),
+            "frozen" => (
+                "انجماد: اشاره‌گر به آخرین نسخه منقضی شده است، پس شاید نسخه‌های تازه‌تر پنهان شده باشند",
+                "Freeze: the pointer to the latest release has expired, so newer releases may be withheld",
+            ),
+            "pointer_mismatch" => (
+                "اشاره‌گر به آخرین نسخه با انتشار نمی‌خواند",
+                "The pointer to the latest release does not match the release",
+            ),
             _ => ("یافته", "Finding"),
         };
         self.pick(fa, en)
@@ -665,6 +689,36 @@ pub enum Msg {
     DefaultPublication,
     SaveSource,
     ResetSource,
+    // Live updates and history
+    NavHistory,
+    LiveHeading,
+    LiveLastChecked,
+    LiveNotYet,
+    LiveUnreachable,
+    LiveRefusedExplained,
+    StationsCorrected,
+    WinnersChanged,
+    HistoryHeading,
+    HistoryExplained,
+    NoReleaseLog,
+    FirstRelease,
+    SignedBy,
+    WitnessedBy,
+    NoWitnesses,
+    CompareReleases,
+    CompareFrom,
+    CompareTo,
+    CompareCouncil,
+    VotesBefore,
+    RankBefore,
+    VotesAfter,
+    RankAfter,
+    LogHeading,
+    LogSize,
+    LogRootHash,
+    PointerExpires,
+    PointerIssued,
+    CosignedAt,
 }
 
 impl Msg {
@@ -907,6 +961,48 @@ impl Msg {
             Msg::DefaultPublication => ("پیش‌فرض این وب‌گاه", "This site's default"),
             Msg::SaveSource => ("ذخیره و وارسی", "Save and verify"),
             Msg::ResetSource => ("بازگشت به پیش‌فرض", "Reset to the default"),
+            // Live updates and history
+            Msg::NavHistory => ("تاریخچه", "History"),
+            Msg::LiveHeading => ("به‌روزرسانی زنده", "Live updates"),
+            Msg::LiveLastChecked => ("آخرین بررسی:", "Last checked:"),
+            Msg::LiveNotYet => ("هنوز انتشار تازه‌تری بررسی نشده", "Not checked for a newer release yet"),
+            Msg::LiveUnreachable => (
+                "سرور در دسترس نبود؛ دوباره تلاش می‌شود",
+                "The server could not be reached; trying again",
+            ),
+            Msg::LiveRefusedExplained => (
+                "این نسخه نشان داده نمی‌شود؛ نسخه‌ای که پیش‌تر وارسی شد بر جای خود می‌ماند.",
+                "It is not shown; the release verified before stays on the page.",
+            ),
+            Msg::StationsCorrected => ("شعبه‌هایی که نتیجه‌شان اصلاح شد:", "Stations whose results were corrected:"),
+            Msg::WinnersChanged => ("شوراهایی که منتخبانشان تغییر کرد:", "Councils whose elected members changed:"),
+            Msg::HistoryHeading => ("تاریخچه‌ی انتشارها و اصلاحیه‌ها", "Releases and corrections"),
+            Msg::HistoryExplained => (
+                "هر انتشار برگی از دفتر انتشارهاست که تنها می‌توان به آن افزود. هر نسخه این‌جا با امضاها و گواهانش وارسی شده است؛ آنچه نسبت به نسخه‌ی پیش تغییر کرده زیر آن آمده است.",
+                "Every release is a leaf of an append-only release log. Each one here was verified with its signatures and witnesses; what changed from the release before is listed under it.",
+            ),
+            Msg::NoReleaseLog => (
+                "این انتشار دفتر انتشار ندارد، پس تاریخچه‌ای برای نشان دادن نیست.",
+                "This publication has no release log, so there is no history to show.",
+            ),
+            Msg::FirstRelease => ("نخستین انتشار", "The first release"),
+            Msg::SignedBy => ("امضای ناشر", "Signed by"),
+            Msg::WitnessedBy => ("گواهان", "Witnessed by"),
+            Msg::NoWitnesses => ("هیچ گواهی امضا نکرده است", "No witness has cosigned"),
+            Msg::CompareReleases => ("مقایسه‌ی دو انتشار", "Compare two releases"),
+            Msg::CompareFrom => ("از", "From"),
+            Msg::CompareTo => ("تا", "To"),
+            Msg::CompareCouncil => ("شورا", "Council"),
+            Msg::VotesBefore => ("رأی (پیش)", "Votes (before)"),
+            Msg::RankBefore => ("رتبه (پیش)", "Rank (before)"),
+            Msg::VotesAfter => ("رأی (پس)", "Votes (after)"),
+            Msg::RankAfter => ("رتبه (پس)", "Rank (after)"),
+            Msg::LogHeading => ("دفتر انتشارها", "Release log"),
+            Msg::LogSize => ("شمار انتشارها در دفتر", "Releases in the log"),
+            Msg::LogRootHash => ("چکیده‌ی ریشه‌ی دفتر", "Log root hash"),
+            Msg::PointerExpires => ("اعتبار اشاره‌گر به آخرین نسخه تا", "The pointer to the latest release is valid until"),
+            Msg::PointerIssued => ("اشاره‌گر صادر شده در", "Pointer issued"),
+            Msg::CosignedAt => ("زمان گواهی", "Cosigned at"),
         }
     }
 }
@@ -944,4 +1040,82 @@ pub fn percent_plain(part: u64, whole: u64) -> String {
 /// `part / whole` with two decimals, Latin digits, for CSV files; empty when `whole` is 0.
 pub fn hundredths_plain(part: u64, whole: u64) -> String {
     format::hundredths_plain(part, whole).unwrap_or_default()
+}
+
+// Live updates and history
+impl Lang {
+    pub fn showing_release(self, version: u64) -> String {
+        let v = self.number(version);
+        match self {
+            Lang::Fa => format!("نسخه‌ی {v} نشان داده می‌شود"),
+            Lang::En => format!("Showing release {v}"),
+        }
+    }
+
+    pub fn release_title(self, version: u64) -> String {
+        let v = self.number(version);
+        match self {
+            Lang::Fa => format!("نسخه‌ی {v}"),
+            Lang::En => format!("Release {v}"),
+        }
+    }
+
+    /// The time of day a check was made, with seconds.
+    pub fn clock(self, t: OffsetDateTime) -> String {
+        let two = |n: u8| {
+            let s = self.number(u64::from(n));
+            if n < 10 {
+                format!("{}{s}", self.number(0))
+            } else {
+                s
+            }
+        };
+        format!("{}:{}:{} \u{2066}(UTC)\u{2069}", two(t.hour()), two(t.minute()), two(t.second()))
+    }
+
+    pub fn moved_to_release(self, from: u64, to: u64) -> String {
+        let (f, t) = (self.number(from), self.number(to));
+        match self {
+            Lang::Fa => format!("از نسخه‌ی {f} به نسخه‌ی {t}:"),
+            Lang::En => format!("From release {f} to release {t}:"),
+        }
+    }
+
+    pub fn station_changes(self, added: u64, corrected: u64, withdrawn: u64) -> String {
+        let (a, c, w) = (self.number(added), self.number(corrected), self.number(withdrawn));
+        match self {
+            Lang::Fa => format!("{a} شعبه‌ی تازه گزارش داد، نتیجه‌ی {c} شعبه اصلاح شد، {w} نتیجه پس گرفته شد."),
+            Lang::En => format!("{a} stations added, {c} corrected, {w} withdrawn."),
+        }
+    }
+
+    pub fn cast_before_after(self, before: Option<u64>, after: Option<u64>) -> String {
+        let n = |v: Option<u64>| v.map_or_else(|| "—".to_owned(), |v| self.number(v));
+        let (b, a) = (n(before), n(after));
+        match self {
+            Lang::Fa => format!("آرای مأخوذه: {b} ← {a}"),
+            Lang::En => format!("ballots cast: {b} → {a}"),
+        }
+    }
+
+    pub fn refused_release(self, version: u64) -> String {
+        if version == 0 {
+            return self
+                .pick("اشاره‌گر به آخرین نسخه پذیرفته نشد.", "The pointer to the latest release was refused.")
+                .to_owned();
+        }
+        let v = self.number(version);
+        match self {
+            Lang::Fa => format!("نسخه‌ای که سرور اکنون ارائه می‌کند ({v}) پذیرفته نشد."),
+            Lang::En => format!("The release the server now offers ({v}) was refused."),
+        }
+    }
+
+    pub fn log_summary(self, size: u64) -> String {
+        let n = self.number(size);
+        match self {
+            Lang::Fa => format!("دفتر انتشار {n} نسخه دارد؛ چکیده‌ی ریشه:"),
+            Lang::En => format!("The release log holds {n} releases; root hash:"),
+        }
+    }
 }

@@ -20,10 +20,15 @@ use std::sync::Arc;
 
 use futures::future::join_all;
 use serde::Deserialize;
-use shafaf_core::format::{RELEASE, RELEASE_SIGS, ROOT, ROOT_SIGS};
-use shafaf_core::model::Sha256Hex;
-use shafaf_core::verify::{verify_publication, verify_release, verify_root, Failure, TrustAnchor, VerifiedElection};
-use shafaf_core::Publication;
+use shafaf_core::format::{CHECKPOINT, LATEST, LATEST_SIGS, RELEASE, RELEASE_SIGS, ROOT, ROOT_SIGS};
+use shafaf_core::log::history::{verify_history, verify_past_release, History};
+use shafaf_core::log::{self, Checkpoint};
+use shafaf_core::model::{LatestDoc, Sha256Hex};
+use shafaf_core::verify::{
+    verify_archived_release, verify_publication_with, verify_release, verify_root, Failure, LogPolicy, TrustAnchor,
+    VerifiedElection, VerifiedRoot,
+};
+use shafaf_core::{Finding, Publication};
 use time::OffsetDateTime;
 
 /// Where the app's configuration lives, relative to the app's root.
@@ -36,6 +41,9 @@ struct ConfigFile {
     root_sha256: String,
     #[serde(default)]
     demo: bool,
+    /// How often an open page asks for the latest release, in seconds.
+    #[serde(default)]
+    poll_seconds: Option<u32>,
 }
 
 /// Where the publication the app shows was chosen.
@@ -66,6 +74,9 @@ pub struct Config {
     pub default: Source,
     /// A demo deployment: the banner shows even before anything verified.
     pub demo: bool,
+    /// How often an open page asks for the latest release (`?poll=<seconds>`
+    /// overrides `config.json`'s `poll_seconds`; default 5).
+    pub poll_seconds: u32,
 }
 
 /// Why nothing could be verified at all: the files could not be had. The
@@ -139,7 +150,12 @@ pub async fn config() -> Result<Config, LoadError> {
     };
     // A demo deployment's flag says nothing about a publication the reader chose.
     let demo = file.demo && kind != SourceKind::Saved;
-    Ok(Config { source, kind, default, demo })
+    let poll_seconds = query_param("poll")
+        .and_then(|p| p.parse().ok())
+        .or(file.poll_seconds)
+        .unwrap_or(DEFAULT_POLL_SECONDS)
+        .clamp(1, 3600);
+    Ok(Config { source, kind, default, demo, poll_seconds })
 }
 
 /// Where the reader's choice of publication is remembered.
@@ -214,23 +230,69 @@ fn folder(mut url: String) -> String {
 }
 
 /// Fetches everything the publication's verified release lists and verifies
-/// it, reporting progress on the way.
-pub async fn publication(config: &Config, report: impl Fn(Progress)) -> Outcome {
+/// it, reporting progress on the way. The publication's release log must
+/// extend the newest checkpoint this browser verified of it before (see
+/// [`held_checkpoint`]); once everything verified, its checkpoint becomes
+/// the one held. The verified trust root comes back too, for checking the
+/// pointer to the latest release while the page stays open.
+pub async fn publication(config: &Config, report: impl Fn(Progress)) -> (Outcome, Option<VerifiedRoot>) {
     match fetch_and_verify(config, &report).await {
-        Ok(Ok(election)) => Outcome::Verified(Arc::new(election)),
-        Ok(Err(failure)) => Outcome::Rejected(Arc::new(failure)),
-        Err(error) => Outcome::Unavailable(error),
+        Ok((Ok(election), root)) => (Outcome::Verified(Arc::new(election)), root),
+        Ok((Err(failure), root)) => (Outcome::Rejected(Arc::new(failure)), root),
+        Err(error) => (Outcome::Unavailable(error), None),
     }
 }
 
-async fn fetch_and_verify(
-    config: &Config,
-    report: &impl Fn(Progress),
-) -> Result<Result<VerifiedElection, Failure>, LoadError> {
+/// Where the newest checkpoint verified of an election's log, as published
+/// at one address, is kept in this browser.
+fn checkpoint_key(election: &str, publication: &str) -> String {
+    format!("shafaf.checkpoint.{election}.{publication}")
+}
+
+/// The newest checkpoint of the election's log this browser verified at this
+/// address, if any. A value that does not parse is ignored (it could only
+/// make the check weaker, never let anything through).
+pub fn held_checkpoint(election: &str, publication: &str) -> Option<Checkpoint> {
+    let text = local_storage()?.get_item(&checkpoint_key(election, publication)).ok()??;
+    Checkpoint::parse_body("local storage", &text).ok()
+}
+
+/// Remembers the checkpoint of a fully verified publication; only ever moves forward.
+fn hold_checkpoint(election: &str, publication: &str, checkpoint: &Checkpoint) {
+    let held = held_checkpoint(election, publication);
+    if held.is_some_and(|h| h.origin == checkpoint.origin && h.size >= checkpoint.size) {
+        return;
+    }
+    if let Some(storage) = local_storage() {
+        let _ = storage.set_item(&checkpoint_key(election, publication), &checkpoint.body());
+    }
+}
+
+/// The pointer to the latest release, checked against the verified root.
+#[derive(Debug, Clone)]
+pub enum PointerCheck {
+    Fresh(LatestDoc),
+    /// It did not verify, or it expired (a freeze).
+    Refused(Vec<Finding>),
+}
+
+/// Fetches and checks `latest.json` against the verified root.
+pub async fn pointer(config: &Config, root: &VerifiedRoot) -> Result<PointerCheck, LoadError> {
+    let (bytes, sigs) = futures::join!(fetch_fresh_in(config, LATEST), fetch_fresh_in(config, LATEST_SIGS));
+    let (bytes, sigs) = (bytes?, sigs?);
+    Ok(match log::verify_pointer(root, &bytes, &sigs, now()) {
+        Ok((doc, _)) => PointerCheck::Fresh(doc),
+        Err(findings) => PointerCheck::Refused(findings),
+    })
+}
+
+type Verification = (Result<VerifiedElection, Failure>, Option<VerifiedRoot>);
+
+async fn fetch_and_verify(config: &Config, report: &impl Fn(Progress)) -> Result<Verification, LoadError> {
     let anchor = TrustAnchor::pinned(config.source.root_sha256);
     report(Progress::Metadata);
     let entry = [ROOT, ROOT_SIGS, RELEASE, RELEASE_SIGS];
-    let fetched = join_all(entry.iter().map(|path| fetch_in(config, path))).await;
+    let fetched = join_all(entry.iter().map(|path| fetch_fresh_in(config, path))).await;
     let mut publication = Publication::new();
     for (path, bytes) in entry.iter().zip(fetched) {
         publication.insert(*path, bytes?);
@@ -244,7 +306,25 @@ async fn fetch_and_verify(
     })();
     // When the root or release does not verify, the full path below says why,
     // with the same findings and audit the CLI would give.
+    let mut policy = LogPolicy::default();
+    let mut root = None;
     if let Some(release) = verified_release {
+        let election = release.root().election().to_string();
+        root = Some(release.root().clone());
+        policy.held = held_checkpoint(&election, &config.source.publication);
+        // The browser checks the release's place in the log whenever the
+        // release names one: a missing log file is then a finding.
+        policy.require_log = release.log().is_some();
+        let log_files = log::files_to_fetch(&release, policy.held.as_ref());
+        let fetched = join_all(log_files.iter().map(|path| fetch_fresh_in(config, path))).await;
+        for (path, bytes) in log_files.iter().zip(fetched) {
+            match bytes {
+                Ok(bytes) => publication.insert(path.clone(), bytes),
+                // The verifier names the missing file.
+                Err(LoadError::Status { status: 404, .. }) => {}
+                Err(e) => return Err(e),
+            }
+        }
         let files = release.files();
         let files_total = files.len();
         let bytes_total = files.iter().map(|f| f.size).sum();
@@ -272,11 +352,21 @@ async fn fetch_and_verify(
     // Verification runs in one synchronous stretch: let the browser paint
     // "verifying…" first.
     next_paint().await;
-    Ok(verify_publication(&publication, &anchor, now))
+    let verified = verify_publication_with(&publication, &anchor, now, &policy);
+    if let Ok(election) = &verified {
+        if let Some(log) = &election.audit.log {
+            hold_checkpoint(
+                &election.election.id.to_string(),
+                &config.source.publication,
+                &log.checkpoint.checkpoint(),
+            );
+        }
+    }
+    Ok((verified, root))
 }
 
 /// The verifier's clock. `OffsetDateTime::now_utc()` panics in wasm32-unknown-unknown.
-fn now() -> OffsetDateTime {
+pub fn now() -> OffsetDateTime {
     let seconds = (js_sys::Date::now() / 1000.0) as i64;
     OffsetDateTime::from_unix_timestamp(seconds).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }
@@ -291,10 +381,18 @@ fn app_base() -> String {
 
 /// `?pub=<relative url>` of the page, if any.
 pub fn publication_override() -> Option<String> {
+    query_param("pub")
+}
+
+/// A non-empty query parameter of the page's address.
+fn query_param(name: &str) -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get("pub").filter(|p| !p.is_empty())
+    params.get(name).filter(|p| !p.is_empty())
 }
+
+/// Seconds between two checks for a newer release, unless configured.
+const DEFAULT_POLL_SECONDS: u32 = 5;
 
 /// `relative` resolved against `base`; only URLs on the page's own origin,
 /// so a link cannot make the app fetch from elsewhere.
@@ -348,9 +446,18 @@ async fn fetch_in(config: &Config, path: &str) -> Result<Vec<u8>, LoadError> {
     fetch(&resolve_in(path, &config.source.publication)?).await
 }
 
+/// The files that change from release to release, bypassing the browser's cache.
+async fn fetch_fresh_in(config: &Config, path: &str) -> Result<Vec<u8>, LoadError> {
+    fetch_with(&resolve_in(path, &config.source.publication)?, web_sys::RequestCache::NoCache).await
+}
+
 async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
+    fetch_with(url, web_sys::RequestCache::Default).await
+}
+
+async fn fetch_with(url: &str, cache: web_sys::RequestCache) -> Result<Vec<u8>, LoadError> {
     let network = |e: gloo_net::Error| LoadError::Network { url: url.to_owned(), detail: e.to_string() };
-    let response = gloo_net::http::Request::get(url).send().await.map_err(network)?;
+    let response = gloo_net::http::Request::get(url).cache(cache).send().await.map_err(network)?;
     if !response.ok() {
         return Err(LoadError::Status { url: url.to_owned(), status: response.status() });
     }
@@ -359,13 +466,85 @@ async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {
 
 /// Resolves after the browser had a chance to render.
 async fn next_paint() {
+    // 20 ms: past the next animation frame at 60 Hz.
+    sleep(20).await
+}
+
+/// Resolves after `ms` milliseconds.
+pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {
         if let Some(window) = web_sys::window() {
-            // 20 ms: past the next animation frame at 60 Hz.
-            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, 20);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
         } else {
             let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
+/// The release log as the history view shows it: every release verified in
+/// full, as of its issue time, and what changed from each to the next.
+pub struct LogHistory {
+    pub history: History,
+    /// `releases[i]` is release `i + 1`; each verified, or why not.
+    pub releases: Vec<Result<Arc<VerifiedElection>, Vec<Finding>>>,
+}
+
+/// Fetches the whole release log of `size` releases and every past
+/// release's files (content-addressed, so most are shared and cached), and
+/// verifies them: the log with [`verify_history`], each release with
+/// [`verify_past_release`].
+pub async fn history(
+    config: &Config,
+    root: &VerifiedRoot,
+    size: u64,
+) -> Result<Result<LogHistory, Vec<Finding>>, LoadError> {
+    let mut paths: Vec<String> =
+        [ROOT, ROOT_SIGS, RELEASE, RELEASE_SIGS, CHECKPOINT].iter().map(|p| (*p).to_owned()).collect();
+    for version in 1..=size.min(log::MAX_LOG_SIZE) {
+        paths.extend([log::release_path(version), log::release_sigs_path(version), log::checkpoint_path(version)]);
+    }
+    let mut publication = Publication::new();
+    let fetched = join_all(paths.iter().map(|path| fetch_fresh_in(config, path))).await;
+    for (path, bytes) in paths.iter().zip(fetched) {
+        match bytes {
+            Ok(bytes) => publication.insert(path.clone(), bytes),
+            Err(LoadError::Status { status: 404, .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    let history = match verify_history(&publication, root) {
+        Ok(history) => history,
+        Err(findings) => return Ok(Err(findings)),
+    };
+    // The files every release lists, read from releases that verified.
+    let mut files: Vec<String> = Vec::new();
+    for entry in &history.releases {
+        let v = entry.version;
+        let (file, sigs) = (log::release_path(v), log::release_sigs_path(v));
+        let (Some(bytes), Some(sig_bytes)) = (publication.get(&file), publication.get(&sigs)) else { continue };
+        if let Ok(release) = verify_archived_release(&file, &sigs, root.clone(), bytes, sig_bytes) {
+            for file in release.files() {
+                if !files.contains(&file.path) {
+                    files.push(file.path.clone());
+                }
+            }
+        }
+    }
+    let fetched = join_all(files.iter().map(|path| fetch_in(config, path))).await;
+    for (path, bytes) in files.iter().zip(fetched) {
+        match bytes {
+            Ok(bytes) => publication.insert(path.clone(), bytes),
+            Err(LoadError::Status { status: 404, .. }) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    next_paint().await;
+    let anchor = TrustAnchor::pinned(config.source.root_sha256);
+    let mut releases = Vec::new();
+    for entry in &history.releases {
+        releases.push(verify_past_release(&publication, &anchor, entry).map(Arc::new).map_err(|f| f.findings));
+        next_paint().await;
+    }
+    Ok(Ok(LogHistory { history, releases }))
 }

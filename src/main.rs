@@ -5,6 +5,7 @@ mod app;
 mod components;
 mod csv;
 mod i18n;
+mod live;
 mod load;
 mod pages;
 mod places;

@@ -4,6 +4,7 @@
 pub mod contest;
 pub mod county;
 pub mod find;
+pub mod history;
 pub mod home;
 pub mod not_found;
 pub mod province;
@@ -18,6 +19,7 @@ use leptos::prelude::*;
 pub use contest::ContestPage;
 pub use county::CountyPage;
 pub use find::FindPage;
+pub use history::HistoryPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use province::ProvincePage;

@@ -9,6 +9,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
+use shafaf_core::log::{LogAudit, PointerAudit};
 use shafaf_core::model::{FileKind, Role};
 use shafaf_core::verify::{Audit, ReleaseAudit, RootAudit};
 use shafaf_core::Finding;
@@ -128,10 +129,84 @@ fn AuditView(audit: Audit) -> impl IntoView {
     let root = audit.root.clone();
     let release = audit.release.clone();
     let files = (!audit.files.is_empty()).then(|| view! { <Files audit=audit.clone()/> });
+    let log = audit.log.clone().map(|log| view! { <LogView log pointer=audit.pointer.clone()/> });
     view! {
         {root.map(|root| view! { <Root root release=release.clone()/> })}
         {release.map(|release| view! { <Release release/> })}
+        {log}
         {files}
+    }
+}
+
+// Live updates and history
+
+/// The release's place in the log: the checkpoint's size and root hash, who
+/// signed and who witnessed it, and until when the pointer to it is valid.
+#[component]
+fn LogView(log: LogAudit, pointer: Option<PointerAudit>) -> impl IntoView {
+    let lang = use_lang();
+    let size = log.checkpoint.size;
+    let signatures = log
+        .checkpoint
+        .signatures
+        .iter()
+        .map(|s| {
+            let role = s.role;
+            let when = s.timestamp;
+            let valid = s.valid;
+            view! {
+                <tr data-role=role.to_string() data-valid=s.valid.to_string() data-testid="checkpoint-signer">
+                    <td>{move || role_word(lang.get(), role)}</td>
+                    <td><code dir="ltr">{s.name.clone()}</code></td>
+                    <td><code dir="ltr">{s.key.to_string()}</code></td>
+                    <td>{tr(yes_no(valid))}</td>
+                    <td>{when.map(|t| text(move |lang| lang.date_time(t)))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    let pointer = pointer.map(|p| {
+        let (issued, expires) = (p.issued, p.expires);
+        view! {
+            <div>
+                <dt>{tr(Msg::PointerIssued)}</dt>
+                <dd>{text(move |lang| lang.date_time(issued))}</dd>
+            </div>
+            <div>
+                <dt>{tr(Msg::PointerExpires)}</dt>
+                <dd data-testid="pointer-expires" data-expires=expires.unix_timestamp().to_string()>
+                    {text(move |lang| lang.date_time(expires))}
+                </dd>
+            </div>
+        }
+    });
+    view! {
+        <section class="log" data-testid="log-audit" aria-labelledby="log-heading">
+            <h2 id="log-heading">{tr(Msg::LogHeading)}</h2>
+            <dl>
+                <div>
+                    <dt>{tr(Msg::LogSize)}</dt>
+                    <dd data-testid="log-size" data-value=size.to_string()>{text(move |lang| lang.number(size))}</dd>
+                </div>
+                <div>
+                    <dt>{tr(Msg::LogRootHash)}</dt>
+                    <dd><code dir="ltr" class="hash">{log.checkpoint.root_hash.to_hex()}</code></dd>
+                </div>
+                {pointer}
+            </dl>
+            <table class="data-table" data-testid="checkpoint-signers">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(Msg::Role)}</th>
+                        <th scope="col">{tr(Msg::SignedBy)}</th>
+                        <th scope="col">{tr(Msg::KeyFingerprint)}</th>
+                        <th scope="col">{tr(Msg::FileVerified)}</th>
+                        <th scope="col">{tr(Msg::CosignedAt)}</th>
+                    </tr>
+                </thead>
+                <tbody>{signatures}</tbody>
+            </table>
+        </section>
     }
 }
 

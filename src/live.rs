@@ -1,0 +1,305 @@
+//! Live updates: while the page is open it asks for the signed pointer to
+//! the latest release (`latest.json`) every few seconds. When the pointer
+//! names another release, the whole publication is fetched and verified
+//! again, with the consistency proof from the checkpoint shown (held in this
+//! browser's storage, see [`crate::load::held_checkpoint`]); only a newer
+//! release that verified replaces the one shown, in place (same address,
+//! same view). A release that does not verify, an older one (rollback), a
+//! forked log or an expired pointer (freeze) is never shown: the page says
+//! so in plain words and keeps what it showed.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use shafaf_core::log::diff::{diff, ReleaseDiff};
+use shafaf_core::model::Sha256Hex;
+use shafaf_core::verify::{VerifiedElection, VerifiedRoot};
+use shafaf_core::Finding;
+use time::OffsetDateTime;
+
+use crate::app::{Current, Loaded};
+use crate::i18n::{text, tr, Lang, Msg};
+use crate::load::{self, Config, Links, Outcome, PointerCheck};
+use crate::places::Places;
+
+/// What the live region says.
+#[derive(Debug, Clone, Default)]
+pub struct LiveStatus {
+    /// Whether the page follows the latest release at all (the release is in a log with a pointer).
+    pub following: bool,
+    /// When the pointer was last fetched and verified.
+    pub last_checked: Option<OffsetDateTime>,
+    /// The last move forward: from which release to which, and what changed.
+    pub change: Option<Arc<ReleaseDiff>>,
+    /// Why the latest the server offers is not shown (the release shown stays).
+    pub refused: Option<Refusal>,
+    /// The pointer could not be fetched at the last try.
+    pub unreachable: bool,
+}
+
+/// A newer pointer or release that was refused, and why.
+#[derive(Debug, Clone)]
+pub struct Refusal {
+    /// The release the pointer named (0 when the pointer itself did not verify).
+    pub version: u64,
+    pub findings: Vec<Finding>,
+}
+
+pub type LiveSignal = RwSignal<LiveStatus>;
+
+/// What identifies the release shown: its version and the SHA-256 of its manifest.
+fn shown(current: &Current) -> Option<(u64, Sha256Hex, Arc<VerifiedElection>)> {
+    match current.get_untracked() {
+        Some(Loaded::Verified(places)) => {
+            let election = places.election.clone();
+            let pointer = election.audit.pointer.as_ref()?;
+            Some((pointer.version, pointer.release_sha256, election))
+        }
+        _ => None,
+    }
+}
+
+/// Follows the latest release while the page is open. Runs until the page
+/// closes; does nothing for a publication without a release log.
+pub async fn follow(config: Config, root: VerifiedRoot, current: Current, status: LiveSignal) {
+    if shown(&current).is_none() {
+        return;
+    }
+    status.update(|s| s.following = true);
+    let base = config.poll_seconds.max(1) * 1000;
+    // No change: the interval grows slowly, to 8 times the base at most;
+    // errors back off faster, to a minute.
+    let (quiet_cap, error_cap) = (base * 8, 60_000u32.max(base));
+    let mut interval = base;
+    // A pointer already refused is not fetched and verified again and again.
+    let mut refused_sha: Option<Sha256Hex> = None;
+    loop {
+        load::sleep(interval as i32).await;
+        if page_hidden() {
+            continue;
+        }
+        let Some((version, sha, election)) = shown(&current) else { return };
+        let check = load::pointer(&config, &root).await;
+        let now = load::now();
+        let pointer = match check {
+            Err(_) => {
+                status.update(|s| s.unreachable = true);
+                interval = (interval * 2).min(error_cap);
+                continue;
+            }
+            Ok(PointerCheck::Refused(findings)) => {
+                status.update(|s| {
+                    s.unreachable = false;
+                    s.last_checked = Some(now);
+                    s.refused = Some(Refusal { version: 0, findings });
+                });
+                interval = (interval * 2).min(error_cap);
+                continue;
+            }
+            Ok(PointerCheck::Fresh(doc)) => doc,
+        };
+        if pointer.release.version == version && pointer.release.sha256 == sha {
+            status.update(|s| {
+                s.unreachable = false;
+                s.last_checked = Some(now);
+                s.refused = None;
+            });
+            interval = (interval * 3 / 2).min(quiet_cap);
+            continue;
+        }
+        if refused_sha == Some(pointer.release.sha256) {
+            status.update(|s| {
+                s.unreachable = false;
+                s.last_checked = Some(now);
+            });
+            interval = (interval * 2).min(error_cap);
+            continue;
+        }
+        let (outcome, _) = load::publication(&config, |_| {}).await;
+        match outcome {
+            Outcome::Verified(new) => {
+                let new_version = new.audit.release.as_ref().map_or(0, |r| r.version);
+                if new_version > version {
+                    let change = diff(&election, &new);
+                    current.set(Some(Loaded::Verified(Arc::new(Places::new(new)))));
+                    status.update(|s| {
+                        s.unreachable = false;
+                        s.last_checked = Some(now);
+                        s.change = Some(Arc::new(change));
+                        s.refused = None;
+                    });
+                    refused_sha = None;
+                    interval = base;
+                } else {
+                    interval = (interval * 2).min(error_cap);
+                }
+            }
+            Outcome::Rejected(failure) => {
+                refused_sha = Some(pointer.release.sha256);
+                status.update(|s| {
+                    s.unreachable = false;
+                    s.last_checked = Some(now);
+                    s.refused = Some(Refusal { version: pointer.release.version, findings: failure.findings.clone() });
+                });
+                interval = (interval * 2).min(error_cap);
+            }
+            Outcome::Unavailable(_) => {
+                status.update(|s| s.unreachable = true);
+                interval = (interval * 2).min(error_cap);
+            }
+        }
+    }
+}
+
+/// A page in a background tab need not ask.
+fn page_hidden() -> bool {
+    web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden())
+}
+
+/// The live region: which release is shown, when the page last asked for a
+/// newer one, what changed at the last move forward, and why a newer offer
+/// was refused. Screen readers hear it as it changes.
+#[component]
+pub fn LiveRegion() -> impl IntoView {
+    let status = expect_context::<LiveSignal>();
+    let places = expect_context::<Signal<Option<Arc<Places>>>>();
+    let version = move || places.get().and_then(|p| p.election.audit.release.as_ref().map(|r| r.version));
+    let checked = move || status.with(|s| s.last_checked);
+    view! {
+        <Show when=move || status.with(|s| s.following)>
+            <section class="live" data-testid="live" aria-labelledby="live-heading">
+                <h2 id="live-heading" class="visually-hidden">{tr(Msg::LiveHeading)}</h2>
+                <div aria-live="polite" class="live-now">
+                    <p>
+                        <span data-testid="live-version" data-version=move || version().unwrap_or(0).to_string()>
+                            {text(move |lang| lang.showing_release(version().unwrap_or(0)))}
+                        </span>
+                        " · "
+                        <span data-testid="live-checked" data-checked=move || checked().is_some().to_string()>
+                            {text(move |lang| match checked() {
+                                Some(t) => format!("{} {}", lang.t(Msg::LiveLastChecked), lang.clock(t)),
+                                None => lang.t(Msg::LiveNotYet).to_owned(),
+                            })}
+                        </span>
+                        {move || status.with(|s| s.unreachable).then(|| view! {
+                            " · " <span data-testid="live-unreachable">{tr(Msg::LiveUnreachable)}</span>
+                        })}
+                    </p>
+                    {move || status.with(|s| s.change.clone()).map(|change| view! { <ChangeSummary change/> })}
+                </div>
+                {move || status.with(|s| s.refused.clone()).map(|refusal| view! { <RefusalNotice refusal/> })}
+            </section>
+        </Show>
+    }
+}
+
+/// What changed from one release to the next, with links to the councils.
+#[component]
+pub fn ChangeSummary(change: Arc<ReleaseDiff>) -> impl IntoView {
+    let links = expect_context::<Links>();
+    let places = expect_context::<Signal<Option<Arc<Places>>>>();
+    let (from, to) = (change.from, change.to);
+    let added = change.stations_added.len() as u64;
+    let corrected = change.stations_corrected.len() as u64;
+    let withdrawn = change.stations_withdrawn.len() as u64;
+    let contest_link = {
+        let links = links.clone();
+        move |id: String| {
+            let href = links.href(&format!("/c/{id}"));
+            let name_id = id.clone();
+            let name = move |lang: Lang| {
+                places
+                    .get()
+                    .and_then(|p| p.contest_index(&name_id).map(|(pi, ci)| lang.name(&p.contest(pi, ci).contest.name)))
+                    .unwrap_or_else(|| name_id.clone())
+            };
+            view! { <a href=href data-contest=id>{text(name)}</a> }
+        }
+    };
+    let stations = change
+        .stations_corrected
+        .iter()
+        .map(|s| {
+            let link = contest_link.clone();
+            let station = s.station.to_string();
+            let (before, after) = (s.before.as_ref().map(|r| r.ballots_cast), s.after.as_ref().map(|r| r.ballots_cast));
+            view! {
+                <li data-station=station.clone()>
+                    <code dir="ltr">{station.clone()}</code>
+                    " ("
+                    {link(s.contest.to_string())}
+                    ") "
+                    <span data-before=before.map(|n| n.to_string()) data-after=after.map(|n| n.to_string())>
+                        {text(move |lang| lang.cast_before_after(before, after))}
+                    </span>
+                </li>
+            }
+        })
+        .collect_view();
+    let winners = change
+        .winners_changed()
+        .map(|c| {
+            let link = contest_link.clone();
+            view! { <li data-contest=c.contest.to_string()>{link(c.contest.to_string())}</li> }
+        })
+        .collect_view();
+    let any_winners = change.winners_changed().next().is_some();
+    view! {
+        <div class="live-change" data-testid="live-change" data-from=from.to_string() data-to=to.to_string()>
+            <p>
+                <strong>{text(move |lang| lang.moved_to_release(from, to))}</strong>
+                " "
+                <span
+                    data-testid="change-counts"
+                    data-added=added.to_string()
+                    data-corrected=corrected.to_string()
+                    data-withdrawn=withdrawn.to_string()
+                >
+                    {text(move |lang| lang.station_changes(added, corrected, withdrawn))}
+                </span>
+            </p>
+            {(corrected > 0).then(|| view! {
+                <p>{tr(Msg::StationsCorrected)}</p>
+                <ul data-testid="stations-corrected">{stations}</ul>
+            })}
+            {any_winners.then(|| view! {
+                <p>{tr(Msg::WinnersChanged)}</p>
+                <ul data-testid="winners-changed">{winners}</ul>
+            })}
+        </div>
+    }
+}
+
+/// A newer offer that was refused: what kind of problem, the verifier's words, and that the page kept what it showed.
+#[component]
+fn RefusalNotice(refusal: Refusal) -> impl IntoView {
+    let code = refusal.findings.first().map(|f| f.code()).unwrap_or("refused");
+    let version = refusal.version;
+    let items = refusal
+        .findings
+        .into_iter()
+        .take(5)
+        .map(|f| {
+            let detail = f.to_string();
+            let for_title = f.clone();
+            view! {
+                <li data-code=f.code()>
+                    <strong>{text(move |lang| lang.finding_title(&for_title))}</strong>
+                    ": "
+                    <span lang="en" dir="ltr">{detail}</span>
+                </li>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="live-refused" role="alert" data-testid="live-refused" data-code=code data-version=version.to_string()>
+            <p>
+                <span aria-hidden="true">"⚠ "</span>
+                <strong>{text(move |lang| lang.refused_release(version))}</strong>
+                " "
+                {tr(Msg::LiveRefusedExplained)}
+            </p>
+            <ul>{items}</ul>
+        </div>
+    }
+}

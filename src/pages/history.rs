@@ -1,0 +1,331 @@
+//! The history of releases and corrections (`/history`): every release of
+//! the log with its time, its signers and witnesses, and what changed from
+//! the one before (stations added and corrected, councils whose elected
+//! members changed). A journalist compares any two releases, and one
+//! council's candidates in both (`?from=1&to=3&contest=<id>`). Every
+//! release is verified in full before anything of it is shown.
+
+use std::sync::Arc;
+
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_query_map};
+use shafaf_core::log::diff::diff;
+use shafaf_core::log::history::HistoryEntry;
+use shafaf_core::verify::{VerifiedElection, VerifiedRoot};
+
+use crate::app::{ConfigSignal, RootSignal};
+use crate::components::{FindingsList, LoadErrorList, StatusBlock, ViewStatus};
+use crate::i18n::{text, tr, Msg};
+use crate::live::ChangeSummary;
+use crate::load::{self, Links, LogHistory};
+use crate::pages::{set_title, verified};
+use crate::places::Places;
+
+#[component]
+pub fn HistoryPage() -> impl IntoView {
+    set_title(move |lang| lang.t(Msg::HistoryHeading).to_owned());
+    verified(|places| view! { <HistoryView places/> }.into_any())
+}
+
+#[component]
+fn HistoryView(places: Arc<Places>) -> impl IntoView {
+    let config = expect_context::<ConfigSignal>();
+    let root = expect_context::<RootSignal>();
+    let size = places.election.audit.log.as_ref().map(|l| l.checkpoint.size);
+    let Some(size) = size else {
+        return view! {
+            <h1 class="page-title">{tr(Msg::HistoryHeading)}</h1>
+            <p data-testid="no-log">{tr(Msg::NoReleaseLog)}</p>
+        }
+        .into_any();
+    };
+    let loaded = LocalResource::new(move || async move {
+        let (Some(config), Some(root)) = (config.get_untracked(), root.get_untracked()) else {
+            return None;
+        };
+        Some((load::history(&config, &root, size).await.map(|r| r.map(Arc::new)), root))
+    });
+    view! {
+        <div class="history" data-testid="history">
+            <h1 class="page-title">{tr(Msg::HistoryHeading)}</h1>
+            <p>{tr(Msg::HistoryExplained)}</p>
+            <Suspense fallback=move || view! { <StatusBlock status=ViewStatus::Loading/> }>
+                {move || Suspend::new(async move {
+                    match loaded.await {
+                        None => ().into_any(),
+                        Some((Err(error), _)) => view! { <LoadErrorList error/> }.into_any(),
+                        Some((Ok(Err(findings)), _)) => view! { <FindingsList findings/> }.into_any(),
+                        Some((Ok(Ok(history)), root)) => {
+                            view! { <Releases history root/> }.into_any()
+                        }
+                    }
+                })}
+            </Suspense>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn Releases(history: Arc<LogHistory>, root: Arc<VerifiedRoot>) -> impl IntoView {
+    let n = history.releases.len();
+    let items = (0..n)
+        .rev()
+        .map(|i| {
+            let entry = history.history.releases[i].clone();
+            let this = history.releases[i].clone();
+            let previous = i.checked_sub(1).map(|p| history.releases[p].clone());
+            view! { <ReleaseItem entry this previous root=root.clone()/> }
+        })
+        .collect_view();
+    view! {
+        <p data-testid="log-summary" data-size=history.history.size.to_string()>
+            {text({
+                let size = history.history.size;
+                move |lang| lang.log_summary(size)
+            })}
+            " "
+            <code dir="ltr" class="hash">{history.history.root_hash.to_hex()}</code>
+        </p>
+        <ol class="release-list" reversed data-testid="release-list">{items}</ol>
+        <Compare history/>
+    }
+}
+
+type Verified = Result<Arc<VerifiedElection>, Vec<shafaf_core::Finding>>;
+
+#[component]
+fn ReleaseItem(
+    entry: HistoryEntry,
+    this: Verified,
+    previous: Option<Verified>,
+    root: Arc<VerifiedRoot>,
+) -> impl IntoView {
+    let version = entry.version;
+    let issued = entry.issued;
+    let signers = entry
+        .signatures
+        .iter()
+        .filter(|s| s.valid)
+        .map(|s| root.key_name(&s.key))
+        .map(|name| view! { <li data-role="publisher"><code dir="ltr">{name}</code></li> })
+        .collect_view();
+    let witnesses = entry
+        .checkpoint
+        .witnesses()
+        .map(|w| {
+            let name = w.name.clone();
+            let when = w.timestamp;
+            view! {
+                <li data-role="witness">
+                    <code dir="ltr">{name}</code>
+                    {when.map(|t| view! { " (" {text(move |lang| lang.date_time(t))} ")" })}
+                </li>
+            }
+        })
+        .collect_view();
+    let witnessed = entry.checkpoint.witnesses().count();
+    let changes = match (&this, &previous) {
+        (Err(findings), _) => view! { <FindingsList findings=findings.clone()/> }.into_any(),
+        (Ok(_), None) => view! { <p data-testid="first-release">{tr(Msg::FirstRelease)}</p> }.into_any(),
+        (Ok(_), Some(Err(_))) => ().into_any(),
+        (Ok(new), Some(Ok(old))) => {
+            let change = Arc::new(diff(old, new));
+            view! { <ChangeSummary change/> }.into_any()
+        }
+    };
+    let reported = this
+        .as_ref()
+        .ok()
+        .map(|e| e.provinces.iter().flat_map(|p| &p.stations).filter(|s| s.result.is_some()).count() as u64);
+    view! {
+        <li class="release" data-testid="release" data-version=version.to_string()>
+            <h2>{text(move |lang| lang.release_title(version))}</h2>
+            <dl>
+                <div>
+                    <dt>{tr(Msg::Issued)}</dt>
+                    <dd data-issued=issued.unix_timestamp().to_string()>{text(move |lang| lang.date_time(issued))}</dd>
+                </div>
+                {reported.map(|r| view! {
+                    <div>
+                        <dt>{tr(Msg::StationsReported)}</dt>
+                        <dd data-testid="stations-reported" data-value=r.to_string()>{text(move |lang| lang.number(r))}</dd>
+                    </div>
+                })}
+                <div>
+                    <dt>{tr(Msg::SignedBy)}</dt>
+                    <dd><ul class="signers">{signers}</ul></dd>
+                </div>
+                <div>
+                    <dt>{tr(Msg::WitnessedBy)}</dt>
+                    <dd data-testid="witnesses" data-count=witnessed.to_string()>
+                        {if witnessed == 0 {
+                            view! { <span>{tr(Msg::NoWitnesses)}</span> }.into_any()
+                        } else {
+                            view! { <ul class="signers">{witnesses}</ul> }.into_any()
+                        }}
+                    </dd>
+                </div>
+            </dl>
+            {changes}
+        </li>
+    }
+}
+
+/// Any two releases side by side: what changed, and one council's candidates in both.
+#[component]
+fn Compare(history: Arc<LogHistory>) -> impl IntoView {
+    let query = use_query_map();
+    let links = expect_context::<Links>();
+    let n = history.releases.len() as u64;
+    let param = move |name: &str, default: u64| {
+        query
+            .with(|q| q.get(name).and_then(|v| v.parse::<u64>().ok()))
+            .filter(|v| (1..=n).contains(v))
+            .unwrap_or(default)
+    };
+    let from = move || param("from", 1);
+    let to = move || param("to", n);
+    let contest = move || query.with(|q| q.get("contest")).unwrap_or_default();
+    let navigate = use_navigate();
+    let go = {
+        let links = links.clone();
+        move |f: u64, t: u64, c: String| {
+            let mut path = format!("/history?from={f}&to={t}");
+            if !c.is_empty() {
+                path.push_str(&format!("&contest={}", load::encode(&c)));
+            }
+            navigate(&links.href(&path), Default::default());
+        }
+    };
+    let options = move |selected: u64| {
+        (1..=n)
+            .map(|v| view! { <option value=v.to_string() selected=v == selected>{text(move |lang| lang.release_title(v))}</option> })
+            .collect_view()
+    };
+    let go_from = go.clone();
+    let go_to = go.clone();
+    let go_contest = go;
+    let history_for_body = history.clone();
+    let body = move || {
+        let (f, t) = (from(), to());
+        let (Some(Ok(old)), Some(Ok(new))) =
+            (history_for_body.releases.get(f as usize - 1), history_for_body.releases.get(t as usize - 1))
+        else {
+            return ().into_any();
+        };
+        let change = Arc::new(diff(old, new));
+        let id = contest();
+        let council = (!id.is_empty()).then(|| view! { <CouncilCompare old=old.clone() new=new.clone() id/> });
+        view! {
+            <ChangeSummary change/>
+            {council}
+        }
+        .into_any()
+    };
+    let contests = history
+        .releases
+        .last()
+        .and_then(|r| r.as_ref().ok())
+        .map(|e| {
+            e.provinces
+                .iter()
+                .flat_map(|p| &p.contests)
+                .map(|c| (c.contest.id.to_string(), c.contest.name.clone()))
+                .collect::<Vec<_>>()
+        })
+        .unwrap_or_default();
+    let contest_options = move || {
+        let selected = contest();
+        let list = contests.clone();
+        list.into_iter()
+            .map(|(id, name)| {
+                let sel = id == selected;
+                view! { <option value=id.clone() selected=sel>{text(move |lang| lang.name(&name))}</option> }
+            })
+            .collect_view()
+    };
+    view! {
+        <section class="compare" id="compare" data-testid="compare" aria-labelledby="compare-heading">
+            <h2 id="compare-heading">{tr(Msg::CompareReleases)}</h2>
+            <div class="compare-controls">
+                <label>
+                    {tr(Msg::CompareFrom)} " "
+                    <select data-testid="compare-from" on:change=move |ev| go_from(event_target_value(&ev).parse().unwrap_or(1), to(), contest())>
+                        {move || options(from())}
+                    </select>
+                </label>
+                <label>
+                    {tr(Msg::CompareTo)} " "
+                    <select data-testid="compare-to" on:change=move |ev| go_to(from(), event_target_value(&ev).parse().unwrap_or(n), contest())>
+                        {move || options(to())}
+                    </select>
+                </label>
+                <label>
+                    {tr(Msg::CompareCouncil)} " "
+                    <select data-testid="compare-contest" on:change=move |ev| go_contest(from(), to(), event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {contest_options}
+                    </select>
+                </label>
+            </div>
+            {body}
+        </section>
+    }
+}
+
+/// One council in two releases: every candidate's votes and rank in both.
+#[component]
+fn CouncilCompare(old: Arc<VerifiedElection>, new: Arc<VerifiedElection>, id: String) -> impl IntoView {
+    let find = |e: &VerifiedElection| {
+        e.provinces.iter().flat_map(|p| &p.contests).find(|c| c.contest.id.as_str() == id).cloned()
+    };
+    let (Some(before), Some(after)) = (find(&old), find(&new)) else {
+        return view! { <p data-testid="council-compare-missing">{tr(Msg::PlaceNotFound)}</p> }.into_any();
+    };
+    let name = after.contest.name.clone();
+    let rows = after
+        .contest
+        .candidates
+        .iter()
+        .map(|candidate| {
+            let at = |outcome: &shafaf_core::verify::ContestOutcome| {
+                outcome.ranking.iter().find(|r| outcome.contest.candidates.get(r.candidate).is_some_and(|c| c.id == candidate.id)).map(|r| (r.votes, r.rank))
+            };
+            let (b, a) = (at(&before), at(&after));
+            let cname = candidate.name.clone();
+            let cell = move |v: Option<u64>| view! { <td data-value=v.map(|v| v.to_string())>{text(move |lang| v.map(|v| lang.number(v)).unwrap_or_default())}</td> };
+            view! {
+                <tr data-candidate=candidate.id.to_string()>
+                    <th scope="row">{text(move |lang| lang.name(&cname))}</th>
+                    {cell(b.map(|x| x.0))}
+                    {cell(b.map(|x| x.1 as u64))}
+                    {cell(a.map(|x| x.0))}
+                    {cell(a.map(|x| x.1 as u64))}
+                </tr>
+            }
+        })
+        .collect_view();
+    let cast = [before.recount.ballots_cast, after.recount.ballots_cast];
+    view! {
+        <section class="council-compare" data-testid="council-compare" data-contest=id.clone()>
+            <h3>{text(move |lang| lang.name(&name))}</h3>
+            <p data-testid="council-cast" data-before=cast[0].to_string() data-after=cast[1].to_string()>
+                {text(move |lang| lang.cast_before_after(Some(cast[0]), Some(cast[1])))}
+            </p>
+            <table class="data-table">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(Msg::Candidate)}</th>
+                        <th scope="col">{tr(Msg::VotesBefore)}</th>
+                        <th scope="col">{tr(Msg::RankBefore)}</th>
+                        <th scope="col">{tr(Msg::VotesAfter)}</th>
+                        <th scope="col">{tr(Msg::RankAfter)}</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </section>
+    }
+    .into_any()
+}
