@@ -3,6 +3,8 @@
 //! - `/config.json`: generated (see [`crate::site::config_json`]);
 //! - `/demo/...`: the demo publication;
 //! - `/tampered/<case>/...`: the tampered copies;
+//! - with a live demo, `/live/...`: the folder of it shown now, and
+//!   `/__live/<name>`: shows another from then on (for tests);
 //! - everything else from `dist/`, with unknown paths that have no file
 //!   extension answered by `dist/index.html`, as a single-page app needs.
 
@@ -33,12 +35,16 @@ pub struct ServeArgs {
     /// Folder of province and county boundaries [default: ../shared/geo].
     #[arg(long, env = "SHAFAF_GEO")]
     geo: Option<PathBuf>,
+    /// Also serve election night at /live/ (a sequence of releases; open
+    /// `/?pub=live/` and move it on with /__live/step-2, /__live/step-3).
+    #[arg(long)]
+    live: bool,
 }
 
 pub fn run(paths: &Paths, args: &ServeArgs) -> Result<()> {
     let spec = DemoSpec { scale: args.scale, seed: args.seed, geo: args.geo.clone().unwrap_or_else(|| paths.geo()) };
     tools::ensure_for_app(paths)?;
-    let site = site::prepare(paths, &spec)?;
+    let site = site::prepare(paths, &spec, args.live)?;
     let server = start(site, &format!("127.0.0.1:{}", args.port))?;
     println!("Serving Shafaf on {}", server.url());
     server.wait();
@@ -104,6 +110,8 @@ pub fn start(site: Site, address: &str) -> Result<Running> {
 #[derive(Debug, PartialEq, Eq)]
 enum Route {
     Config,
+    /// The live demo was switched to another folder.
+    Switched,
     File { path: PathBuf, cache: Cache },
     NotFound,
     BadRequest,
@@ -133,6 +141,7 @@ fn answer(site: &Site, request: Request) {
 
 fn respond(site: &Site, url: &str) -> Response<Box<dyn std::io::Read + Send>> {
     match route(site, url) {
+        Route::Switched => text(200, "switched"),
         Route::Config => Response::from_data(site.config_json.clone().into_bytes())
             .with_header(header("Content-Type", "application/json"))
             .with_header(header("Cache-Control", "no-cache"))
@@ -180,6 +189,14 @@ fn route(site: &Site, url: &str) -> Route {
         ["config.json"] => Route::Config,
         ["demo", rest @ ..] => data_file(&site.demo.publication, rest),
         ["tampered", case, rest @ ..] => data_file(&site.demo.tampered.join(case), rest),
+        ["live", rest @ ..] => match site.live.as_ref().and_then(|live| live.current()) {
+            Some(folder) => data_file(folder, rest),
+            None => Route::NotFound,
+        },
+        ["__live", name] => match &site.live {
+            Some(live) if live.switch(name) => Route::Switched,
+            _ => Route::NotFound,
+        },
         rest => app_file(&site.dist, rest),
     }
 }
@@ -295,6 +312,7 @@ mod tests {
                 dist: dir.join("dist"),
                 demo: Demo { publication: dir.join("pub"), tampered: dir.join("tampered"), keys: dir.join("pub.keys") },
                 config_json: "{}".into(),
+                live: None,
             };
             Fixture { dir, site }
         }
@@ -350,6 +368,23 @@ mod tests {
     }
 
     #[test]
+    fn live_serves_the_chosen_folder_and_switches_on_request() {
+        let mut f = Fixture::new("live");
+        f.site.live = Some(crate::site::LiveDemo {
+            folders: vec![("a".into(), f.dir.join("pub")), ("b".into(), f.dir.join("tampered/flip-byte"))],
+            keys: f.dir.join("keys"),
+            current: std::sync::Mutex::new("a".into()),
+        });
+        assert_eq!(route(&f.site, "/live/root.json"), f.file("pub/root.json", Cache::Revalidate));
+        assert_eq!(route(&f.site, "/__live/c"), Route::NotFound);
+        assert_eq!(route(&f.site, "/__live/b"), Route::Switched);
+        assert_eq!(route(&f.site, "/live/root.json"), f.file("tampered/flip-byte/root.json", Cache::Revalidate));
+        f.site.live = None;
+        assert_eq!(route(&f.site, "/live/root.json"), Route::NotFound);
+        assert_eq!(route(&f.site, "/__live/a"), Route::NotFound);
+    }
+
+    #[test]
     fn content_types_match_what_browsers_require() {
         let cases = [
             ("index.html", "text/html; charset=utf-8"),
@@ -380,6 +415,7 @@ mod tests {
                 keys: f.site.demo.keys.clone(),
             },
             config_json: "{\"demo\":true}".into(),
+            live: None,
         };
         let server = start(site, "127.0.0.1:0").unwrap();
         let address = server.url().trim_start_matches("http://").replace('/', "");

@@ -57,16 +57,133 @@ pub struct Site {
     pub demo: Demo,
     /// Served as `/config.json`: pins the demo's root.
     pub config_json: String,
+    /// Election night, served at `/live/` (see [`LiveDemo`]), when asked for.
+    pub live: Option<LiveDemo>,
 }
 
 /// Builds the CLI, the demo publication and the app (the tools must be in
-/// place: see [`crate::tools::ensure_for_app`]).
-pub fn prepare(paths: &Paths, spec: &DemoSpec) -> Result<Site> {
+/// place: see [`crate::tools::ensure_for_app`]); with `live`, also the
+/// release sequence served at `/live/`.
+pub fn prepare(paths: &Paths, spec: &DemoSpec, live: bool) -> Result<Site> {
     let cli = build_cli(paths)?;
     let demo = demo(paths, spec, &cli)?;
+    let live = if live { Some(live_demo(paths, spec, &cli, &demo)?) } else { None };
     build_app(paths)?;
     let config_json = config_json(&demo.publication)?;
-    Ok(Site { dist: paths.dist(), demo, config_json })
+    Ok(Site { dist: paths.dist(), demo, config_json, live })
+}
+
+/// Election night for the live tests: the publication folder as it stood
+/// after each release of `shafaf demo --releases 3` (partial, complete,
+/// correction), under the same trust root as the demo, plus the cases the
+/// app must refuse. The server shows one of them at `/live/` and switches
+/// between them when asked (`/__live/<name>`), as a publisher's site moves on.
+///
+/// - `step-1`, `step-2`, `step-3`: the releases, in order (serving `step-2`
+///   after `step-3` is a rollback);
+/// - `fork`: the demo publication, a log of one *complete* release, where
+///   `step-1` holds one *partial* release: the same size, another root hash;
+/// - `frozen`: `step-3` with its `latest.json` re-signed by the demo's
+///   timestamp key with an expiry in the past.
+pub struct LiveDemo {
+    pub folders: Vec<(String, PathBuf)>,
+    /// The secret keys of the sequence (never served).
+    pub keys: PathBuf,
+    /// The folder `/live/` serves now.
+    pub current: std::sync::Mutex<String>,
+}
+
+impl LiveDemo {
+    pub fn folder(&self, name: &str) -> Option<&Path> {
+        self.folders.iter().find(|(n, _)| n == name).map(|(_, p)| p.as_path())
+    }
+
+    /// The folder `/live/` serves now.
+    pub fn current(&self) -> Option<&Path> {
+        let name = self.current.lock().ok()?.clone();
+        self.folder(&name)
+    }
+
+    /// Serves `name` at `/live/` from now on; false if there is no such folder.
+    pub fn switch(&self, name: &str) -> bool {
+        if self.folder(name).is_none() {
+            return false;
+        }
+        match self.current.lock() {
+            Ok(mut current) => {
+                *current = name.to_owned();
+                true
+            }
+            Err(_) => false,
+        }
+    }
+}
+
+/// The releases of the live demo.
+pub const LIVE_STEPS: u32 = 3;
+
+/// Generates the live demo's folders unless the stamp says they are current.
+pub fn live_demo(paths: &Paths, spec: &DemoSpec, cli: &Path, demo: &Demo) -> Result<LiveDemo> {
+    let name = format!("live-{}-{}", spec.scale.as_str(), spec.seed);
+    let dir = paths.work().join(&name);
+    let stamp_file = paths.work().join(format!("{name}.stamp"));
+    let keys = dir.join("keys");
+    let mut folders: Vec<(String, PathBuf)> =
+        (1..=LIVE_STEPS).map(|step| (format!("step-{step}"), dir.join(format!("step-{step}")))).collect();
+    folders.push(("fork".into(), demo.publication.clone()));
+    folders.push(("frozen".into(), dir.join("frozen")));
+    let live = |folders| LiveDemo { folders, keys: keys.clone(), current: std::sync::Mutex::new("step-1".into()) };
+
+    let mut stamp = Stamp::new("live demo v1");
+    stamp.file("shafaf binary", cli)?;
+    stamp.dir(&spec.geo)?;
+    stamp.text("scale", spec.scale.as_str());
+    stamp.text("seed", &spec.seed.to_string());
+    stamp.text("steps", &LIVE_STEPS.to_string());
+    let digest = stamp.finish();
+    if stamp::is_fresh(&stamp_file, &digest) && dir.join("frozen/latest.json").is_file() {
+        println!("    ok: live demo {}", dir.display());
+        return Ok(live(folders));
+    }
+    if dir.exists() {
+        fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
+    }
+    println!("    generating the live demo (a sequence of {LIVE_STEPS} releases)");
+    for step in 1..=LIVE_STEPS {
+        exec::run(
+            command(cli)
+                .arg("demo")
+                .arg("--out")
+                .arg(dir.join(format!("step-{step}")))
+                .args(["--seed", &spec.seed.to_string()])
+                .args(["--scale", spec.scale.as_str()])
+                .arg("--geo")
+                .arg(&spec.geo)
+                .arg("--keys")
+                .arg(&keys)
+                .args(["--releases", &LIVE_STEPS.to_string()])
+                .args(["--release-step", &step.to_string()]),
+        )?;
+    }
+    let frozen = dir.join("frozen");
+    copy_dir(&dir.join(format!("step-{LIVE_STEPS}")), &frozen)?;
+    exec::run(
+        command(cli)
+            .arg("timestamp")
+            .arg("--key")
+            .arg(keys.join("timestamp-1.key"))
+            .arg("--publication")
+            .arg(&frozen)
+            .args(["--now", "2026-06-21T12:00:00Z", "--expires", "2026-06-22T00:00:00Z"]),
+    )?;
+    // The sequence must be under the demo's trust root, which the app pins.
+    for (name, folder) in &folders {
+        if fs::read(folder.join("root.json")).ok() != fs::read(demo.publication.join("root.json")).ok() {
+            bail!("the live demo's {name} is not under the demo's trust root");
+        }
+    }
+    stamp::write(&stamp_file, &digest)?;
+    Ok(live(folders))
 }
 
 pub fn build_cli(paths: &Paths) -> Result<PathBuf> {

@@ -124,7 +124,14 @@ fn has_wasm_tests(dirs: &[PathBuf]) -> Result<bool> {
 /// on a free port, and runs every `tests/e2e/*.test.mjs` with node's test runner.
 fn end_to_end(paths: &Paths) -> Result<()> {
     let spec = DemoSpec { scale: Scale::Lorestan, seed: 1, geo: paths.geo() };
-    let site = site::prepare(paths, &spec)?;
+    let site = site::prepare(paths, &spec, true)?;
+    let live_keys = site.live.as_ref().map(|live| live.keys.clone()).unwrap_or_default();
+    let live_folders: Vec<String> = site
+        .live
+        .iter()
+        .flat_map(|live| &live.folders)
+        .map(|(name, folder)| format!("{name}={}", folder.display()))
+        .collect();
     let publication = site.demo.publication.clone();
     let tampered = site.demo.tampered.clone();
     let keys = site.demo.keys.clone();
@@ -143,6 +150,8 @@ fn end_to_end(paths: &Paths) -> Result<()> {
             .env("SHAFAF_TAMPERED_DIR", &tampered)
             .env("SHAFAF_DEMO_KEYS_DIR", &keys)
             .env("SHAFAF_TAMPER_CASES", cases.join(","))
+            .env("SHAFAF_LIVE_FOLDERS", live_folders.join(","))
+            .env("SHAFAF_LIVE_KEYS_DIR", &live_keys)
             .env("SHAFAF_CHROMIUM", CHROMIUM),
     );
     server.stop();
