@@ -4,7 +4,8 @@
 //! - `/demo/...`: the demo publication;
 //! - `/tampered/<case>/...`: the tampered copies;
 //! - with a live demo, `/live/...`: the folder of it shown now, and
-//!   `/__live/<name>`: shows another from then on (for tests);
+//!   `/__live/<name>`: shows another from then on (for tests), and
+//!   `/sequence/<name>/...`: each of its folders at a fixed address;
 //! - everything else from `dist/`, with unknown paths that have no file
 //!   extension answered by `dist/index.html`, as a single-page app needs.
 
@@ -193,6 +194,10 @@ fn route(site: &Site, url: &str) -> Route {
             Some(folder) => data_file(folder, rest),
             None => Route::NotFound,
         },
+        ["sequence", name, rest @ ..] => match site.live.as_ref().and_then(|live| live.folder(name)) {
+            Some(folder) => data_file(folder, rest),
+            None => Route::NotFound,
+        },
         ["__live", name] => match &site.live {
             Some(live) if live.switch(name) => Route::Switched,
             _ => Route::NotFound,
@@ -377,6 +382,7 @@ mod tests {
         });
         assert_eq!(route(&f.site, "/live/root.json"), f.file("pub/root.json", Cache::Revalidate));
         assert_eq!(route(&f.site, "/__live/c"), Route::NotFound);
+        assert_eq!(route(&f.site, "/sequence/b/root.json"), f.file("tampered/flip-byte/root.json", Cache::Revalidate));
         assert_eq!(route(&f.site, "/__live/b"), Route::Switched);
         assert_eq!(route(&f.site, "/live/root.json"), f.file("tampered/flip-byte/root.json", Cache::Revalidate));
         f.site.live = None;

@@ -1,0 +1,91 @@
+// A journalist opens the history of releases and corrections: every release
+// of the log with its time, signers and witnesses, what changed from the one
+// before (the correction names its stations and the council whose elected
+// members changed), and a comparison of one council in two releases. The
+// live demo's folders are served at sequence/<name>/ (see xtask/src/serve.rs).
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+import { baseUrl, launch, newPage, SETTLE_MS } from './browser.mjs';
+
+const liveKeys = process.env.SHAFAF_LIVE_KEYS_DIR;
+
+let browser;
+let releases;
+before(async () => {
+  assert.ok(liveKeys, 'the live demo is not served (SHAFAF_LIVE_KEYS_DIR)');
+  releases = JSON.parse(await readFile(join(liveKeys, 'releases.json'), 'utf8'));
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+function historyUrl(query = '') {
+  return new URL(`history?${query}${query ? '&' : ''}pub=sequence/step-3/`, baseUrl).href;
+}
+
+test('the history lists every release, its signers and witnesses, and what the correction changed', async () => {
+  const page = await newPage(browser);
+  await page.goto(historyUrl());
+  const list = page.locator('[data-testid=release-list]');
+  await list.waitFor({ timeout: SETTLE_MS });
+  const items = list.locator('> li[data-testid=release]');
+  assert.deepEqual(await items.evaluateAll((lis) => lis.map((li) => li.dataset.version)), ['3', '2', '1']);
+  for (const release of releases) {
+    const item = list.locator(`> li[data-version="${release.version}"]`);
+    assert.equal(
+      Number(await item.locator('[data-testid=stations-reported]').getAttribute('data-value')),
+      release.stations_reported,
+    );
+    assert.equal(
+      Number(await item.locator('dd[data-issued]').getAttribute('data-issued')),
+      Date.parse(release.issued) / 1000,
+    );
+    assert.ok((await item.locator('li[data-role=publisher]').count()) >= 1, 'no publisher signature listed');
+    assert.equal(Number(await item.locator('[data-testid=witnesses]').getAttribute('data-count')), 2);
+  }
+  assert.equal(await list.locator('> li[data-version="1"] [data-testid=first-release]').count(), 1);
+  const correction = releases.find((r) => r.kind === 'correction');
+  const change = list.locator(`> li[data-version="${correction.version}"] [data-testid=live-change]`);
+  assert.equal(await change.getAttribute('data-from'), String(correction.version - 1));
+  const stations = await change
+    .locator('[data-testid=stations-corrected] li[data-station]')
+    .evaluateAll((lis) => lis.map((li) => li.dataset.station));
+  assert.deepEqual(stations.sort(), [...correction.corrected_stations].sort());
+  const winners = await change
+    .locator('[data-testid=winners-changed] li[data-contest]')
+    .evaluateAll((lis) => lis.map((li) => li.dataset.contest));
+  assert.deepEqual(winners.sort(), [...correction.contests_with_new_winners].sort());
+  // The complete release added the stations the partial one lacked.
+  const complete = list.locator('> li[data-version="2"] [data-testid=change-counts]');
+  assert.equal(Number(await complete.getAttribute('data-added')), releases[1].stations_reported - releases[0].stations_reported);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('a journalist compares one council in two releases, candidate by candidate', async () => {
+  const correction = releases.find((r) => r.kind === 'correction');
+  const contest = correction.contests_with_new_winners[0];
+  const page = await newPage(browser);
+  await page.goto(historyUrl(`from=2&to=3&contest=${contest}`));
+  const compare = page.locator(`[data-testid=council-compare][data-contest="${contest}"]`);
+  await compare.waitFor({ timeout: SETTLE_MS });
+  const rows = await compare.locator('tbody tr').evaluateAll((trs) =>
+    trs.map((tr) => [...tr.querySelectorAll('td')].map((td) => td.dataset.value)),
+  );
+  assert.ok(rows.length > 1, 'no candidate compared');
+  // The winners changed, so some candidate's rank did.
+  assert.ok(rows.some(([, rankBefore, , rankAfter]) => rankBefore !== rankAfter), 'no rank changed');
+  const summary = page.locator('[data-testid=compare] > [data-testid=live-change]');
+  assert.equal(await summary.getAttribute('data-from'), '2');
+  assert.equal(await summary.getAttribute('data-to'), '3');
+  // Choosing another release to compare from keeps the council.
+  await page.locator('[data-testid=compare-from]').selectOption('1');
+  await page.locator('[data-testid=compare] > [data-testid=live-change][data-from="1"]').waitFor();
+  assert.match(page.url(), new RegExp(`from=1&to=3&contest=${contest}`));
+  await compare.waitFor();
+  await page.close();
+});
