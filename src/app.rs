@@ -91,12 +91,13 @@ pub fn App() -> impl IntoView {
                 set_config.set(Some(config.clone()));
                 let (outcome, verified_root) = load::publication(&config, move |p| set_progress.set(p)).await;
                 let loaded = Loaded::from(outcome);
-                current.set(Some(loaded.clone()));
-                if let Some(verified_root) = verified_root {
+                // The root first: the views drawn for the release read it.
+                if let Some(verified_root) = &verified_root {
                     root.set(Some(Arc::new(verified_root.clone())));
-                    if matches!(loaded, Loaded::Verified(_)) {
-                        leptos::task::spawn_local(live::follow(config, verified_root, current, live_status));
-                    }
+                }
+                current.set(Some(loaded.clone()));
+                if let (Some(verified_root), Loaded::Verified(_)) = (verified_root, &loaded) {
+                    leptos::task::spawn_local(live::follow(config, verified_root, current, live_status));
                 }
                 loaded
             }

@@ -502,7 +502,13 @@ pub async fn history(
     let mut paths: Vec<String> =
         [ROOT, ROOT_SIGS, RELEASE, RELEASE_SIGS, CHECKPOINT].iter().map(|p| (*p).to_owned()).collect();
     for version in 1..=size.min(log::MAX_LOG_SIZE) {
-        paths.extend([log::release_path(version), log::release_sigs_path(version), log::checkpoint_path(version)]);
+        paths.extend([
+            log::release_path(version),
+            log::release_sigs_path(version),
+            log::checkpoint_path(version),
+            // Each past release is verified with the checkpoint published beside it.
+            log::inclusion_path(version - 1, version),
+        ]);
     }
     let mut publication = Publication::new();
     let fetched = join_all(paths.iter().map(|path| fetch_fresh_in(config, path))).await;

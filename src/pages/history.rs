@@ -40,7 +40,7 @@ fn HistoryView(places: Arc<Places>) -> impl IntoView {
         .into_any();
     };
     let loaded = LocalResource::new(move || async move {
-        let (Some(config), Some(root)) = (config.get_untracked(), root.get_untracked()) else {
+        let (Some(config), Some(root)) = (config.get(), root.get()) else {
             return None;
         };
         Some((load::history(&config, &root, size).await.map(|r| r.map(Arc::new)), root))

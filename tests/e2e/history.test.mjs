@@ -89,3 +89,17 @@ test('a journalist compares one council in two releases, candidate by candidate'
   await compare.waitFor();
   await page.close();
 });
+
+test('the verification panel shows the checkpoint of the release shown and who witnessed it', async () => {
+  const page = await newPage(browser);
+  await page.goto(new URL('verify?pub=sequence/step-3/', baseUrl).href);
+  const log = page.locator('[data-testid=log-audit]');
+  await log.waitFor({ timeout: SETTLE_MS });
+  assert.equal(await log.locator('[data-testid=log-size]').getAttribute('data-value'), String(releases.length));
+  const witnesses = log.locator('[data-testid=checkpoint-signer][data-role=witness][data-valid=true]');
+  assert.equal(await witnesses.count(), 2);
+  assert.match(await witnesses.first().innerText(), /demo-witness-1/);
+  assert.equal(await log.locator('[data-testid=checkpoint-signer][data-role=publisher]').count(), 2);
+  assert.ok(Number(await log.locator('[data-testid=pointer-expires]').getAttribute('data-expires')) > Date.now() / 1000);
+  await page.close();
+});

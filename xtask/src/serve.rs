@@ -113,7 +113,10 @@ enum Route {
     Config,
     /// The live demo was switched to another folder.
     Switched,
-    File { path: PathBuf, cache: Cache },
+    File {
+        path: PathBuf,
+        cache: Cache,
+    },
     NotFound,
     BadRequest,
 }
