@@ -719,6 +719,8 @@ pub enum Msg {
     PointerExpires,
     PointerIssued,
     CosignedAt,
+    CouncilHistory,
+    WitnessedNow,
 }
 
 impl Msg {
@@ -1003,6 +1005,11 @@ impl Msg {
             Msg::PointerExpires => ("اعتبار اشاره‌گر به آخرین نسخه تا", "The pointer to the latest release is valid until"),
             Msg::PointerIssued => ("اشاره‌گر صادر شده در", "Pointer issued"),
             Msg::CosignedAt => ("زمان گواهی", "Cosigned at"),
+            Msg::CouncilHistory => (
+                "این شورا در انتشارهای پیشین (تاریخچه‌ی اصلاحیه‌ها)",
+                "This council in earlier releases (history of corrections)",
+            ),
+            Msg::WitnessedNow => ("گواهان این نسخه:", "Witnessed by:"),
         }
     }
 }

@@ -165,6 +165,19 @@ pub fn LiveRegion() -> impl IntoView {
     let places = expect_context::<Signal<Option<Arc<Places>>>>();
     let version = move || places.get().and_then(|p| p.election.audit.release.as_ref().map(|r| r.version));
     let checked = move || status.with(|s| s.last_checked);
+    // Who cosigned the checkpoint of the release shown.
+    let witnesses = move || {
+        places
+            .get()
+            .and_then(|p| {
+                p.election
+                    .audit
+                    .log
+                    .as_ref()
+                    .map(|log| log.checkpoint.witnesses().map(|w| w.name.clone()).collect::<Vec<_>>())
+            })
+            .unwrap_or_default()
+    };
     view! {
         <Show when=move || status.with(|s| s.following)>
             <section class="live" data-testid="live" aria-labelledby="live-heading">
@@ -181,6 +194,18 @@ pub fn LiveRegion() -> impl IntoView {
                                 None => lang.t(Msg::LiveNotYet).to_owned(),
                             })}
                         </span>
+                        {move || {
+                            let names = witnesses();
+                            let count = names.len().to_string();
+                            (!names.is_empty()).then(|| view! {
+                                " · "
+                                <span data-testid="live-witnesses" data-count=count>
+                                    {tr(Msg::WitnessedNow)}
+                                    " "
+                                    <bdi dir="ltr">{names.join(", ")}</bdi>
+                                </span>
+                            })
+                        }}
                         {move || status.with(|s| s.unreachable).then(|| view! {
                             " · " <span data-testid="live-unreachable">{tr(Msg::LiveUnreachable)}</span>
                         })}

@@ -184,6 +184,16 @@ fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
         }
     };
 
+    // Live updates and history: this council in two releases of the log.
+    let history_link = places.election.audit.log.as_ref().filter(|log| log.checkpoint.size > 1).map(|log| {
+        let to = log.checkpoint.size;
+        let href = links.href(&format!("/history?from={}&to={to}&contest={}", to - 1, crate::load::encode(&id)));
+        view! {
+            <p class="council-history">
+                <a href=href data-testid="council-history">{tr(Msg::CouncilHistory)}</a>
+            </p>
+        }
+    });
     view! {
         <Breadcrumbs trail=trail(&places, &links, Some(Place::Contest(p, c)))/>
         <article class="contest" data-testid="contest" data-contest=id.clone() data-kind=kind_attr(kind)>
@@ -191,6 +201,7 @@ fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
                 <div>
                     <h1 class="page-title" data-testid="page-title">{text(move |lang| lang.council_title(kind, &name))}</h1>
                     <p class="page-subtitle">{subtitle}</p>
+                    {history_link}
                 </div>
                 <button type="button" class="print-button" on:click=print>
                     <span aria-hidden="true">"⎙ "</span>

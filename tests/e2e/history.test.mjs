@@ -103,3 +103,19 @@ test('the verification panel shows the checkpoint of the release shown and who w
   assert.ok(Number(await log.locator('[data-testid=pointer-expires]').getAttribute('data-expires')) > Date.now() / 1000);
   await page.close();
 });
+
+test("a council's page links to its comparison with the release before", async () => {
+  const correction = releases.find((r) => r.kind === 'correction');
+  const contest = correction.contests_with_new_winners[0];
+  const page = await newPage(browser);
+  await page.goto(new URL(`c/${contest}?pub=sequence/step-3/`, baseUrl).href);
+  const link = page.locator('[data-testid=council-history]');
+  await link.waitFor({ timeout: SETTLE_MS });
+  await link.click();
+  await page.locator(`[data-testid=council-compare][data-contest="${contest}"]`).waitFor({ timeout: SETTLE_MS });
+  const summary = page.locator('[data-testid=compare] > [data-testid=live-change]');
+  assert.equal(await summary.getAttribute('data-from'), String(correction.version - 1));
+  assert.equal(await summary.getAttribute('data-to'), String(correction.version));
+  assert.match(page.url(), /pub=sequence/);
+  await page.close();
+});

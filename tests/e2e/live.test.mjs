@@ -67,6 +67,8 @@ test('the open page moves forward through partial, complete and corrected result
   assert.equal(await settledStatus(page), 'verified');
   await page.locator('[data-testid=contest]').waitFor();
   assert.equal(await shownVersion(page), '1');
+  // The page says who witnessed the release it shows.
+  assert.equal(await page.locator('[data-testid=live-witnesses]').getAttribute('data-count'), '2');
   const before = await page.locator('[data-testid=contest]').innerText();
   // The reader is searching when the new release arrives: the box keeps focus and text.
   const search = page.locator('#header-search');
