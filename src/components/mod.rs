@@ -16,4 +16,4 @@ pub use number::{DecimalFigure, NumberFigure, PercentFigure, RatioFigure};
 pub use progress::ProgressIndicator;
 pub use search_box::{search_target, SearchBox};
 pub use status::{StatusBlock, ViewStatus};
-pub use table::{Column, DataTable, Direction, SortKey};
+pub use table::{Column, DataTable, Direction, SortKey, TableMemory};

@@ -75,6 +75,10 @@ test('the open page moves forward through partial, complete and corrected result
   await search.fill('x');
   await search.focus();
   const url = page.url();
+  // The reader sorted the candidates by name: a live update keeps the order.
+  const byName = page.locator('[data-testid=candidate-table] th[data-column=name]');
+  await byName.locator('button').click();
+  assert.equal(await byName.getAttribute('aria-sort'), 'ascending');
   // A page that navigated would lose this.
   await page.evaluate(() => {
     window.__stillHere = true;
@@ -92,6 +96,7 @@ test('the open page moves forward through partial, complete and corrected result
   assert.equal(await search.evaluate((el) => el === document.activeElement), true, 'the search box lost focus');
   assert.equal(await search.inputValue(), 'x');
   assert.match(await page.locator('[data-testid=live-checked]').innerText(), /Last checked|آخرین بررسی/);
+  assert.equal(await byName.getAttribute('aria-sort'), 'ascending', 'the live update lost the sort');
 
   await serveLive('step-3');
   await waitForVersion(page, 3);
