@@ -665,6 +665,27 @@ pub enum Msg {
     DefaultPublication,
     SaveSource,
     ResetSource,
+    // Maps and charts
+    MapTurnoutVsMedian,
+    MapStationsVerified,
+    MapPercentSign,
+    MapPoints,
+    MapNoData,
+    MapHasFindings,
+    MapFindings,
+    MapZoom,
+    MapZoomIn,
+    MapZoomOut,
+    MapZoomReset,
+    MapHint,
+    MapColourBy,
+    MapAttribution,
+    MapAsTable,
+    MapClass,
+    MapOfProvinces,
+    MapOfCounties,
+    MapUnavailable,
+    // End of maps and charts
 }
 
 impl Msg {
@@ -907,6 +928,27 @@ impl Msg {
             Msg::DefaultPublication => ("پیش‌فرض این وب‌گاه", "This site's default"),
             Msg::SaveSource => ("ذخیره و وارسی", "Save and verify"),
             Msg::ResetSource => ("بازگشت به پیش‌فرض", "Reset to the default"),
+            // Maps and charts
+            Msg::MapTurnoutVsMedian => ("مشارکت نسبت به میانه", "Turnout vs. the median"),
+            Msg::MapStationsVerified => ("شعبه‌های وارسی‌شده", "Stations verified"),
+            Msg::MapPercentSign => ("٪", "%"),
+            Msg::MapPoints => ("واحد درصد", "points"),
+            Msg::MapNoData => ("بی‌داده", "no data"),
+            Msg::MapHasFindings => ("دارای یافته‌ی وارسی", "has verification findings"),
+            Msg::MapFindings => ("یافته‌ها", "Findings"),
+            Msg::MapZoom => ("بزرگ‌نمایی نقشه", "Map zoom"),
+            Msg::MapZoomIn => ("بزرگ‌تر", "Zoom in"),
+            Msg::MapZoomOut => ("کوچک‌تر", "Zoom out"),
+            Msg::MapZoomReset => ("اندازه‌ی اول", "Reset"),
+            Msg::MapHint => ("برای دیدن جزئیات روی یک ناحیه بزنید یا با Tab به آن بروید و Enter را بزنید؛ نقشه‌ی کشور را می‌توانید بکشید.", "Click a region, or Tab to it and press Enter, to open it; the national map can be dragged."),
+            Msg::MapColourBy => ("رنگ بر پایه‌ی", "Colour by"),
+            Msg::MapAttribution => ("مرزها: © مشارکت‌کنندگان OpenStreetMap (ODbL)؛ ساده‌شده برای نمایش.", "Boundaries: © OpenStreetMap contributors (ODbL); simplified for display."),
+            Msg::MapAsTable => ("نقشه به صورت جدول", "The map as a table"),
+            Msg::MapClass => ("رده", "Class"),
+            Msg::MapOfProvinces => ("نقشه‌ی استان‌ها", "Map of the provinces"),
+            Msg::MapOfCounties => ("نقشه‌ی شهرستان‌ها", "Map of the counties"),
+            Msg::MapUnavailable => ("نقشه را نمی‌توان کشید", "The map cannot be drawn"),
+            // End of maps and charts
         }
     }
 }
@@ -944,4 +986,19 @@ pub fn percent_plain(part: u64, whole: u64) -> String {
 /// `part / whole` with two decimals, Latin digits, for CSV files; empty when `whole` is 0.
 pub fn hundredths_plain(part: u64, whole: u64) -> String {
     format::hundredths_plain(part, whole).unwrap_or_default()
+}
+
+// Maps and charts
+
+impl Lang {
+    /// A measured value with `decimals` decimals (a chart's axis, a map's
+    /// legend), in this language's digits and decimal separator.
+    pub fn fixed(self, v: f64, decimals: usize) -> String {
+        let v = if v == 0.0 { 0.0 } else { v };
+        let s = format!("{v:.decimals$}");
+        match self {
+            Lang::Fa => self.digits(&s.replace('.', "٫").replace('-', "−")),
+            Lang::En => s.replace('-', "−"),
+        }
+    }
 }

@@ -6,6 +6,7 @@ mod components;
 mod csv;
 mod i18n;
 mod load;
+mod map;
 mod pages;
 mod places;
 
