@@ -179,6 +179,9 @@ fn Views(loaded: Loaded) -> impl IntoView {
             <Route path=path!("/find") view=FindPage/>
             <Route path=path!("/verify") view=VerifyPage/>
             <Route path=path!("/source") view=SourcePage/>
+            <Route path=path!("/charts") view=crate::charts::ChartsPage/>
+            <Route path=path!("/charts/:province") view=crate::charts::ChartsPage/>
+            <Route path=path!("/charts/:province/:county") view=crate::charts::ChartsPage/>
         </Routes>
     }
 }

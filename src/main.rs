@@ -2,6 +2,7 @@
 //! the browser with `shafaf-core`, and shows only what verified.
 
 mod app;
+mod charts;
 mod components;
 mod csv;
 mod i18n;

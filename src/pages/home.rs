@@ -34,6 +34,7 @@ pub fn HomePage() -> impl IntoView {
         });
         let file_name = csv::file_name(&["shafaf", election.election.id.as_str(), "provinces"]);
         let map = crate::map::national_map(&places, &links);
+        let charts = links.href(&crate::charts::charts_path(&places, None));
         view! {
             <Breadcrumbs trail=trail(&places, &links, None)/>
             <h1 class="page-title">{text(move |lang| lang.name(&name))}</h1>
@@ -54,6 +55,7 @@ pub fn HomePage() -> impl IntoView {
                     </div>
                     {map}
                 </div>
+                <crate::charts::ChartsLink href=charts/>
                 <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
             </section>
             {findings}
