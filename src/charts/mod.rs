@@ -519,6 +519,8 @@ fn Fingerprints(prints: Vec<Print>) -> impl IntoView {
         format!("{}: {}", lang.t(Msg::ChartCorner), lang.number(corner))
     });
     let corner_rank1 = corner(&prints[0].histogram).to_string();
+    // The station's own top candidate: a stuffed box lands here whatever the candidate's place in the contest.
+    let corner_top = corner(&prints[3].histogram).to_string();
     view! {
         <ChartFigure
             id="fingerprint"
@@ -528,7 +530,7 @@ fn Fingerprints(prints: Vec<Print>) -> impl IntoView {
             table
             result
             controls
-            data=vec![("corner-rank1", corner_rank1)]
+            data=vec![("corner-rank1", corner_rank1), ("corner-top", corner_top)]
         />
     }
 }
