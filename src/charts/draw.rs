@@ -255,3 +255,63 @@ pub fn integer_percent(lang: Lang, observed: u64, expected: f64) -> Drawing {
         Ok(())
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use shafaf_core::stats::last_digit_test;
+
+    use super::super::backend::Shape;
+    use super::*;
+
+    fn texts(d: &Drawing) -> Vec<(i32, String)> {
+        d.shapes
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text { at, text, .. } => Some((at.0, text.clone())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Counts whose last digits are 0…9, each `n` times.
+    fn test_of(n: u64) -> DigitTest {
+        last_digit_test((0..10).flat_map(|d| std::iter::repeat_n(100 + d, n as usize))).unwrap()
+    }
+
+    #[test]
+    fn digit_chart_has_a_bar_per_digit_and_digit_labels_in_each_language() {
+        let t = test_of(3);
+        let en = digits(Lang::En, &t);
+        let bars = en
+            .shapes
+            .iter()
+            .filter(|s| matches!(s, Shape::Rect { fill: true, colour, .. } if colour == "#0072b2"))
+            .count();
+        assert_eq!(bars, 10);
+        let labels: Vec<String> = texts(&en).into_iter().map(|(_, t)| t).collect();
+        for d in ["0", "5", "9", "Digit", "Counts"] {
+            assert!(labels.iter().any(|l| l == d), "no label {d} in {labels:?}");
+        }
+        let fa: Vec<String> = texts(&digits(Lang::Fa, &t)).into_iter().map(|(_, t)| t).collect();
+        assert!(fa.iter().any(|l| l == "۹") && fa.iter().any(|l| l == "رقم"), "{fa:?}");
+        assert!(!fa.iter().any(|l| l.chars().any(|c| c.is_ascii_digit())), "Latin digits in Persian: {fa:?}");
+    }
+
+    #[test]
+    fn the_value_axis_is_on_the_right_in_persian_and_on_the_left_in_english() {
+        let t = test_of(100);
+        // The y axis's tick labels are the counts: 0, 10, 20… 100 (the digits stop at 9).
+        let axis_x = |lang: Lang, zero: &str| {
+            texts(&digits(lang, &t)).into_iter().filter(|(_, s)| s == zero).map(|(x, _)| x).max().unwrap()
+        };
+        assert!(axis_x(Lang::En, "100") < (WIDTH / 2) as i32);
+        assert!(axis_x(Lang::Fa, "۱۰۰") > (WIDTH / 2) as i32);
+    }
+
+    #[test]
+    fn heat_runs_from_dark_to_yellow() {
+        assert_eq!(heat(1, 1), RGBColor(0xfd, 0xe7, 0x25));
+        assert_eq!(heat(0, 100), RGBColor(0x44, 0x01, 0x54));
+        assert_eq!(heat(100, 100), RGBColor(0xfd, 0xe7, 0x25));
+    }
+}

@@ -274,6 +274,8 @@ pub fn ChoroplethMap(
     // Dragging: where the pointer went down, and whether it moved enough to be a drag, not a click.
     let drag = StoredValue::new(None::<(f64, f64, View, f64)>);
     let dragged = StoredValue::new(false);
+    // No easing while the pointer drags: the drawing follows it at once.
+    let dragging = RwSignal::new(false);
     let on_down = move |ev: web_sys::PointerEvent| {
         if !pannable || ev.button() != 0 {
             return;
@@ -290,6 +292,7 @@ pub fn ChoroplethMap(
         }
         if !dragged.get_value() {
             dragged.set_value(true);
+            dragging.set(true);
             if let Some(el) =
                 ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
             {
@@ -298,7 +301,10 @@ pub fn ChoroplethMap(
         }
         view_at.set(View { x: start.x + dx * units, y: start.y + dy * units, ..start });
     };
-    let on_up = move |_: web_sys::PointerEvent| drag.set_value(None);
+    let on_up = move |_: web_sys::PointerEvent| {
+        drag.set_value(None);
+        dragging.set(false);
+    };
 
     let paths = {
         let areas = areas.clone();
@@ -521,7 +527,7 @@ pub fn ChoroplethMap(
                 </select>
                 {controls}
             </div>
-            <div class="map-canvas" class:pannable=pannable>
+            <div class="map-canvas" class:pannable=pannable class:dragging=move || dragging.get()>
                 <svg
                     viewBox=map.view_box()
                     class="map-svg"
@@ -670,4 +676,50 @@ pub fn province_map(places: &Places, links: &Links, p: usize) -> Option<AnyView>
 fn title_of(msg: Msg) -> Signal<String> {
     let t = tr(msg);
     Signal::derive(move || t().to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_interval_classes_cover_the_values() {
+        let c = Classes::new(Metric::Turnout, &[40.0, 50.0, 60.0, 65.0, 90.0]);
+        assert_eq!(c.breaks, vec![50.0, 60.0, 70.0, 80.0]);
+        assert_eq!((c.class(40.0), c.class(50.0), c.class(50.1), c.class(90.0)), (0, 0, 1, 4));
+        assert_eq!(c.colour(90.0), SEQUENTIAL[4]);
+        let items = c.items(Lang::En);
+        assert_eq!(items.len(), 5);
+        assert_eq!(items[0].1, "40.0% – 50.0%");
+        assert_eq!(items[4].1, "80.0% – 90.0%");
+        assert_eq!(c.items(Lang::Fa)[0].1, "۴۰٫۰٪ – ۵۰٫۰٪");
+    }
+
+    #[test]
+    fn one_value_gives_one_class_and_none_gives_no_panic() {
+        let one = Classes::new(Metric::Councils, &[7.0]);
+        assert!(one.breaks.is_empty());
+        assert_eq!(one.items(Lang::En), vec![(SEQUENTIAL[4], "7".to_owned())]);
+        let none = Classes::new(Metric::InvalidShare, &[]);
+        assert_eq!(none.items(Lang::En).len(), 1);
+    }
+
+    #[test]
+    fn turnout_against_the_median_diverges_around_zero() {
+        let area = |code: &str, cast: u64| MapArea {
+            code: code.into(),
+            name: (code.into(), code.into()),
+            href: None,
+            totals: Some(Totals { eligible: 100, ballots_cast: cast, ..Totals::default() }),
+            findings: 0,
+        };
+        let areas = [area("a", 40), area("b", 50), area("c", 70)];
+        let v = values(Metric::TurnoutVsMedian, &areas);
+        assert_eq!(v, vec![Some(-10.0), Some(0.0), Some(20.0)]);
+        let c = Classes::new(Metric::TurnoutVsMedian, &[-10.0, 0.0, 20.0]);
+        assert_eq!(c.colour(-10.0), DIVERGING[0]);
+        assert_eq!(c.colour(20.0), DIVERGING[5]);
+        assert_eq!(c.items(Lang::En)[0].1, "< −5.0 points");
+        assert_eq!(Metric::TurnoutVsMedian.format(Lang::En, 2.5), "+2.5 points");
+    }
 }
