@@ -182,6 +182,7 @@ fn Views(loaded: Loaded) -> impl IntoView {
             <Route path=path!("/charts") view=crate::charts::ChartsPage/>
             <Route path=path!("/charts/:province") view=crate::charts::ChartsPage/>
             <Route path=path!("/charts/:province/:county") view=crate::charts::ChartsPage/>
+            <Route path=path!("/c/:contest/charts") view=crate::charts::ChartsPage/>
         </Routes>
     }
 }

@@ -1,6 +1,6 @@
 //! The turnout charts and the election-forensics tests, for the region the
-//! reader has open: the country (`/charts`), a province (`/charts/:province`)
-//! or a county (`/charts/:province/:county`).
+//! reader has open: the country (`/charts`), a province (`/charts/:province`),
+//! a county (`/charts/:province/:county`) or a council (`/c/:contest/charts`).
 //!
 //! Every figure comes from `shafaf_core::stats` over verified data; every
 //! chart says what it shows and what it does not prove (from
@@ -38,8 +38,8 @@ const FINGERPRINT_BINS: usize = 20;
 pub fn ChartsPage() -> impl IntoView {
     let params = use_params_map();
     move || {
-        let (province, county) = params.with(|p| (p.get("province"), p.get("county")));
-        untrack(|| verified(|places| view! { <Charts places province county/> }.into_any()))
+        let (province, county, contest) = params.with(|p| (p.get("province"), p.get("county"), p.get("contest")));
+        untrack(|| verified(|places| view! { <Charts places province county contest/> }.into_any()))
     }
 }
 
@@ -57,6 +57,7 @@ pub fn ChartsLink(href: String) -> impl IntoView {
 pub fn charts_path(places: &Places, place: Option<Place>) -> String {
     match place {
         None => "/charts".to_owned(),
+        Some(Place::Contest(p, c)) => format!("{}/charts", places.path(Place::Contest(p, c))),
         Some(place) => format!("/charts{}", places.path(place).trim_start_matches("/p")),
     }
 }
@@ -81,9 +82,18 @@ struct OutlierRow {
 }
 
 #[component]
-fn Charts(places: Arc<Places>, province: Option<String>, county: Option<String>) -> impl IntoView {
+fn Charts(
+    places: Arc<Places>,
+    province: Option<String>,
+    county: Option<String>,
+    contest: Option<String>,
+) -> impl IntoView {
     let links = expect_context::<Links>();
     let (region, place) = match (&province, &county) {
+        _ if contest.is_some() => match contest.as_deref().and_then(|id| places.contest_index(id)) {
+            Some((p, c)) => (Region::Contest(places.contest(p, c).contest.id.clone()), Some(Place::Contest(p, c))),
+            None => return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any(),
+        },
         (None, _) => (Region::All, None),
         (Some(code), None) => match places.province_index(code) {
             Some(p) => (Region::Province(places.province(p).0.code.clone()), Some(Place::Province(p))),

@@ -57,6 +57,23 @@ test('the province page links to its charts, and the country and a county have t
   }
 });
 
+test("a council's page links to its own charts, where its stuffed station is listed", async () => {
+  const stuffed = anomalies.find((a) => a.kind === 'BallotStuffing');
+  const page = await newPage(browser);
+  await page.goto(new URL(`c/${stuffed.contest}`, baseUrl).href);
+  assert.equal(await settledStatus(page), 'verified');
+  await page.locator('[data-testid=charts-link]').click();
+  await page.waitForURL((url) => url.pathname === `/c/${stuffed.contest}/charts`);
+  await page.locator('[data-testid=charts]').waitFor();
+  assert.equal(await page.locator('[data-testid=charts]').getAttribute('data-region'), stuffed.contest);
+  const stations = await page
+    .locator('[data-testid=outlier-table] tbody tr')
+    .evaluateAll((trs) => trs.map((tr) => tr.dataset.station));
+  assert.ok(stations.includes(stuffed.station), `${stuffed.station} not in ${stations}`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('the stuffed stations are listed as outliers and fill the fingerprint corner, and the tests say so', async () => {
   const page = await open('charts/IR-15');
   const stuffed = anomalies.filter((a) => a.kind === 'BallotStuffing');
