@@ -734,6 +734,7 @@ pub enum Msg {
     ChartListed,
     ChartStation,
     ChartReasons,
+    ChartCumulativeShare,
     // End of maps and charts
 }
 
@@ -1046,6 +1047,7 @@ impl Msg {
             Msg::ChartListed => ("شعبه‌های فهرست‌شده", "Stations listed"),
             Msg::ChartStation => ("شعبه", "Station"),
             Msg::ChartReasons => ("چرا", "Why"),
+            Msg::ChartCumulativeShare => ("سهم آرا در شعبه‌های بسته‌شده تا این زمان", "Share of ballots at stations closed by then"),
             // End of maps and charts
         }
     }

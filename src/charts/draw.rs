@@ -108,33 +108,79 @@ pub fn histogram(lang: Lang, h: &Histogram, x_label: Msg) -> Drawing {
     })
 }
 
-/// Ballots cast at the stations that closed in each time bin.
+/// Ballots cast at the stations that closed in each time bin (bars), and the
+/// share of all ballots in stations closed by then (a line, on the other axis).
 pub fn closing_times(lang: Lang, t: &TimeHistogram) -> Drawing {
     let n = t.ballots.len().max(1);
     let max = t.ballots.iter().copied().max().unwrap_or(0).max(1) as f64;
+    let cumulative = t.cumulative_ballots();
+    let total = cumulative.last().copied().unwrap_or(0).max(1) as f64;
     record(WIDTH, 300, |area: &Area| -> Drawn {
-        let mut chart = builder(area, lang, 40, 64).build_cartesian_2d(0f64..n as f64, 0f64..max * 1.05)?;
-        chart
-            .configure_mesh()
-            .light_line_style(GRID)
-            .bold_line_style(GRID)
-            .label_style(font(12))
-            .axis_desc_style(font(13))
-            .x_desc(lang.t(Msg::ChartClosedAt))
-            .y_desc(lang.t(Msg::BallotsCast))
-            .x_labels(n.min(12))
-            .x_label_formatter(&|v| clock(lang, t, v.round() as usize))
-            .y_label_formatter(&|v| count(lang, *v))
-            .draw()?;
-        chart.draw_series(
-            t.ballots
-                .iter()
-                .enumerate()
-                .filter(|(_, b)| **b > 0)
-                .map(|(i, b)| Rectangle::new([(i as f64, 0.0), (i as f64 + 1.0, *b as f64)], BLUE.filled())),
-        )?;
+        // Both sides carry an axis: ballots on the reading side's end, the share on the other.
+        let mut b = ChartBuilder::on(area);
+        b.margin(12).x_label_area_size(40).y_label_area_size(80).right_y_label_area_size(80);
+        let (ballots_range, share_range) = (0f64..max * 1.05, 0f64..100f64);
+        let label = |v: &f64| count(lang, *v);
+        let share = |v: &f64| percent(lang, *v);
+        let (ballot_desc, share_desc) = (lang.t(Msg::BallotsCast), lang.t(Msg::ChartCumulativeShare));
+        macro_rules! draw_with {
+            ($primary:expr, $secondary:expr, $pf:expr, $sf:expr, $pd:expr, $sd:expr) => {{
+                let mut chart =
+                    b.build_cartesian_2d(0f64..n as f64, $primary)?.set_secondary_coord(0f64..n as f64, $secondary);
+                chart
+                    .configure_mesh()
+                    .light_line_style(GRID)
+                    .bold_line_style(GRID)
+                    .label_style(font(12))
+                    .axis_desc_style(font(13))
+                    .x_desc(lang.t(Msg::ChartClosedAt))
+                    .y_desc($pd)
+                    .x_labels(n.min(12))
+                    .x_label_formatter(&|v| clock(lang, t, v.round() as usize))
+                    .y_label_formatter(&$pf)
+                    .draw()?;
+                chart
+                    .configure_secondary_axes()
+                    .label_style(font(12))
+                    .axis_desc_style(font(13))
+                    .y_desc($sd)
+                    .y_label_formatter(&$sf)
+                    .draw()?;
+                chart
+            }};
+        }
+        match lang {
+            // English: ballots on the left, the share on the right.
+            Lang::En => {
+                let mut chart = draw_with!(ballots_range, share_range, label, share, ballot_desc, share_desc);
+                chart.draw_series(bars(t))?;
+                chart.draw_secondary_series(std::iter::once(line(&cumulative, total)))?;
+            }
+            // Persian: the share on the left, ballots on the right.
+            Lang::Fa => {
+                let mut chart = draw_with!(share_range, ballots_range, share, label, share_desc, ballot_desc);
+                chart.draw_secondary_series(bars(t))?;
+                chart.draw_series(std::iter::once(line(&cumulative, total)))?;
+            }
+        }
         Ok(())
     })
+}
+
+fn bars(t: &TimeHistogram) -> impl Iterator<Item = Rectangle<(f64, f64)>> + '_ {
+    t.ballots
+        .iter()
+        .enumerate()
+        .filter(|(_, b)| **b > 0)
+        .map(|(i, b)| Rectangle::new([(i as f64, 0.0), (i as f64 + 1.0, *b as f64)], BLUE.filled()))
+}
+
+/// The share of ballots at stations closed by the end of each bin, in percent.
+fn line(cumulative: &[u64], total: f64) -> PathElement<(f64, f64)> {
+    let points = std::iter::once((0.0, 0.0))
+        .chain(cumulative.iter().enumerate().map(|(i, c)| (i as f64 + 1.0, *c as f64 / total * 100.0)))
+        .collect::<Vec<_>>();
+    PathElement::new(points, VERMILLION.stroke_width(3))
 }
 
 /// The time bin `i` starts at, as hours and minutes.
