@@ -306,6 +306,12 @@ pub fn ChoroplethMap(
         dragging.set(false);
     };
 
+    // Another region may have taken the tooltip since (focus, then the pointer, or back).
+    let leave = move |i: usize| {
+        if hover.get_untracked() == Some(i) {
+            hover.set(None);
+        }
+    };
     let paths = {
         let areas = areas.clone();
         let navigate = navigate.clone();
@@ -372,9 +378,9 @@ pub fn ChoroplethMap(
                         on:click=on_click
                         on:keydown=on_key
                         on:pointerenter=move |_| hover.set(Some(i))
-                        on:pointerleave=move |_| hover.set(None)
+                        on:pointerleave=move |_| leave(i)
                         on:focus=move |_| hover.set(Some(i))
-                        on:blur=move |_| hover.set(None)
+                        on:blur=move |_| leave(i)
                     />
                 }
             })
@@ -389,8 +395,9 @@ pub fn ChoroplethMap(
             let area = &areas[i];
             let region = &map.regions[i];
             let v = view_at.get();
-            let left = (region.center.0 * v.scale + v.x) / width * 100.0;
-            let top = (region.center.1 * v.scale + v.y) / height * 100.0;
+            // Kept inside the drawing, even for a region at its edge or panned away.
+            let left = ((region.center.0 * v.scale + v.x) / width * 100.0).clamp(20.0, 80.0);
+            let top = ((region.center.1 * v.scale + v.y) / height * 100.0).clamp(35.0, 100.0);
             let lang = lang.get();
             let rows: Vec<(String, String)> = match &area.totals {
                 None => vec![(lang.t(Msg::MapNoData).to_owned(), String::new())],
