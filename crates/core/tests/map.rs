@@ -2,6 +2,8 @@
 //! beside the repository): every province's county map has each county once,
 //! inside its province, and the national map every province.
 
+#![cfg(not(target_arch = "wasm32"))]
+
 use std::collections::BTreeSet;
 use std::path::PathBuf;
 
