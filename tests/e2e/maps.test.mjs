@@ -4,8 +4,25 @@
 // accessibility audit of both pages.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
-import { baseUrl, cliReport, launch, newPage, settledStatus } from './browser.mjs';
+import {
+  appConfig,
+  baseUrl,
+  cliReport,
+  launch,
+  newPage,
+  reportContests,
+  run,
+  settledStatus,
+  shafafBin,
+  tamperedDir,
+  tamperedPageUrl,
+} from './browser.mjs';
 import { assertNoSeriousViolations } from './axe.mjs';
 
 let browser;
@@ -111,6 +128,53 @@ test('choosing what colours the map changes the legend and the table', async () 
   const diverging = await fills();
   assert.notDeepEqual(diverging, turnoutFills);
   await page.close();
+});
+
+test('regions with findings stand out on both maps, by their outline', async (t) => {
+  // The same demo with signed impossible figures (as in the observer's test).
+  const geo = process.env.SHAFAF_GEO;
+  if (!tamperedDir || !geo || !existsSync(shafafBin)) {
+    t.skip('needs SHAFAF_TAMPERED_DIR, SHAFAF_GEO and the shafaf CLI');
+    return;
+  }
+  const name = 'maps-test-with-findings';
+  const out = join(tamperedDir, name);
+  const keys = join(tmpdir(), `${name}-${process.pid}.keys`);
+  await rm(out, { recursive: true, force: true });
+  try {
+    await run(shafafBin, ['demo', '--out', out, '--tamper', '--seed', '1', '--scale', 'lorestan', '--geo', geo, '--keys', keys]);
+    const { root_sha256: pinned } = await appConfig();
+    const root = createHash('sha256').update(await readFile(join(out, 'root.json'))).digest('hex');
+    if (root !== pinned) {
+      t.skip('the served demo was not made with seed 1');
+      return;
+    }
+    const report = await cliReport(out);
+    const flagged = new Set(reportContests(report).filter((c) => !c.matches_published).map((c) => c.county));
+    assert.ok(flagged.size > 0);
+    const page = await newPage(browser);
+    await page.goto(tamperedPageUrl(name));
+    assert.equal(await settledStatus(page), 'verified_with_findings');
+    const national = page.locator('[data-testid=national-map] path[data-code="IR-15"]');
+    await national.waitFor();
+    assert.match(await national.getAttribute('class'), /region-findings/);
+    await national.click();
+    await page.waitForURL((url) => url.pathname === '/p/IR-15');
+    const outlined = await page
+      .locator('[data-testid=county-map] path.region-findings')
+      .evaluateAll((ps) => ps.map((p) => p.dataset.code));
+    for (const county of flagged) assert.ok(outlined.includes(county), `county ${county} is not outlined`);
+    // The table says so in words.
+    const findings = await page
+      .locator(`[data-testid=county-map-table] tr[data-code="${[...flagged][0]}"] td`)
+      .last()
+      .textContent();
+    assert.notEqual(findings.trim(), '۰');
+    await page.close();
+  } finally {
+    await rm(out, { recursive: true, force: true });
+    await rm(keys, { recursive: true, force: true });
+  }
 });
 
 test('the overview and a province page with their maps pass an accessibility audit', async () => {
