@@ -990,7 +990,7 @@ impl Msg {
             Msg::MapZoomIn => ("بزرگ‌تر", "Zoom in"),
             Msg::MapZoomOut => ("کوچک‌تر", "Zoom out"),
             Msg::MapZoomReset => ("اندازه‌ی اول", "Reset"),
-            Msg::MapHint => ("برای دیدن جزئیات روی یک ناحیه بزنید یا با Tab به آن بروید و Enter را بزنید؛ نقشه‌ی کشور را می‌توانید بکشید.", "Click a region, or Tab to it and press Enter, to open it; the national map can be dragged."),
+            Msg::MapHint => ("برای دیدن جزئیات روی یک ناحیه بزنید یا با Tab به آن بروید و Enter را بزنید؛ نقشه‌ی کشور را می‌توانید بزرگ کنید، بکشید و با کلیدهای جهت جابه‌جا کنید.", "Click a region, or Tab to it and press Enter, to open it; the national map can be zoomed, dragged, and moved with the arrow keys."),
             Msg::MapColourBy => ("رنگ بر پایه‌ی", "Colour by"),
             Msg::MapAttribution => ("مرزها: © مشارکت‌کنندگان OpenStreetMap (ODbL)؛ ساده‌شده برای نمایش.", "Boundaries: © OpenStreetMap contributors (ODbL); simplified for display."),
             Msg::MapAsTable => ("نقشه به صورت جدول", "The map as a table"),

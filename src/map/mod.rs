@@ -301,6 +301,23 @@ pub fn ChoroplethMap(
         }
         view_at.set(View { x: start.x + dx * units, y: start.y + dy * units, ..start });
     };
+    // Arrow keys pan a zoomed map, from any focused region.
+    let on_arrow = move |ev: web_sys::KeyboardEvent| {
+        let v = view_at.get_untracked();
+        if !pannable || v.scale <= 1.0 {
+            return;
+        }
+        let step = width / 10.0;
+        let (dx, dy) = match ev.key().as_str() {
+            "ArrowLeft" => (step, 0.0),
+            "ArrowRight" => (-step, 0.0),
+            "ArrowUp" => (0.0, step),
+            "ArrowDown" => (0.0, -step),
+            _ => return,
+        };
+        ev.prevent_default();
+        view_at.set(View { x: v.x + dx, y: v.y + dy, ..v });
+    };
     let on_up = move |_: web_sys::PointerEvent| {
         drag.set_value(None);
         dragging.set(false);
@@ -544,6 +561,7 @@ pub fn ChoroplethMap(
                     on:pointermove=on_move
                     on:pointerup=on_up
                     on:pointercancel=on_up
+                    on:keydown=on_arrow
                 >
                     <defs>
                         <pattern id=format!("{id}-nodata") width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)">

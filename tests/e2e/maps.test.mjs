@@ -98,6 +98,32 @@ test('Enter on a focused region opens it, and the county map opens a county', as
   await page.close();
 });
 
+test('the national map zooms with its buttons, pans by dragging and with the arrow keys, and a drag opens nothing', async () => {
+  const page = await open();
+  const map = page.locator('[data-testid=national-map]');
+  const transform = () => map.locator('svg.map-svg > g').getAttribute('transform');
+  const start = await transform();
+  await map.locator('.map-zoom button').first().click();
+  const zoomed = await transform();
+  assert.notEqual(zoomed, start);
+  await map.locator('path[data-code="IR-15"]').focus();
+  await page.keyboard.press('ArrowRight');
+  const panned = await transform();
+  assert.notEqual(panned, zoomed);
+  // A drag that starts on Lorestan moves the map and does not open the province.
+  const box = await map.locator('path[data-code="IR-15"]').boundingBox();
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 30, { steps: 5 });
+  await page.mouse.up();
+  assert.notEqual(await transform(), panned);
+  assert.equal(pathOf(page), '/');
+  await map.locator('.map-zoom button').last().click();
+  assert.equal(await transform(), start);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a link with ?pub= keeps it when a region is opened from the map', async () => {
   const page = await open('?pub=demo/');
   await page.locator('[data-testid=national-map] path[data-code="IR-15"]').click();
