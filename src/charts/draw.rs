@@ -119,48 +119,45 @@ pub fn closing_times(lang: Lang, t: &TimeHistogram) -> Drawing {
         // Both sides carry an axis: ballots on the reading side's end, the share on the other.
         let mut b = ChartBuilder::on(area);
         b.margin(12).x_label_area_size(40).y_label_area_size(80).right_y_label_area_size(80);
-        let (ballots_range, share_range) = (0f64..max * 1.05, 0f64..100f64);
-        let label = |v: &f64| count(lang, *v);
-        let share = |v: &f64| percent(lang, *v);
-        let (ballot_desc, share_desc) = (lang.t(Msg::BallotsCast), lang.t(Msg::ChartCumulativeShare));
-        macro_rules! draw_with {
-            ($primary:expr, $secondary:expr, $pf:expr, $sf:expr, $pd:expr, $sd:expr) => {{
-                let mut chart =
-                    b.build_cartesian_2d(0f64..n as f64, $primary)?.set_secondary_coord(0f64..n as f64, $secondary);
-                chart
-                    .configure_mesh()
-                    .light_line_style(GRID)
-                    .bold_line_style(GRID)
-                    .label_style(font(12))
-                    .axis_desc_style(font(13))
-                    .x_desc(lang.t(Msg::ChartClosedAt))
-                    .y_desc($pd)
-                    .x_labels(n.min(12))
-                    .x_label_formatter(&|v| clock(lang, t, v.round() as usize))
-                    .y_label_formatter(&$pf)
-                    .draw()?;
-                chart
-                    .configure_secondary_axes()
-                    .label_style(font(12))
-                    .axis_desc_style(font(13))
-                    .y_desc($sd)
-                    .y_label_formatter(&$sf)
-                    .draw()?;
-                chart
-            }};
-        }
+        let ballots: (_, &dyn Fn(&f64) -> String, _) =
+            (0f64..max * 1.05, &|v| count(lang, *v), lang.t(Msg::BallotsCast));
+        let shares: (_, &dyn Fn(&f64) -> String, _) =
+            (0f64..100f64, &|v| percent(lang, *v), lang.t(Msg::ChartCumulativeShare));
+        // English: ballots on the left, the share on the right; Persian the other way round.
+        let (primary, secondary) = match lang {
+            Lang::En => (ballots, shares),
+            Lang::Fa => (shares, ballots),
+        };
+        let mut chart =
+            b.build_cartesian_2d(0f64..n as f64, primary.0)?.set_secondary_coord(0f64..n as f64, secondary.0);
+        chart
+            .configure_mesh()
+            .light_line_style(GRID)
+            .bold_line_style(GRID)
+            .label_style(font(12))
+            .axis_desc_style(font(13))
+            .x_desc(lang.t(Msg::ChartClosedAt))
+            .y_desc(primary.2)
+            .x_labels(n.min(12))
+            .x_label_formatter(&|v| clock(lang, t, v.round() as usize))
+            .y_label_formatter(primary.1)
+            .draw()?;
+        chart
+            .configure_secondary_axes()
+            .label_style(font(12))
+            .axis_desc_style(font(13))
+            .y_desc(secondary.2)
+            .y_label_formatter(secondary.1)
+            .draw()?;
+        let line = std::iter::once(line(&cumulative, total));
         match lang {
-            // English: ballots on the left, the share on the right.
             Lang::En => {
-                let mut chart = draw_with!(ballots_range, share_range, label, share, ballot_desc, share_desc);
                 chart.draw_series(bars(t))?;
-                chart.draw_secondary_series(std::iter::once(line(&cumulative, total)))?;
+                chart.draw_secondary_series(line)?;
             }
-            // Persian: the share on the left, ballots on the right.
             Lang::Fa => {
-                let mut chart = draw_with!(share_range, ballots_range, share, label, share_desc, ballot_desc);
                 chart.draw_secondary_series(bars(t))?;
-                chart.draw_series(std::iter::once(line(&cumulative, total)))?;
+                chart.draw_series(line)?;
             }
         }
         Ok(())
@@ -352,6 +349,24 @@ mod tests {
         };
         assert!(axis_x(Lang::En, "100") < (WIDTH / 2) as i32);
         assert!(axis_x(Lang::Fa, "۱۰۰") > (WIDTH / 2) as i32);
+    }
+
+    #[test]
+    fn closing_times_put_the_ballots_on_the_reading_side_and_the_share_opposite() {
+        let t = TimeHistogram {
+            start: time::macros::datetime!(2026-06-19 20:00 +03:30),
+            bin_minutes: 30,
+            stations: vec![1, 2],
+            ballots: vec![100, 300],
+            clamped: 0,
+        };
+        let x_of = |lang: Lang, label: &str| {
+            texts(&closing_times(lang, &t)).into_iter().filter(|(_, s)| s == label).map(|(x, _)| x).max().unwrap()
+        };
+        let middle = (WIDTH / 2) as i32;
+        assert!(x_of(Lang::En, "100%") > middle);
+        assert!(x_of(Lang::Fa, "۱۰۰٪") < middle);
+        assert!(x_of(Lang::En, "20:00") < middle);
     }
 
     #[test]

@@ -120,7 +120,7 @@ fn Charts(
     let scope = Scope::of_election(&election, region.clone());
     let points = station_points(scope.stations());
     let level = scope.child_level();
-    let regions: Vec<(String, Option<f64>)> = turnout_by_region(&scope, level)
+    let regions: Vec<(Names, Option<f64>)> = turnout_by_region(&scope, level)
         .into_iter()
         .map(|r| {
             let name = match level {
@@ -130,7 +130,8 @@ fn Charts(
                     .and_then(|p| Some(places.name(Place::County(p, places.county_index(p, r.code.as_str())?)))),
                 Level::Contest => places.contest_index(r.code.as_str()).map(|(p, c)| places.name(Place::Contest(p, c))),
             };
-            let name = name.map(|n| format!("{}\u{1f}{}", n.fa, n.en)).unwrap_or_else(|| r.code.to_string());
+            let name =
+                name.map_or_else(|| (r.code.to_string(), r.code.to_string()), |n| (n.fa.to_string(), n.en.to_string()));
             (name, r.turnout().map(|t| t.percent()))
         })
         .collect();
@@ -348,18 +349,18 @@ fn simple_table(head: Vec<String>, rows: Vec<Vec<String>>) -> AnyView {
     .into_any()
 }
 
-fn name_in(lang: Lang, both: &str) -> String {
-    match both.split_once('\u{1f}') {
-        Some((fa, en)) => match lang {
-            Lang::Fa => fa.to_owned(),
-            Lang::En => en.to_owned(),
-        },
-        None => both.to_owned(),
+/// A region's name in Persian and English.
+type Names = (String, String);
+
+fn name_in(lang: Lang, (fa, en): &Names) -> String {
+    match lang {
+        Lang::Fa => fa.clone(),
+        Lang::En => en.clone(),
     }
 }
 
 #[component]
-fn ByRegion(regions: Vec<(String, Option<f64>)>, level_msg: Msg) -> impl IntoView {
+fn ByRegion(regions: Vec<(Names, Option<f64>)>, level_msg: Msg) -> impl IntoView {
     let regions = Arc::new(regions);
     let r2 = regions.clone();
     let draw = Arc::new(move |lang: Lang| {
