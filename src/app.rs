@@ -218,6 +218,10 @@ fn Views() -> impl IntoView {
                 <Route path=path!("/verify") view=VerifyPage/>
                 <Route path=path!("/source") view=SourcePage/>
                 <Route path=path!("/history") view=HistoryPage/>
+                <Route path=path!("/charts") view=crate::charts::ChartsPage/>
+                <Route path=path!("/charts/:province") view=crate::charts::ChartsPage/>
+                <Route path=path!("/charts/:province/:county") view=crate::charts::ChartsPage/>
+                <Route path=path!("/c/:contest/charts") view=crate::charts::ChartsPage/>
             </Routes>
         })
     };

@@ -2,11 +2,13 @@
 //! the browser with `shafaf-core`, and shows only what verified.
 
 mod app;
+mod charts;
 mod components;
 mod csv;
 mod i18n;
 mod live;
 mod load;
+mod map;
 mod pages;
 mod places;
 

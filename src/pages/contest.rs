@@ -178,6 +178,7 @@ fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
     let heading = name.clone();
     let stations_caption =
         Signal::derive(move || format!("{} — {}", lang.get().t(Msg::Stations), lang.get().name(&heading)));
+    let charts = links.href(&crate::charts::charts_path(&places, Some(Place::Contest(p, c))));
     let print = move |_| {
         if let Some(window) = web_sys::window() {
             let _ = window.print();
@@ -209,6 +210,7 @@ fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
                 </button>
             </div>
             {findings}
+            <crate::charts::ChartsLink href=charts/>
             <section class="outcome" aria-labelledby="outcome-heading">
                 <h2 id="outcome-heading">{tr(Msg::Result)}</h2>
                 <div class="outcome-lists">

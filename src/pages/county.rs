@@ -48,6 +48,7 @@ fn County(places: Arc<Places>, province: String, county: String) -> impl IntoVie
     let rows: Vec<ContestRow> = indices.iter().map(|&c| ContestRow::new(&places, &links, p, c)).collect();
     let file_name = csv::file_name(&["shafaf", places.election.election.id.as_str(), &province, &county, "councils"]);
     let heading = name.clone();
+    let charts = links.href(&crate::charts::charts_path(&places, Some(Place::County(p, k))));
     let caption =
         Signal::derive(move || format!("{} — {}", lang.get().t(Msg::CouncilsOfCounty), lang.get().name(&heading)));
     view! {
@@ -58,6 +59,7 @@ fn County(places: Arc<Places>, province: String, county: String) -> impl IntoVie
         <section class="summary" data-testid="summary" data-county=county.clone() aria-labelledby="summary-heading">
             <h2 id="summary-heading">{tr(Msg::SummaryHeading)}</h2>
             <AreaFigures totals/>
+            <crate::charts::ChartsLink href=charts/>
             <ContestTable testid="contest-table" caption rows file_name with_county=false/>
         </section>
     }

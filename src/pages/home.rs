@@ -33,6 +33,8 @@ pub fn HomePage() -> impl IntoView {
             view! { <FindingsList findings=election.findings.clone() contests/> }
         });
         let file_name = csv::file_name(&["shafaf", election.election.id.as_str(), "provinces"]);
+        let map = crate::map::national_map(&places, &links);
+        let charts = links.href(&crate::charts::charts_path(&places, None));
         view! {
             <Breadcrumbs trail=trail(&places, &links, None)/>
             <h1 class="page-title">{text(move |lang| lang.name(&name))}</h1>
@@ -46,8 +48,14 @@ pub fn HomePage() -> impl IntoView {
                 <SearchBox id="home-search" large=true/>
             </section>
             <section class="summary" data-testid="summary" aria-labelledby="summary-heading">
-                <h2 id="summary-heading">{tr(Msg::SummaryHeading)}</h2>
-                <AreaFigures totals/>
+                <div class="figures-and-map">
+                    <div>
+                        <h2 id="summary-heading">{tr(Msg::SummaryHeading)}</h2>
+                        <AreaFigures totals/>
+                    </div>
+                    {map}
+                </div>
+                <crate::charts::ChartsLink href=charts/>
                 <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
             </section>
             {findings}

@@ -52,6 +52,8 @@ fn Province(places: std::sync::Arc<crate::places::Places>, code: String) -> impl
     let counties_file = csv::file_name(&["shafaf", &id, &code, "counties"]);
     let contests_file = csv::file_name(&["shafaf", &id, &code, "councils"]);
     let heading = name.clone();
+    let map = crate::map::province_map(&places, &links, p);
+    let charts = links.href(&crate::charts::charts_path(&places, Some(Place::Province(p))));
     let caption = Signal::derive(move || format!("{} — {}", lang.get().t(Msg::AllCouncils), lang.get().name(&heading)));
     view! {
         <Breadcrumbs trail=trail(&places, &links, Some(Place::Province(p)))/>
@@ -59,8 +61,14 @@ fn Province(places: std::sync::Arc<crate::places::Places>, code: String) -> impl
             {text(move |lang| lang.province_title(&name))}
         </h1>
         <section class="summary" data-testid="summary" data-province=code.clone() aria-labelledby="summary-heading">
-            <h2 id="summary-heading">{tr(Msg::SummaryHeading)}</h2>
-            <AreaFigures totals/>
+            <div class="figures-and-map">
+                <div>
+                    <h2 id="summary-heading">{tr(Msg::SummaryHeading)}</h2>
+                    <AreaFigures totals/>
+                </div>
+                {map}
+            </div>
+            <crate::charts::ChartsLink href=charts/>
             <AreaTable testid="county-table" caption=Msg::ByCounty first=Msg::County rows=counties file_name=counties_file/>
             <ContestTable testid="contest-table" caption rows=contests file_name=contests_file with_county=true/>
         </section>

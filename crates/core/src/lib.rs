@@ -15,6 +15,7 @@ pub mod findings;
 pub mod format;
 pub mod keys;
 pub mod log;
+pub mod map;
 pub mod model;
 pub mod publish;
 pub mod search;

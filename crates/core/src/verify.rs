@@ -18,6 +18,7 @@ use crate::findings::{ArithmeticCheck, Finding, Severity};
 use crate::format::{self, parse_json, Publication, SignatureLine};
 use crate::keys::{KeyId, PublicKey};
 use crate::log::{Checkpoint, LogAudit, PointerAudit};
+use crate::map::Boundaries;
 use crate::model::{
     Contest, ContestKind, ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, LogRef, ReleaseDoc, Role, RoleEntry,
     RootDoc, Sha256Hex, Station, StationResult, StationsDoc,
@@ -1174,6 +1175,9 @@ pub struct VerifiedElection {
     pub audit: Audit,
     /// Discrepancies only: integrity failures never produce a VerifiedElection.
     pub findings: Vec<Finding>,
+    /// The release's boundary files, for the maps (their hashes verified).
+    #[serde(skip)]
+    pub boundaries: Boundaries,
 }
 
 impl VerifiedElection {
@@ -1319,7 +1323,22 @@ pub(crate) fn verify_publication_inner(
         return Err(fail(findings, audit));
     }
     let findings = provinces.iter().flat_map(|p| p.findings.iter().cloned()).collect();
-    Ok(VerifiedElection { election, provinces, audit, findings })
+    let boundaries = boundaries(&release, publication);
+    Ok(VerifiedElection { election, provinces, audit, findings, boundaries })
+}
+
+/// The boundary files the release lists, every one of which matched its hash above.
+fn boundaries(release: &VerifiedRelease, publication: &Publication) -> Boundaries {
+    let mut out = Boundaries::default();
+    for entry in release.files() {
+        let Some(bytes) = publication.get(&entry.path) else { continue };
+        match (entry.kind, &entry.province) {
+            (FileKind::GeoProvinces, _) => out.set_provinces(&entry.path, bytes),
+            (FileKind::GeoCounties, Some(province)) => out.add_counties(province.clone(), &entry.path, bytes),
+            _ => {}
+        }
+    }
+    out
 }
 
 /// A device key or station id may not appear in two provinces either.

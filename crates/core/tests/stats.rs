@@ -353,3 +353,16 @@ fn the_national_demo_statistics_take_well_under_a_second() {
         );
     }
 }
+
+#[test]
+fn the_verified_demo_keeps_its_boundaries_and_every_county_has_a_shape() {
+    let verified = &lorestan().verified;
+    let national = verified.boundaries.province_map().expect("the demo publishes provinces").unwrap();
+    assert_eq!(national.regions.len(), 31);
+    let counties = verified.boundaries.county_map("IR-15").expect("the demo publishes Lorestan's counties").unwrap();
+    let described = verified.election.provinces.iter().find(|p| p.code.as_str() == "IR-15").unwrap();
+    for county in &described.counties {
+        assert!(counties.region(county.code.as_str()).is_some(), "county {} has no shape", county.code);
+    }
+    assert!(verified.boundaries.county_map("IR-16").is_none());
+}
