@@ -70,15 +70,15 @@ test('the open page moves forward through partial, complete and corrected result
   // The page says who witnessed the release it shows.
   assert.equal(await page.locator('[data-testid=live-witnesses]').getAttribute('data-count'), '2');
   const before = await page.locator('[data-testid=contest]').innerText();
+  // The reader sorted the candidates by name: a live update keeps the order.
+  const byName = page.locator('[data-testid=candidate-table] th[data-column=name]');
+  await byName.locator('button').click();
+  assert.equal(await byName.getAttribute('aria-sort'), 'ascending');
   // The reader is searching when the new release arrives: the box keeps focus and text.
   const search = page.locator('#header-search');
   await search.fill('x');
   await search.focus();
   const url = page.url();
-  // The reader sorted the candidates by name: a live update keeps the order.
-  const byName = page.locator('[data-testid=candidate-table] th[data-column=name]');
-  await byName.locator('button').click();
-  assert.equal(await byName.getAttribute('aria-sort'), 'ascending');
   // A page that navigated would lose this.
   await page.evaluate(() => {
     window.__stillHere = true;
