@@ -120,6 +120,14 @@ const blamed = {
   'drop-signature': /^release\.json\.sigs$/,
   'edit-release': /^release\.json(\.sigs)?$/,
   'swap-key': /^root\.json$/,
+  'replay-station': /^files\/results-/,
+  'edit-total': /^files\/contests-/,
+};
+
+// The finding each tampered copy must be blamed on, where one cause is expected.
+const cause = {
+  // The release and its log were re-signed with the real keys: only the station check can tell.
+  'replay-station': 'duplicate_result',
 };
 
 for (const name of tamperCases) {
@@ -133,6 +141,19 @@ for (const name of tamperCases) {
     assert.ok(files.length > 0, 'no finding is listed');
     if (blamed[name]) {
       assert.ok(files.some((file) => blamed[name].test(file)), `${name}: findings name ${files.join(', ')}`);
+    }
+    const codes = await findings.locator('li[data-code]').evaluateAll((items) => items.map((li) => li.dataset.code));
+    if (cause[name]) {
+      assert.deepEqual(codes, [cause[name]], `${name}: findings are ${codes.join(', ')}`);
+    }
+    // `shafaf verify` refuses the same folder for the same reasons.
+    if (tamperedDir && existsSync(shafafBin)) {
+      const report = await cliReport(join(tamperedDir, name));
+      assert.equal(report.status, 'failed');
+      const shown = await findings
+        .locator('li[data-code]')
+        .evaluateAll((items) => items.map((li) => `${li.dataset.code} ${li.dataset.file ?? ''}`));
+      assert.deepEqual(report.findings.map((f) => `${f.code} ${f.file ?? ''}`).sort(), shown.sort());
     }
     const text = await findings.innerText();
     for (const file of files) {

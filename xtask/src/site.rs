@@ -14,7 +14,12 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
-use shafaf_core::{publish, SecretKey};
+use shafaf_core::log::{self, tree, write, Checkpoint};
+use shafaf_core::model::Sha256Hex;
+use shafaf_core::verify::verify_root;
+use shafaf_core::{format, publish, Publication, SecretKey, TrustAnchor};
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
 
 use crate::exec::{self, cargo, command};
 use crate::paths::Paths;
@@ -215,7 +220,7 @@ pub fn demo(paths: &Paths, spec: &DemoSpec, cli: &Path) -> Result<Demo> {
     let keys = work.join(format!("{name}.keys"));
     let stamp_file = work.join(format!("{name}.stamp"));
 
-    let mut stamp = Stamp::new("demo v1");
+    let mut stamp = Stamp::new("demo v2");
     stamp.file("shafaf binary", cli)?;
     stamp.dir(&spec.geo)?;
     stamp.text("scale", spec.scale.as_str());
@@ -285,8 +290,9 @@ pub enum Tamper {
     EditRelease,
     /// root.json lists another key as the first publisher key (the page pins the real root).
     SwapKey,
-    /// A station's signed result line replaces another station's, and the
-    /// release is re-signed with the real publisher keys: a replay.
+    /// A station's signed result line replaces another station's; the
+    /// release is re-signed with the real publisher keys and the log started
+    /// afresh around it, so that only the station check can tell: a replay.
     ReplayStation,
     /// A published total in the contests file is edited, without re-signing.
     EditTotal,
@@ -390,17 +396,74 @@ fn replay_station(publication: &Path, keys: &Path) -> Result<()> {
         &format!("\"path\":\"{relative}\",\"size\":{}", replayed.len()),
     );
     write_text(&results, &replayed)?;
-    let signers = ["publisher-1.key", "publisher-2.key"]
-        .iter()
-        .map(|name| {
-            let pem = read_text(&keys.join(name))?;
-            SecretKey::from_pkcs8_pem(&pem).with_context(|| format!("reading the demo key {name}"))
-        })
-        .collect::<Result<Vec<_>>>()?;
+    let signers =
+        ["publisher-1.key", "publisher-2.key"].iter().map(|name| demo_key(keys, name)).collect::<Result<Vec<_>>>()?;
     let signer_refs: Vec<&SecretKey> = signers.iter().collect();
     fs::write(publication.join("release.json.sigs"), publish::sign_bytes(release.as_bytes(), &signer_refs))
         .with_context(|| format!("writing {}", publication.join("release.json.sigs").display()))?;
-    write_text(&release_path, &release)
+    write_text(&release_path, &release)?;
+    let timestamp = demo_key(keys, "timestamp-1.key")?;
+    rewrite_log(publication, &signer_refs, &timestamp)
+}
+
+fn demo_key(keys: &Path, name: &str) -> Result<SecretKey> {
+    let pem = read_text(&keys.join(name))?;
+    SecretKey::from_pkcs8_pem(&pem).with_context(|| format!("reading the demo key {name}"))
+}
+
+/// What a publisher holding its keys could do to pass an altered
+/// single-release publication off to a reader who never saw the real one:
+/// start the release log afresh with the altered release as its only leaf
+/// (checkpoint, inclusion proof, archived copy) and re-sign the pointer. A
+/// reader who held the real checkpoint sees a fork; a new reader sees a
+/// consistent log, so only the checks of the data itself can tell.
+fn rewrite_log(publication: &Path, publishers: &[&SecretKey], timestamp: &SecretKey) -> Result<()> {
+    let read = |name: &str| fs::read(publication.join(name)).with_context(|| format!("reading {name}"));
+    let mut files = Publication::new();
+    for name in [format::ROOT, format::ROOT_SIGS, format::RELEASE, format::RELEASE_SIGS, format::CHECKPOINT] {
+        files.insert(name, read(name)?);
+    }
+    let root_bytes = read(format::ROOT)?;
+    let anchor = TrustAnchor::pinned(Sha256Hex::of(&root_bytes));
+    let now = OffsetDateTime::now_utc();
+    let findings = |what: &str, findings: Vec<shafaf_core::Finding>| {
+        let words: Vec<String> = findings.iter().map(ToString::to_string).collect();
+        anyhow::anyhow!("{what}: {}", words.join("; "))
+    };
+    let root = verify_root(&root_bytes, &read(format::ROOT_SIGS)?, &anchor, now)
+        .map_err(|f| findings("the demo's root does not verify", f))?;
+    let old = String::from_utf8(read(format::CHECKPOINT)?).context("the checkpoint is not UTF-8")?;
+    let origin = old.lines().next().context("the checkpoint is empty")?.to_owned();
+
+    let release = read(format::RELEASE)?;
+    let leaves = [tree::leaf_hash(&release)];
+    let checkpoint = Checkpoint { origin, size: 1, root_hash: tree::root(&leaves) };
+    let signed = write::sign_checkpoint(&checkpoint, &root, publishers).context("signing the checkpoint")?;
+    let mut written = vec![
+        (format::CHECKPOINT.to_owned(), signed.clone()),
+        (log::checkpoint_path(1), signed.clone()),
+        (log::release_path(1), release),
+        (log::release_sigs_path(1), read(format::RELEASE_SIGS)?),
+    ];
+    written.extend(write::proof_files(&leaves));
+    files.insert(format::CHECKPOINT, signed);
+
+    // The pointer keeps its times; only what it points at changes.
+    let latest: serde_json::Value = serde_json::from_slice(&read(format::LATEST)?).context("reading latest.json")?;
+    let time_of = |field: &str| -> Result<OffsetDateTime> {
+        let text = latest[field].as_str().with_context(|| format!("latest.json has no {field}"))?;
+        OffsetDateTime::parse(text, &Rfc3339).with_context(|| format!("latest.json: {field} is not RFC 3339"))
+    };
+    write::sign_pointer(&mut files, &root, time_of("issued")?, time_of("expires")?, &[timestamp])
+        .context("signing the pointer")?;
+    for name in [format::LATEST, format::LATEST_SIGS] {
+        written.push((name.to_owned(), files.get(name).context("the pointer was not made")?.to_vec()));
+    }
+    for (relative, bytes) in written {
+        let path = publication.join(&relative);
+        fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }
 
 fn edit_total(publication: &Path) -> Result<()> {
