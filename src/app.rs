@@ -15,7 +15,7 @@ use leptos_router::hooks::use_location;
 use leptos_router::path;
 use shafaf_core::verify::{Failure, VerifiedElection, VerifiedRoot};
 
-use crate::components::{DemoBanner, ProgressIndicator, SearchBox, StatusBlock, TableMemory, ViewStatus};
+use crate::components::{DemoBanner, ProgressIndicator, SearchBox, StatusBlock, ViewMemory, ViewStatus};
 use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::live::{self, LiveRegion, LiveSignal, LiveStatus};
 use crate::load::{self, Config, Links, LoadError, Outcome, Progress, SourceKind};
@@ -72,8 +72,8 @@ pub fn App() -> impl IntoView {
         }
     });
     provide_context(Links::from_page());
-    // Tables come back as the reader left them when a live update redraws the page.
-    provide_context(TableMemory::new());
+    // Controls come back as the reader left them when a live update redraws the page.
+    provide_context(ViewMemory::new());
 
     let (progress, set_progress) = signal(Progress::default());
     let (config, set_config) = signal(None::<Config>);

@@ -22,7 +22,7 @@ use shafaf_core::stats::{
 };
 use shafaf_core::summary::Ratio;
 
-use crate::components::{trail, Breadcrumbs};
+use crate::components::{remembered, trail, Breadcrumbs};
 use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::load::Links;
 use crate::pages::not_found::NotFound;
@@ -465,7 +465,8 @@ fn Closing(t: Option<TimeHistogram>) -> impl IntoView {
 fn Fingerprints(prints: Vec<Print>) -> impl IntoView {
     let lang = use_lang();
     let prints = Arc::new(prints);
-    let (choice, set_choice) = signal(0usize);
+    let choice = remembered("chart:fingerprint:share", 0usize);
+    let set_choice = choice.write_only();
     let options = prints
         .iter()
         .enumerate()

@@ -3,6 +3,7 @@
 pub mod breadcrumbs;
 pub mod demo_banner;
 pub mod findings;
+pub mod memory;
 pub mod number;
 pub mod progress;
 pub mod search_box;
@@ -12,8 +13,9 @@ pub mod table;
 pub use breadcrumbs::{trail, Breadcrumbs};
 pub use demo_banner::DemoBanner;
 pub use findings::{FindingsList, LoadErrorList};
+pub use memory::{remembered, ViewMemory};
 pub use number::{DecimalFigure, NumberFigure, PercentFigure, RatioFigure};
 pub use progress::ProgressIndicator;
 pub use search_box::{search_target, SearchBox};
 pub use status::{StatusBlock, ViewStatus};
-pub use table::{Column, DataTable, Direction, SortKey, TableMemory};
+pub use table::{Column, DataTable, Direction, SortKey};

@@ -9,15 +9,14 @@
 //! set and the controls' signals; nothing is kept in sync by hand.
 
 use std::cmp::Ordering;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use leptos_router::hooks::use_location;
 use shafaf_core::model::{ContestKind, Name};
 use shafaf_core::search;
 use shafaf_core::summary::Ratio;
 
+use crate::components::memory::remembered;
 use crate::components::number::{DecimalCell, MaybeNumberCell, NumberCell, RatioCell};
 use crate::csv::{self, Csv};
 use crate::i18n::{hundredths_plain, percent_plain, text, tr, use_lang, Lang, Msg};
@@ -290,33 +289,6 @@ fn render_cell(cell: &Cell<usize>, i: usize) -> AnyView {
 /// Tables of more rows than this have filters.
 const FILTER_FROM: usize = 10;
 
-/// What a reader did to one table: filter, sort, page.
-#[derive(Debug, Clone, PartialEq, Eq)]
-struct TableState {
-    query: String,
-    kind: Option<ContestKind>,
-    sort: Option<(usize, Direction)>,
-    page: usize,
-    size: usize,
-}
-
-/// The tables' states for the visit, by page and table. A live update redraws
-/// the page it shows; its tables then come back as the reader left them.
-#[derive(Clone, Copy)]
-pub struct TableMemory(StoredValue<HashMap<String, TableState>>);
-
-impl TableMemory {
-    pub fn new() -> TableMemory {
-        TableMemory(StoredValue::new(HashMap::new()))
-    }
-}
-
-impl Default for TableMemory {
-    fn default() -> Self {
-        TableMemory::new()
-    }
-}
-
 /// Page sizes offered; 0 is "all".
 const PAGE_SIZES: [usize; 4] = [25, 100, 500, 0];
 
@@ -402,35 +374,15 @@ fn table(spec: Spec) -> impl IntoView {
     } = spec;
     let lang = use_lang();
 
-    let memory = use_context::<TableMemory>();
-    let memory_key = format!("{}#{testid}#{}", use_location().pathname.get_untracked(), scope.as_deref().unwrap_or(""));
-    let initial = TableState {
-        query: String::new(),
-        kind: None,
-        sort: initial_sort.and_then(|(key, d)| columns.iter().position(|c| c.key == key).map(|i| (i, d))),
-        page: 0,
-        size: page_size,
-    };
-    let initial = memory.and_then(|m| m.0.with_value(|states| states.get(&memory_key).cloned())).unwrap_or(initial);
-    let query = RwSignal::new(initial.query);
-    let kind_filter = RwSignal::new(initial.kind);
-    let sort = RwSignal::new(initial.sort.filter(|(column, _)| *column < columns.len()));
-    let page = RwSignal::new(initial.page);
-    let size = RwSignal::new(initial.size);
-    if let Some(memory) = memory {
-        Effect::new(move |_| {
-            let state = TableState {
-                query: query.get(),
-                kind: kind_filter.get(),
-                sort: sort.get(),
-                page: page.get(),
-                size: size.get(),
-            };
-            memory.0.update_value(|states| {
-                states.insert(memory_key.clone(), state);
-            });
-        });
-    }
+    // Kept for the visit: a live update redraws the page, and the table
+    // comes back as the reader left it.
+    let control = |what: &str| format!("table:{testid}:{}:{what}", scope.as_deref().unwrap_or(""));
+    let query = remembered(&control("query"), String::new());
+    let kind_filter = remembered(&control("kind"), None::<ContestKind>);
+    let initial_sort = initial_sort.and_then(|(key, d)| columns.iter().position(|c| c.key == key).map(|i| (i, d)));
+    let sort = remembered(&control("sort"), initial_sort);
+    let page = remembered(&control("page"), 0usize);
+    let size = remembered(&control("size"), page_size);
 
     // The rows the filters let through, in the order of the sort: indices into `rows`.
     let shown = Memo::new({

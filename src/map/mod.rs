@@ -15,6 +15,7 @@ use leptos_router::hooks::use_navigate;
 use shafaf_core::map::RegionMap;
 use shafaf_core::summary::Totals;
 
+use crate::components::remembered;
 use crate::i18n::{tr, use_lang, Lang, Msg};
 use crate::load::Links;
 use crate::places::{Place, Places};
@@ -256,9 +257,10 @@ pub fn ChoroplethMap(
             })
             .collect(),
     );
-    let (metric, set_metric) = signal(Metric::Turnout);
+    let metric = remembered(&format!("map:{testid}:metric"), Metric::Turnout);
+    let set_metric = metric.write_only();
     let hover = RwSignal::new(None::<usize>);
-    let view_at = RwSignal::new(View::default());
+    let view_at = remembered(&format!("map:{testid}:view"), View::default());
     let shown = {
         let areas = areas.clone();
         Memo::new(move |_| {
