@@ -127,10 +127,7 @@ pub fn App() -> impl IntoView {
     view! {
         <Router>
             <SkipLink/>
-            <Header/>
-            <Show when=demo>
-                <DemoBanner/>
-            </Show>
+            <Header demo=Signal::derive(demo)/>
             <main id="main" tabindex="-1">
                 <Suspense fallback=move || {
                     view! {
@@ -259,7 +256,10 @@ fn SourceNotice() -> impl IntoView {
 }
 
 #[component]
-fn Header() -> impl IntoView {
+fn Header(
+    /// Whether to carry the DEMO banner (inside the header, so it is in a landmark).
+    demo: Signal<bool>,
+) -> impl IntoView {
     let lang = use_lang();
     let links = expect_context::<Links>();
     let places = expect_context::<Signal<Option<Arc<Places>>>>();

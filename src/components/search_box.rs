@@ -47,7 +47,8 @@ pub fn SearchBox(
         <form
             class=if large { "search search-large" } else { "search" }
             role="search"
-            aria-label=tr(Msg::SearchLabel)
+            // Two searches on the home page: each landmark gets its own name.
+            aria-label=if large { tr(Msg::FindHeading) } else { tr(Msg::SearchLabel) }
             on:submit=submit
         >
             <label for=id class=if large { "search-label" } else { "visually-hidden" }>
