@@ -299,6 +299,9 @@ fn Header(
                     <SearchBox id="header-search" large=false/>
                 </Show>
             </div>
+            <Show when=move || demo.get()>
+                <DemoBanner/>
+            </Show>
         </header>
     }
 }
