@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
+import { assertNoSeriousViolations } from './axe.mjs';
 import { baseUrl, launch, newPage, SETTLE_MS } from './browser.mjs';
 
 const liveKeys = process.env.SHAFAF_LIVE_KEYS_DIR;
@@ -63,6 +64,7 @@ test('the history lists every release, its signers and witnesses, and what the c
   const complete = list.locator('> li[data-version="2"] [data-testid=change-counts]');
   assert.equal(Number(await complete.getAttribute('data-added')), releases[1].stations_reported - releases[0].stations_reported);
   assert.deepEqual(page.errors, []);
+  await assertNoSeriousViolations(page, '/history');
   await page.close();
 });
 
@@ -101,6 +103,7 @@ test('the verification panel shows the checkpoint of the release shown and who w
   assert.match(await witnesses.first().innerText(), /demo-witness-1/);
   assert.equal(await log.locator('[data-testid=checkpoint-signer][data-role=publisher]').count(), 2);
   assert.ok(Number(await log.locator('[data-testid=pointer-expires]').getAttribute('data-expires')) > Date.now() / 1000);
+  await assertNoSeriousViolations(page, '/verify');
   await page.close();
 });
 
