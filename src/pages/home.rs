@@ -8,7 +8,7 @@ use crate::components::{trail, Breadcrumbs, FindingsList, SearchBox};
 use crate::csv;
 use crate::i18n::{text, tr, Msg};
 use crate::load::Links;
-use crate::pages::summary::{AreaFigures, AreaRow, AreaTable};
+use crate::pages::summary::{AreaRow, AreaTable, FiguresAndMap};
 use crate::pages::{set_title, verified};
 use crate::places::Place;
 
@@ -48,13 +48,7 @@ pub fn HomePage() -> impl IntoView {
                 <SearchBox id="home-search" large=true/>
             </section>
             <section class="summary" data-testid="summary" aria-labelledby="summary-heading">
-                <div class="figures-and-map">
-                    <div>
-                        <h2 id="summary-heading">{tr(Msg::SummaryHeading)}</h2>
-                        <AreaFigures totals/>
-                    </div>
-                    {map}
-                </div>
+                <FiguresAndMap totals map/>
                 <crate::charts::ChartsLink href=charts/>
                 <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
             </section>

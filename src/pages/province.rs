@@ -6,10 +6,10 @@ use shafaf_core::summary::Totals;
 
 use crate::components::{trail, Breadcrumbs};
 use crate::csv;
-use crate::i18n::{text, tr, use_lang, Msg};
+use crate::i18n::{text, use_lang, Msg};
 use crate::load::Links;
 use crate::pages::not_found::NotFound;
-use crate::pages::summary::{AreaFigures, AreaRow, AreaTable, ContestRow, ContestTable};
+use crate::pages::summary::{AreaRow, AreaTable, ContestRow, ContestTable, FiguresAndMap};
 use crate::pages::{set_title, verified};
 use crate::places::Place;
 
@@ -61,13 +61,7 @@ fn Province(places: std::sync::Arc<crate::places::Places>, code: String) -> impl
             {text(move |lang| lang.province_title(&name))}
         </h1>
         <section class="summary" data-testid="summary" data-province=code.clone() aria-labelledby="summary-heading">
-            <div class="figures-and-map">
-                <div>
-                    <h2 id="summary-heading">{tr(Msg::SummaryHeading)}</h2>
-                    <AreaFigures totals/>
-                </div>
-                {map}
-            </div>
+            <FiguresAndMap totals map/>
             <crate::charts::ChartsLink href=charts/>
             <AreaTable testid="county-table" caption=Msg::ByCounty first=Msg::County rows=counties file_name=counties_file/>
             <ContestTable testid="contest-table" caption rows=contests file_name=contests_file with_county=true/>

@@ -14,6 +14,20 @@ use crate::i18n::{tr, use_lang, Lang, Msg};
 use crate::load::Links;
 use crate::places::{Place, Places};
 
+/// An area's headline figures beside its map (when its boundaries could be drawn).
+#[component]
+pub fn FiguresAndMap(totals: Totals, map: Option<AnyView>) -> impl IntoView {
+    view! {
+        <div class="figures-and-map">
+            <div>
+                <h2 id="summary-heading">{tr(Msg::SummaryHeading)}</h2>
+                <AreaFigures totals/>
+            </div>
+            {map}
+        </div>
+    }
+}
+
 /// The headline figures of an area.
 #[component]
 pub fn AreaFigures(totals: Totals) -> impl IntoView {

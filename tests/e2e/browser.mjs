@@ -11,7 +11,11 @@
 //   SHAFAF_GEO              the boundaries the demo is made from
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
@@ -142,4 +146,34 @@ export function parseCsv(text) {
     rows.push(row);
   }
   return rows;
+}
+
+/**
+ * Makes the served demo again with signed impossible figures (`shafaf demo
+ * --tamper`, same seed, so the same keys and pinned root), serves it at
+ * tampered/<name>/, runs `body(folder)` and removes it. The files are
+ * authentic: only the figures disagree. Skips the test where it cannot be made.
+ */
+export async function withFindingsDemo(t, name, body) {
+  const geo = process.env.SHAFAF_GEO;
+  if (!tamperedDir || !geo || !existsSync(shafafBin)) {
+    t.skip('needs SHAFAF_TAMPERED_DIR, SHAFAF_GEO and the shafaf CLI');
+    return;
+  }
+  const out = join(tamperedDir, name);
+  const keys = join(tmpdir(), `${name}-${process.pid}.keys`);
+  await rm(out, { recursive: true, force: true });
+  try {
+    await run(shafafBin, ['demo', '--out', out, '--tamper', '--seed', '1', '--scale', 'lorestan', '--geo', geo, '--keys', keys]);
+    const { root_sha256: pinned } = await appConfig();
+    const root = createHash('sha256').update(await readFile(join(out, 'root.json'))).digest('hex');
+    if (root !== pinned) {
+      t.skip('the served demo was not made with seed 1');
+      return;
+    }
+    await body(out);
+  } finally {
+    await rm(out, { recursive: true, force: true });
+    await rm(keys, { recursive: true, force: true });
+  }
 }

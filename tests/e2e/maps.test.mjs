@@ -4,24 +4,16 @@
 // accessibility audit of both pages.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 import {
-  appConfig,
   baseUrl,
   cliReport,
   launch,
   newPage,
   reportContests,
-  run,
   settledStatus,
-  shafafBin,
-  tamperedDir,
   tamperedPageUrl,
+  withFindingsDemo,
 } from './browser.mjs';
 import { assertNoSeriousViolations } from './axe.mjs';
 
@@ -158,23 +150,8 @@ test('choosing what colours the map changes the legend and the table', async () 
 
 test('regions with findings stand out on both maps, by their outline', async (t) => {
   // The same demo with signed impossible figures (as in the observer's test).
-  const geo = process.env.SHAFAF_GEO;
-  if (!tamperedDir || !geo || !existsSync(shafafBin)) {
-    t.skip('needs SHAFAF_TAMPERED_DIR, SHAFAF_GEO and the shafaf CLI');
-    return;
-  }
   const name = 'maps-test-with-findings';
-  const out = join(tamperedDir, name);
-  const keys = join(tmpdir(), `${name}-${process.pid}.keys`);
-  await rm(out, { recursive: true, force: true });
-  try {
-    await run(shafafBin, ['demo', '--out', out, '--tamper', '--seed', '1', '--scale', 'lorestan', '--geo', geo, '--keys', keys]);
-    const { root_sha256: pinned } = await appConfig();
-    const root = createHash('sha256').update(await readFile(join(out, 'root.json'))).digest('hex');
-    if (root !== pinned) {
-      t.skip('the served demo was not made with seed 1');
-      return;
-    }
+  await withFindingsDemo(t, name, async (out) => {
     const report = await cliReport(out);
     const flagged = new Set(reportContests(report).filter((c) => !c.matches_published).map((c) => c.county));
     assert.ok(flagged.size > 0);
@@ -197,10 +174,7 @@ test('regions with findings stand out on both maps, by their outline', async (t)
       .textContent();
     assert.notEqual(findings.trim(), '۰');
     await page.close();
-  } finally {
-    await rm(out, { recursive: true, force: true });
-    await rm(keys, { recursive: true, force: true });
-  }
+  });
 });
 
 test('the overview and a province page with their maps pass an accessibility audit', async () => {

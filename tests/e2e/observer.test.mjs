@@ -5,10 +5,8 @@
 // with impossible figures it lists the mismatches and links them to councils.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
 import {
@@ -19,12 +17,12 @@ import {
   newPage,
   publicationDir,
   reportContests,
-  run,
   settledStatus,
   shafafBin,
   tamperCases,
   tamperedDir,
   tamperedPageUrl,
+  withFindingsDemo,
 } from './browser.mjs';
 
 let browser;
@@ -184,23 +182,8 @@ test('on a demo with impossible figures the mismatches come first and link to th
   // `shafaf demo --tamper` signs impossible station totals and an edited
   // published total with the same keys as the served demo (same seed): the
   // files are authentic and only the figures disagree.
-  const geo = process.env.SHAFAF_GEO;
-  if (!tamperedDir || !geo || !existsSync(shafafBin)) {
-    t.skip('needs SHAFAF_TAMPERED_DIR, SHAFAF_GEO and the shafaf CLI');
-    return;
-  }
   const name = 'observer-test-with-findings';
-  const out = join(tamperedDir, name);
-  const keys = join(tmpdir(), `${name}-${process.pid}.keys`);
-  await rm(out, { recursive: true, force: true });
-  try {
-    await run(shafafBin, ['demo', '--out', out, '--tamper', '--seed', '1', '--scale', 'lorestan', '--geo', geo, '--keys', keys]);
-    const { root_sha256: pinned } = await appConfig();
-    const root = createHash('sha256').update(await readFile(join(out, 'root.json'))).digest('hex');
-    if (root !== pinned) {
-      t.skip('the served demo was not made with seed 1');
-      return;
-    }
+  await withFindingsDemo(t, name, async (out) => {
     const report = await cliReport(out);
     assert.equal(report.status, 'verified_with_findings');
     const mismatched = reportContests(report).filter((c) => !c.matches_published);
@@ -230,10 +213,7 @@ test('on a demo with impossible figures the mismatches come first and link to th
     await council.waitFor();
     assert.ok((await council.locator(`[data-testid=findings] [data-contest="${target.id}"]`).count()) > 0);
     assert.deepEqual(page.errors, []);
-  } finally {
-    await rm(out, { recursive: true, force: true });
-    await rm(keys, { recursive: true, force: true });
-  }
+  });
 });
 
 test('the publication page shows the pinned source and can switch to another and back', async () => {
