@@ -448,6 +448,10 @@ impl Lang {
             "size_mismatch" => {
                 ("اندازه‌ی پرونده با فهرست انتشار نمی‌خواند", "The file's size does not match the release")
             }
+            "too_large" => (
+                "سرور بیش از اندازه‌ی فهرست‌شده‌ی پرونده فرستاد؛ دریافت همان‌جا متوقف شد",
+                "The server sent more than the file's listed size; the download was stopped there",
+            ),
             "hash_mismatch" => (
                 "چکیده‌ی پرونده با فهرست انتشار نمی‌خواند: پرونده تغییر کرده است",
                 "The file's hash does not match the release: the file was changed",
@@ -479,6 +483,10 @@ impl Lang {
                 ("شمارش دوباره با رقم منتشرشده یکی نیست", "The recount differs from the published figure")
             }
             "outcome_mismatch" => ("منتخبان با شمارش دوباره یکی نیستند", "The elected differ from the recount"),
+            "summary_mismatch" => (
+                "خلاصه‌ی منتشرشده با شمارش دوباره‌ی شهرستان یکی نیست",
+                "The published summary differs from the county's recount",
+            ),
             "overflow" => ("عددی بیش از حد بزرگ", "A count is too large"),
             // Live updates and history
             "bad_checkpoint" => ("نقطه‌ی بازبینی دفتر انتشار نادرست است", "The release log's checkpoint is invalid"),

@@ -11,7 +11,7 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shafaf_core::log::diff::{diff, ReleaseDiff};
+use shafaf_core::history::diff::{diff, ReleaseDiff};
 use shafaf_core::model::Sha256Hex;
 use shafaf_core::verify::{VerifiedElection, VerifiedRoot};
 use shafaf_core::Finding;

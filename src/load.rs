@@ -21,9 +21,10 @@ use std::sync::Arc;
 use futures::future::join_all;
 use serde::Deserialize;
 use shafaf_core::format::{CHECKPOINT, LATEST, LATEST_SIGS, RELEASE, RELEASE_SIGS, ROOT, ROOT_SIGS};
-use shafaf_core::log::history::{verify_history, verify_past_release, History};
+use shafaf_core::history::{verify_history, verify_past_release, History};
 use shafaf_core::log::{self, Checkpoint};
 use shafaf_core::model::{LatestDoc, Sha256Hex};
+use shafaf_core::verify::log::{files_to_fetch, verify_pointer};
 use shafaf_core::verify::{
     verify_archived_release, verify_publication_with, verify_release, verify_root, Failure, LogPolicy, TrustAnchor,
     VerifiedElection, VerifiedRoot,
@@ -280,7 +281,7 @@ pub enum PointerCheck {
 pub async fn pointer(config: &Config, root: &VerifiedRoot) -> Result<PointerCheck, LoadError> {
     let (bytes, sigs) = futures::join!(fetch_fresh_in(config, LATEST), fetch_fresh_in(config, LATEST_SIGS));
     let (bytes, sigs) = (bytes?, sigs?);
-    Ok(match log::verify_pointer(root, &bytes, &sigs, now()) {
+    Ok(match verify_pointer(root, &bytes, &sigs, now()) {
         Ok((doc, _)) => PointerCheck::Fresh(doc),
         Err(findings) => PointerCheck::Refused(findings),
     })
@@ -315,7 +316,7 @@ async fn fetch_and_verify(config: &Config, report: &impl Fn(Progress)) -> Result
         // The browser checks the release's place in the log whenever the
         // release names one: a missing log file is then a finding.
         policy.require_log = release.log().is_some();
-        let log_files = log::files_to_fetch(&release, policy.held.as_ref());
+        let log_files = files_to_fetch(&release, policy.held.as_ref());
         let fetched = join_all(log_files.iter().map(|path| fetch_fresh_in(config, path))).await;
         for (path, bytes) in log_files.iter().zip(fetched) {
             match bytes {

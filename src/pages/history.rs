@@ -9,8 +9,8 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use shafaf_core::log::diff::diff;
-use shafaf_core::log::history::HistoryEntry;
+use shafaf_core::history::diff::diff;
+use shafaf_core::history::HistoryEntry;
 use shafaf_core::verify::{VerifiedElection, VerifiedRoot};
 
 use crate::app::{ConfigSignal, RootSignal};
@@ -306,7 +306,7 @@ fn CouncilCompare(old: Arc<VerifiedElection>, new: Arc<VerifiedElection>, id: St
             }
         })
         .collect_view();
-    let cast = [before.recount.ballots_cast, after.recount.ballots_cast];
+    let cast = [before.tally.ballots_cast, after.tally.ballots_cast];
     view! {
         <section class="council-compare" data-testid="council-compare" data-contest=id.clone()>
             <h3>{text(move |lang| lang.name(&name))}</h3>

@@ -9,8 +9,8 @@
 use std::sync::Arc;
 
 use leptos::prelude::*;
-use shafaf_core::log::{LogAudit, PointerAudit};
 use shafaf_core::model::{FileKind, Role};
+use shafaf_core::verify::log::{LogAudit, PointerAudit};
 use shafaf_core::verify::{Audit, ReleaseAudit, RootAudit};
 use shafaf_core::Finding;
 
@@ -574,7 +574,7 @@ fn Recount(places: Arc<Places>) -> impl IntoView {
             let (places, links) = (&places, &links);
             province.contests.iter().enumerate().map(move |(c, outcome)| {
                 let published = outcome.contest.published.as_ref().map(|t| (t.ballots_cast, t.valid, t.invalid));
-                let r = &outcome.recount;
+                let r = &outcome.tally;
                 RecountRow {
                     id: outcome.contest.id.to_string(),
                     name: outcome.contest.name.clone(),

@@ -14,8 +14,9 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use clap::ValueEnum;
-use shafaf_core::log::{self, tree, write, Checkpoint};
+use shafaf_core::log::{self, tree, Checkpoint};
 use shafaf_core::model::Sha256Hex;
+use shafaf_core::publish::log_files as write;
 use shafaf_core::verify::verify_root;
 use shafaf_core::{format, publish, Publication, SecretKey, TrustAnchor};
 use time::format_description::well_known::Rfc3339;

@@ -9,9 +9,11 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use serde::Serialize;
 use shafaf_core::findings::Finding;
-use shafaf_core::log::diff::{self, ReleaseDiff};
-use shafaf_core::log::history::{self, History, LogCheck};
-use shafaf_core::log::{self as core_log, write, Checkpoint};
+use shafaf_core::history::diff::{self, ReleaseDiff};
+use shafaf_core::history::{self, History, LogCheck};
+use shafaf_core::log::{self as core_log, Checkpoint};
+use shafaf_core::publish::log_files as write;
+use shafaf_core::verify::log::{verify_checkpoint, verify_extends_in};
 use shafaf_core::verify::{verify_root, TrustAnchor, VerifiedRoot};
 use shafaf_core::{format, Publication, SecretKey};
 use time::format_description::well_known::Rfc3339;
@@ -53,7 +55,7 @@ pub fn held_checkpoint(
     let shown = path.display().to_string();
     let bytes = fsio::read(&path).map_err(|_| Finding::FileMissing { file: shown.clone() })?;
     let root = root_of(publication, anchor, now).map_err(|mut f| f.remove(0))?;
-    core_log::verify_checkpoint(&shown, &bytes, &root, false).map(|a| a.checkpoint()).map_err(|mut f| f.remove(0))
+    verify_checkpoint(&shown, &bytes, &root, false).map(|a| a.checkpoint()).map_err(|mut f| f.remove(0))
 }
 
 /// What `verify` adds when the release is in a log: the whole log checked.
@@ -106,7 +108,7 @@ pub fn witness(
     if state.exists() {
         let saved = fsio::read(&state)?;
         let held = Checkpoint::from_note(&state.display().to_string(), &saved)?;
-        if let Err(f) = core_log::verify_extends_in(&publication, &held, &current) {
+        if let Err(f) = verify_extends_in(&publication, &held, &current) {
             eprintln!("shafaf witness: refusing to cosign: {f}");
             return Ok(ExitCode::from(1));
         }

@@ -441,7 +441,7 @@ fn run(command: Command) -> Result<ExitCode> {
             let publication = fsio::read_publication(&dir)?;
             let now = now.unwrap_or_else(OffsetDateTime::now_utc);
             // Whenever the release names a log, its checkpoint, proof and pointer are required.
-            let mut policy = LogPolicy { require_log: true, held: None };
+            let mut policy = LogPolicy { require_log: true, ..LogPolicy::default() };
             let mut early = Vec::new();
             if let Some(old) = &extends {
                 match log_cmd::held_checkpoint(old, &publication, &anchor, now) {

@@ -7,14 +7,14 @@
 //! (a station's arithmetic, a recount that differs from the published total):
 //! the data is shown, with the finding beside it.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::format::FormatError;
 use crate::keys::KeyId;
 use crate::model::Role;
 
 /// How serious a finding is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Severity {
     /// Signed data that does not add up: shown, flagged.
@@ -24,7 +24,7 @@ pub enum Severity {
 }
 
 /// One thing verification found wrong.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "code", rename_all = "snake_case")]
 pub enum Finding {
     #[error("{0}")]
@@ -35,6 +35,9 @@ pub enum Finding {
 
     #[error("{file}: the release lists it as {expected} bytes but it is {found} bytes")]
     SizeMismatch { file: String, expected: u64, found: u64 },
+
+    #[error("{file}: more than the {expected} bytes the release lists; nothing past them was read")]
+    TooLarge { file: String, expected: u64 },
 
     #[error("{file}: SHA-256 is {found}, but the release lists {expected}")]
     HashMismatch { file: String, expected: String, found: String },
@@ -99,6 +102,9 @@ pub enum Finding {
     #[error("{file}: contest `{contest}`: published {list} are {published:?}, the recount gives {recounted:?}")]
     OutcomeMismatch { file: String, contest: String, list: String, published: Vec<String>, recounted: Vec<String> },
 
+    #[error("{file}: county `{county}`: the summary gives {field} as {published}, the recount of its councils gives {recounted}")]
+    SummaryMismatch { file: String, county: String, field: String, published: String, recounted: String },
+
     #[error("{file}: contest `{contest}`: a count does not fit in 64 bits")]
     Overflow { file: String, contest: String },
 
@@ -128,7 +134,7 @@ pub enum Finding {
 }
 
 /// An arithmetic rule a station result breaks.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 #[serde(tag = "rule", rename_all = "snake_case")]
 pub enum ArithmeticCheck {
     #[error("valid ({valid}) + invalid ({invalid}) ≠ ballots cast ({cast})")]
@@ -151,7 +157,8 @@ impl Finding {
             Finding::Arithmetic { .. }
             | Finding::TurnoutAboveEligible { .. }
             | Finding::RecountMismatch { .. }
-            | Finding::OutcomeMismatch { .. } => Severity::Discrepancy,
+            | Finding::OutcomeMismatch { .. }
+            | Finding::SummaryMismatch { .. } => Severity::Discrepancy,
             _ => Severity::Integrity,
         }
     }
@@ -162,6 +169,7 @@ impl Finding {
             Finding::Format(e) => &e.file,
             Finding::FileMissing { file }
             | Finding::SizeMismatch { file, .. }
+            | Finding::TooLarge { file, .. }
             | Finding::HashMismatch { file, .. }
             | Finding::RootNotPinned { file, .. }
             | Finding::BadSignature { file, .. }
@@ -183,6 +191,7 @@ impl Finding {
             | Finding::TurnoutAboveEligible { file, .. }
             | Finding::RecountMismatch { file, .. }
             | Finding::OutcomeMismatch { file, .. }
+            | Finding::SummaryMismatch { file, .. }
             | Finding::Overflow { file, .. }
             | Finding::BadCheckpoint { file, .. }
             | Finding::BadProof { file, .. }
@@ -213,6 +222,7 @@ impl Finding {
             Finding::Format(_) => "format",
             Finding::FileMissing { .. } => "file_missing",
             Finding::SizeMismatch { .. } => "size_mismatch",
+            Finding::TooLarge { .. } => "too_large",
             Finding::HashMismatch { .. } => "hash_mismatch",
             Finding::RootNotPinned { .. } => "root_not_pinned",
             Finding::BadSignature { .. } => "bad_signature",
@@ -234,6 +244,7 @@ impl Finding {
             Finding::TurnoutAboveEligible { .. } => "turnout_above_eligible",
             Finding::RecountMismatch { .. } => "recount_mismatch",
             Finding::OutcomeMismatch { .. } => "outcome_mismatch",
+            Finding::SummaryMismatch { .. } => "summary_mismatch",
             Finding::Overflow { .. } => "overflow",
             Finding::BadCheckpoint { .. } => "bad_checkpoint",
             Finding::BadProof { .. } => "bad_proof",

@@ -46,7 +46,7 @@ pub const MAX_SIGNATURES: usize = 256;
 
 /// A file that is not what its format says: names the file, the field (a
 /// path like `contests[3].candidates[0].name.fa`, or a line number) and why.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
 pub struct FormatError {
     pub file: String,
     pub field: String,

@@ -13,6 +13,7 @@
 
 pub mod findings;
 pub mod format;
+pub mod history;
 pub mod keys;
 pub mod log;
 pub mod map;

@@ -54,6 +54,10 @@ doc_type!(
     /// `"type"` of one station's signed result.
     StationResultType = "shafaf/station-result/v1"
 );
+doc_type!(
+    /// `type` of the release's summary.
+    SummaryType = "shafaf/summary/v1"
+);
 
 /// An identifier: ASCII letters, digits, `.`, `_`, `-`; at most 64 characters.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -202,6 +206,8 @@ pub struct RoleEntry {
 pub enum FileKind {
     /// `election.json`: the election, its provinces and counties.
     Election,
+    /// The summary: every county's totals and councils.
+    Summary,
     /// The province boundaries (GeoJSON).
     GeoProvinces,
     /// One province's county boundaries (GeoJSON).
@@ -217,7 +223,7 @@ pub enum FileKind {
 impl FileKind {
     /// Whether entries of this kind name a province.
     pub fn per_province(self) -> bool {
-        !matches!(self, FileKind::Election | FileKind::GeoProvinces)
+        !matches!(self, FileKind::Election | FileKind::Summary | FileKind::GeoProvinces)
     }
 
     /// The largest file of this kind a verifier reads.
@@ -225,6 +231,7 @@ impl FileKind {
         const MIB: u64 = 1024 * 1024;
         match self {
             FileKind::Election => 4 * MIB,
+            FileKind::Summary => 16 * MIB,
             FileKind::GeoProvinces | FileKind::GeoCounties => 16 * MIB,
             FileKind::Contests | FileKind::Stations => 64 * MIB,
             FileKind::Results => 256 * MIB,
@@ -234,6 +241,7 @@ impl FileKind {
     pub fn as_str(self) -> &'static str {
         match self {
             FileKind::Election => "election",
+            FileKind::Summary => "summary",
             FileKind::GeoProvinces => "geo-provinces",
             FileKind::GeoCounties => "geo-counties",
             FileKind::Contests => "contests",
@@ -530,4 +538,108 @@ pub struct StationResult {
     pub valid: u64,
     pub invalid: u64,
     pub votes: Vec<CandidateVotes>,
+}
+
+/// The release's summary (`files/summary.<h>.json`): every county's totals
+/// and the councils it holds. A reader draws the country's and the
+/// provinces' figures from it, and the councils' from their province's
+/// contests file, without any station file; the recount of a province then
+/// checks its counties' totals and councils against it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryDoc {
+    #[serde(rename = "type")]
+    pub doc_type: SummaryType,
+    pub election: Id,
+    pub provinces: Vec<SummaryProvince>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryProvince {
+    pub code: Id,
+    pub counties: Vec<SummaryCounty>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SummaryCounty {
+    pub code: Id,
+    pub totals: Totals,
+    /// The ids of the county's councils, as in its province's contests file.
+    pub contests: Vec<Id>,
+}
+
+/// Sums over a set of contests (councils): an area's figures.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Totals {
+    pub contests: u64,
+    pub city_contests: u64,
+    pub village_contests: u64,
+    pub seats: u64,
+    pub candidates: u64,
+    pub stations_registered: u64,
+    pub stations_reported: u64,
+    pub eligible: u64,
+    pub ballots_cast: u64,
+    pub valid: u64,
+    pub invalid: u64,
+    /// All candidate votes: a valid ballot names up to `seats` candidates.
+    pub votes: u64,
+}
+
+impl Totals {
+    /// The fields, named as in the summary file, for comparing two totals.
+    pub fn fields(&self) -> [(&'static str, u64); 12] {
+        [
+            ("contests", self.contests),
+            ("city_contests", self.city_contests),
+            ("village_contests", self.village_contests),
+            ("seats", self.seats),
+            ("candidates", self.candidates),
+            ("stations_registered", self.stations_registered),
+            ("stations_reported", self.stations_reported),
+            ("eligible", self.eligible),
+            ("ballots_cast", self.ballots_cast),
+            ("valid", self.valid),
+            ("invalid", self.invalid),
+            ("votes", self.votes),
+        ]
+    }
+
+    /// Adds `o`, field by field. Sums saturate: a reader's sums of verified
+    /// counts stay far below 2⁶⁴ (the summary's are checked to fit).
+    pub fn add(&mut self, o: &Totals) {
+        self.contests = self.contests.saturating_add(o.contests);
+        self.city_contests = self.city_contests.saturating_add(o.city_contests);
+        self.village_contests = self.village_contests.saturating_add(o.village_contests);
+        self.seats = self.seats.saturating_add(o.seats);
+        self.candidates = self.candidates.saturating_add(o.candidates);
+        self.stations_registered = self.stations_registered.saturating_add(o.stations_registered);
+        self.stations_reported = self.stations_reported.saturating_add(o.stations_reported);
+        self.eligible = self.eligible.saturating_add(o.eligible);
+        self.ballots_cast = self.ballots_cast.saturating_add(o.ballots_cast);
+        self.valid = self.valid.saturating_add(o.valid);
+        self.invalid = self.invalid.saturating_add(o.invalid);
+        self.votes = self.votes.saturating_add(o.votes);
+    }
+
+    /// `self + o`, field by field; `None` if a sum overflows 64 bits.
+    pub fn checked_add(&self, o: &Totals) -> Option<Totals> {
+        Some(Totals {
+            contests: self.contests.checked_add(o.contests)?,
+            city_contests: self.city_contests.checked_add(o.city_contests)?,
+            village_contests: self.village_contests.checked_add(o.village_contests)?,
+            seats: self.seats.checked_add(o.seats)?,
+            candidates: self.candidates.checked_add(o.candidates)?,
+            stations_registered: self.stations_registered.checked_add(o.stations_registered)?,
+            stations_reported: self.stations_reported.checked_add(o.stations_reported)?,
+            eligible: self.eligible.checked_add(o.eligible)?,
+            ballots_cast: self.ballots_cast.checked_add(o.ballots_cast)?,
+            valid: self.valid.checked_add(o.valid)?,
+            invalid: self.invalid.checked_add(o.invalid)?,
+            votes: self.votes.checked_add(o.votes)?,
+        })
+    }
 }

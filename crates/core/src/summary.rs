@@ -7,83 +7,19 @@
 
 use serde::Serialize;
 
-use crate::model::{ContestKind, Id};
+use crate::model::Id;
 use crate::tally::Standing;
 use crate::verify::{ContestOutcome, VerifiedElection, VerifiedProvince};
 
-/// Sums over a set of contests (councils).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
-pub struct Totals {
-    pub contests: u64,
-    pub city_contests: u64,
-    pub village_contests: u64,
-    pub seats: u64,
-    pub candidates: u64,
-    pub stations_registered: u64,
-    pub stations_reported: u64,
-    pub eligible: u64,
-    pub ballots_cast: u64,
-    pub valid: u64,
-    pub invalid: u64,
-    /// All candidate votes: a valid ballot names up to `seats` candidates.
-    pub votes: u64,
-}
+pub use crate::model::Totals;
 
 impl Totals {
-    pub fn of_contest(c: &ContestOutcome) -> Totals {
-        let mut t = Totals::default();
-        t.add_contest(c);
-        t
-    }
-
-    pub fn of_contests<'a>(contests: impl IntoIterator<Item = &'a ContestOutcome>) -> Totals {
-        let mut t = Totals::default();
-        for c in contests {
-            t.add_contest(c);
-        }
-        t
-    }
-
     pub fn of_province(p: &VerifiedProvince) -> Totals {
         Totals::of_contests(&p.contests)
     }
 
     pub fn of_election(e: &VerifiedElection) -> Totals {
         Totals::of_contests(e.provinces.iter().flat_map(|p| &p.contests))
-    }
-
-    /// Adds one contest. Sums saturate: verified counts are far below 2⁶⁴.
-    pub fn add_contest(&mut self, c: &ContestOutcome) {
-        let r = &c.recount;
-        self.add(&Totals {
-            contests: 1,
-            city_contests: u64::from(c.contest.kind == ContestKind::City),
-            village_contests: u64::from(c.contest.kind == ContestKind::Village),
-            seats: u64::from(c.contest.seats),
-            candidates: c.contest.candidates.len() as u64,
-            stations_registered: c.stations.len() as u64,
-            stations_reported: r.stations_reported,
-            eligible: c.contest.eligible,
-            ballots_cast: r.ballots_cast,
-            valid: r.valid,
-            invalid: r.invalid,
-            votes: r.total_votes(),
-        });
-    }
-
-    pub fn add(&mut self, o: &Totals) {
-        self.contests = self.contests.saturating_add(o.contests);
-        self.city_contests = self.city_contests.saturating_add(o.city_contests);
-        self.village_contests = self.village_contests.saturating_add(o.village_contests);
-        self.seats = self.seats.saturating_add(o.seats);
-        self.candidates = self.candidates.saturating_add(o.candidates);
-        self.stations_registered = self.stations_registered.saturating_add(o.stations_registered);
-        self.stations_reported = self.stations_reported.saturating_add(o.stations_reported);
-        self.eligible = self.eligible.saturating_add(o.eligible);
-        self.ballots_cast = self.ballots_cast.saturating_add(o.ballots_cast);
-        self.valid = self.valid.saturating_add(o.valid);
-        self.invalid = self.invalid.saturating_add(o.invalid);
-        self.votes = self.votes.saturating_add(o.votes);
     }
 
     /// Ballots cast / eligible voters.
@@ -168,7 +104,7 @@ impl ContestFacts {
                 rank: r.rank,
                 standing: r.standing,
                 decided_by_tie_break: r.decided_by_tie_break,
-                share: Ratio::new(r.votes, c.recount.valid),
+                share: Ratio::new(r.votes, c.tally.valid),
             })
             .collect();
         let last_elected = lines.iter().filter(|l| l.standing == Standing::Elected).map(|l| l.votes).next_back();

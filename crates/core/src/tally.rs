@@ -4,12 +4,12 @@
 //! a recount that differs from the published totals can only mean the
 //! published totals are not the sum of the signed station results.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::model::{Contest, Id, StationResult};
 
 /// The sum of a contest's station results. `votes[i]` is for `contest.candidates[i]`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Tally {
     pub stations_reported: u64,
     pub ballots_cast: u64,
@@ -44,7 +44,7 @@ pub fn tally<'a>(contest: &Contest, results: impl IntoIterator<Item = &'a Statio
 }
 
 /// Where a candidate ends up.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Standing {
     Elected,
@@ -53,7 +53,7 @@ pub enum Standing {
 }
 
 /// One line of a contest's final ranking.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Ranked {
     /// Index into `contest.candidates`.
     pub candidate: usize,

@@ -8,8 +8,11 @@ mod common;
 
 use common::{log_fixture, LogFixture, LOG_ISSUED, NOW};
 use shafaf_core::findings::Finding;
-use shafaf_core::log::{self, diff, history, Checkpoint, Extension};
+use shafaf_core::history::{self, diff};
+use shafaf_core::log::{self, Checkpoint};
 use shafaf_core::model::{Role, Sha256Hex};
+use shafaf_core::publish::log_files;
+use shafaf_core::verify::log::{files_to_fetch, verify_extends_in, Extension};
 use shafaf_core::verify::{
     verify_publication, verify_publication_with, verify_root, Failure, LogPolicy, Status, TrustAnchor,
     VerifiedElection, VerifiedRoot,
@@ -40,11 +43,15 @@ fn root(p: &Publication) -> VerifiedRoot {
 }
 
 fn strict() -> LogPolicy {
-    LogPolicy { require_log: true, held: None }
+    LogPolicy { require_log: true, held: None, witnesses_pending: false }
 }
 
 fn holding(p: &Publication) -> LogPolicy {
-    LogPolicy { require_log: true, held: Some(Checkpoint::from_note("saved", p.get("checkpoint").unwrap()).unwrap()) }
+    LogPolicy {
+        require_log: true,
+        held: Some(Checkpoint::from_note("saved", p.get("checkpoint").unwrap()).unwrap()),
+        witnesses_pending: false,
+    }
 }
 
 fn verify(p: &Publication, policy: &LogPolicy) -> Result<VerifiedElection, Failure> {
@@ -117,12 +124,12 @@ tests! {
         }
         let r = root(&p);
         let release = shafaf_core::verify::verify_release(r, p.get("release.json").unwrap(), p.get("release.json.sigs").unwrap(), NOW).unwrap();
-        let wanted = log::files_to_fetch(&release, Some(&held));
+        let wanted = files_to_fetch(&release, Some(&held));
         assert_eq!(wanted, ["checkpoint", "latest.json", "latest.json.sigs", "log/inclusion/2-3", "log/consistency/1-3"]);
         for path in wanted.iter().map(String::as_str).chain(release.files().iter().map(|f| f.path.as_str())) {
             p.insert(path, full.get(path).unwrap().to_vec());
         }
-        let policy = LogPolicy { require_log: true, held: Some(held) };
+        let policy = LogPolicy { require_log: true, held: Some(held), witnesses_pending: false };
         let v = verify(&p, &policy).unwrap();
         assert_eq!(v.audit.log.unwrap().extends, Some(Extension::Extends { from: 1, to: 3 }));
     }
@@ -180,9 +187,9 @@ tests! {
         // verify_extends directly, on the checkpoints and the proof file.
         let held = Checkpoint::from_note("saved", fork.get("checkpoint").unwrap()).unwrap();
         let new = Checkpoint::from_note("new", fx.steps[2].get("checkpoint").unwrap()).unwrap();
-        assert!(matches!(log::verify_extends_in(&fx.steps[2], &held, &new), Err(Finding::Fork { .. })));
+        assert!(matches!(verify_extends_in(&fx.steps[2], &held, &new), Err(Finding::Fork { .. })));
         let renamed = Checkpoint { origin: "another/log".into(), ..held };
-        assert!(matches!(log::verify_extends_in(&fx.steps[2], &renamed, &new), Err(Finding::Fork { .. })));
+        assert!(matches!(verify_extends_in(&fx.steps[2], &renamed, &new), Err(Finding::Fork { .. })));
     }
 
     fn an_expired_pointer_is_refused_as_a_freeze() {
@@ -197,7 +204,7 @@ tests! {
         let mut p = p.clone();
         let stamp: Vec<_> = fx.timestamp_keys.iter().collect();
         let r = root(&p);
-        log::write::sign_pointer(&mut p, &r, later, later + time::Duration::minutes(10), &stamp).unwrap();
+        log_files::sign_pointer(&mut p, &r, later, later + time::Duration::minutes(10), &stamp).unwrap();
         assert!(verify_publication_with(&p, &pin(&p), later, &strict()).is_ok());
     }
 
@@ -243,7 +250,7 @@ tests! {
         // The second witness checks the log and cosigns: now it verifies.
         let mut p = p;
         let r = root(&p);
-        log::write::cosign(&mut p, &r, &fx2.witness_keys[1], NOW).unwrap();
+        log_files::cosign(&mut p, &r, &fx2.witness_keys[1], NOW).unwrap();
         assert!(verify(&p, &strict()).is_ok());
         assert_eq!(p.get("checkpoint"), p.get("releases/3/checkpoint"));
         // Stripping the checkpoint does not help when the root requires witnesses.
@@ -255,7 +262,7 @@ tests! {
         let fx = fixture();
         let mut p = fx.steps[2].clone();
         let r = root(&p);
-        assert!(log::write::cosign(&mut p, &r, &fx.devices[0], NOW).is_err());
+        assert!(log_files::cosign(&mut p, &r, &fx.devices[0], NOW).is_err());
         // A stranger's line in the note format is ignored, as the note spec requires.
         let mut note = log::note::SignedNote::parse("checkpoint", p.get("checkpoint").unwrap()).unwrap();
         note.add(log::note::cosign(&note.text.clone(), "stranger.example", &fx.devices[0], 1));
@@ -280,9 +287,9 @@ tests! {
         let cp = Checkpoint::from_note("c", &good).unwrap();
         let wrong = Checkpoint { root_hash: [7; 32], ..cp };
         let keys: Vec<_> = fx.publisher_keys.iter().collect();
-        let mut bytes = log::write::sign_checkpoint(&wrong, &root(&p), &keys).unwrap();
+        let mut bytes = log_files::sign_checkpoint(&wrong, &root(&p), &keys).unwrap();
         for w in &fx.witness_keys {
-            bytes = log::write::cosign_checkpoint(&bytes, &root(&p), w, NOW).unwrap();
+            bytes = log_files::cosign_checkpoint(&bytes, &root(&p), w, NOW).unwrap();
         }
         p.insert("checkpoint", bytes.clone());
         p.insert("releases/3/checkpoint", bytes);

@@ -49,8 +49,8 @@ tests! {
         let v = verify(&fx.publication, &pin(&fx.publication)).unwrap();
         assert_eq!(v.status(), Status::Verified, "{:?}", v.findings);
         let c1 = &v.provinces[0].contests[0];
-        assert_eq!((c1.recount.ballots_cast, c1.recount.valid, c1.recount.invalid), (1250, 1210, 40));
-        assert_eq!(c1.recount.votes[0], 680);
+        assert_eq!((c1.tally.ballots_cast, c1.tally.valid, c1.tally.invalid), (1250, 1210, 40));
+        assert_eq!(c1.tally.votes[0], 680);
         assert!(c1.matches_published);
         assert_eq!(v.audit.station_signatures_verified, 5);
         assert_eq!(v.audit.files.iter().filter(|f| f.verified).count(), v.audit.files.len());

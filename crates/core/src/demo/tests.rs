@@ -125,13 +125,13 @@ fn counts_look_like_an_election() {
     let v = verify(lorestan_1());
     let p = &v.provinces[0];
     for c in &p.contests {
-        let turnout = c.recount.ballots_cast as f64 / c.contest.eligible as f64;
+        let turnout = c.tally.ballots_cast as f64 / c.contest.eligible as f64;
         let (low, high) = match c.contest.kind {
             ContestKind::City => (0.25, 0.70),
             ContestKind::Village => (0.40, 1.0),
         };
         assert!((low..=high).contains(&turnout), "{}: turnout {turnout}", c.contest.id);
-        let invalid = c.recount.invalid as f64 / c.recount.ballots_cast.max(1) as f64;
+        let invalid = c.tally.invalid as f64 / c.tally.ballots_cast.max(1) as f64;
         assert!(invalid <= 0.09, "{}: invalid {invalid}", c.contest.id);
     }
     for s in &p.stations {
@@ -162,7 +162,7 @@ fn anomalies_are_where_the_answer_key_says() {
     assert_eq!(full.len(), 1);
     let c = p.contests.iter().find(|c| c.contest.id.as_str() == full[0].contest).expect("contest");
     assert_eq!(c.contest.kind, ContestKind::Village);
-    assert_eq!(c.recount.ballots_cast, c.contest.eligible);
+    assert_eq!(c.tally.ballots_cast, c.contest.eligible);
     assert!(demo.anomalies.iter().all(|a| a.province == LORESTAN && !a.note.is_empty()));
 }
 
@@ -233,8 +233,24 @@ fn tamper_mode_verifies_with_arithmetic_and_recount_findings() {
     assert!(v.findings.iter().any(|f| matches!(f, Finding::RecountMismatch { .. })));
     assert!(v.findings.iter().all(|f| matches!(
         f,
-        Finding::Arithmetic { .. } | Finding::RecountMismatch { .. } | Finding::OutcomeMismatch { .. }
+        Finding::Arithmetic { .. }
+            | Finding::RecountMismatch { .. }
+            | Finding::OutcomeMismatch { .. }
+            | Finding::SummaryMismatch { .. }
     )));
+    // The summary was made from the published totals, edit included: the
+    // edited council's county differs from its recount too.
+    let county =
+        v.provinces[0].contests.iter().find(|c| c.contest.id.as_str() == edited.contest).map(|c| &c.contest.county);
+    let summary_counties: BTreeSet<&str> = v
+        .findings
+        .iter()
+        .filter_map(|f| match f {
+            Finding::SummaryMismatch { county, .. } => Some(county.as_str()),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(summary_counties, county.map(|c| c.as_str()).into_iter().collect());
 
     // Everything but the tampered stations and contest is as in normal mode.
     let normal = verify(lorestan_1());
@@ -370,7 +386,7 @@ fn a_release_step_is_the_full_sequence_as_it_stood_then() {
         CORRECTION_ISSUED,
     )
     .expect("root");
-    let history = crate::log::history::verify_log_folder(&full.publication, &root).expect("the log verifies");
+    let history = crate::history::verify_log_folder(&full.publication, &root).expect("the log verifies");
     assert_eq!(history.size, 3);
     let [partial, complete, correction] = &full.releases[..] else { panic!("three releases") };
     assert_eq!(

@@ -117,10 +117,17 @@ pub fn province_of(contests: Vec<Contest>, rows: &[Row<'_>]) -> VerifiedProvince
                     }
                     None => (Tally::default(), Vec::new()),
                 };
-            ContestOutcome { contest, recount, ranking, stations: idx, matches_published: true }
+            ContestOutcome { contest, tally: recount, ranking, stations: idx, matches_published: true, recounted: true }
         })
         .collect();
-    VerifiedProvince { code: id("IR-15"), contests, stations, findings: Vec::new(), signatures_verified: 0 }
+    VerifiedProvince {
+        code: id("IR-15"),
+        contests,
+        stations,
+        findings: Vec::new(),
+        signatures_verified: 0,
+        files: Vec::new(),
+    }
 }
 
 pub fn province() -> VerifiedProvince {

@@ -11,11 +11,16 @@ use crate::format::{self, Publication, SignatureLine};
 use crate::keys::{KeyId, PublicKey, SecretKey};
 use crate::log::{self, tree, Checkpoint};
 use crate::model::{
-    ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, KeyEntry, LogRef, PublishedTotals, ReleaseDoc, ReleaseType,
-    Role, RoleEntry, RootDoc, RootRef, RootType, Sha256Hex, StationResult, StationResultType, StationsDoc, Text,
+    Contest, ContestKind, ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, KeyEntry, LogRef, PublishedTotals,
+    ReleaseDoc, ReleaseType, Role, RoleEntry, RootDoc, RootRef, RootType, Sha256Hex, StationResult, StationResultType,
+    StationsDoc, SummaryCounty, SummaryDoc, SummaryProvince, SummaryType, Text, Totals,
 };
 use crate::tally;
-use crate::verify::{self, LogPolicy, ProvinceContext, TrustAnchor, VerifiedRoot};
+pub mod log_files;
+
+use crate::verify::files::ProvinceContext;
+use crate::verify::province::{registry, verify_results};
+use crate::verify::{self, LogPolicy, TrustAnchor, VerifiedRoot};
 
 /// Why a publication could not be made.
 #[derive(Debug, thiserror::Error)]
@@ -268,6 +273,7 @@ fn release_doc(
     };
 
     add(FileKind::Election, None, json("election", &draft.election)?);
+    add(FileKind::Summary, None, json("summary", &summary_doc(draft, counted))?);
     add(FileKind::GeoProvinces, None, draft.geo_provinces.clone());
     for (code, bytes) in &draft.geo_counties {
         add(FileKind::GeoCounties, Some(code), bytes.clone());
@@ -293,6 +299,59 @@ fn release_doc(
         files,
         log,
     })
+}
+
+/// The release's summary: for each province of the election, in its order,
+/// each county that has councils, with their totals as published and their
+/// ids. Readers recount every figure in it from the stations.
+pub fn summary_doc(draft: &Draft, counted: &[ContestsDoc]) -> SummaryDoc {
+    let provinces = draft
+        .election
+        .provinces
+        .iter()
+        .map(|province| {
+            let found = draft.provinces.iter().zip(counted).find(|(p, _)| p.contests.province == province.code);
+            let mut registered: std::collections::HashMap<&Id, u64> = std::collections::HashMap::new();
+            for s in found.iter().flat_map(|(p, _)| &p.stations.stations) {
+                *registered.entry(&s.contest).or_default() += 1;
+            }
+            let counties = province
+                .counties
+                .iter()
+                .filter_map(|county| {
+                    let (_, contests) = found?;
+                    let mut totals = Totals::default();
+                    let mut ids = Vec::new();
+                    for c in contests.contests.iter().filter(|c| c.county == county.code) {
+                        totals.add(&published_totals(c, registered.get(&c.id).copied().unwrap_or(0)));
+                        ids.push(c.id.clone());
+                    }
+                    (!ids.is_empty()).then(|| SummaryCounty { code: county.code.clone(), totals, contests: ids })
+                })
+                .collect();
+            SummaryProvince { code: province.code.clone(), counties }
+        })
+        .collect();
+    SummaryDoc { doc_type: SummaryType::V1, election: draft.election.id.clone(), provinces }
+}
+
+/// One council's figures as published, for the summary.
+fn published_totals(c: &Contest, stations_registered: u64) -> Totals {
+    let p = c.published.as_ref();
+    Totals {
+        contests: 1,
+        city_contests: u64::from(c.kind == ContestKind::City),
+        village_contests: u64::from(c.kind == ContestKind::Village),
+        seats: u64::from(c.seats),
+        candidates: c.candidates.len() as u64,
+        stations_registered,
+        stations_reported: p.map_or(0, |p| p.stations_reported),
+        eligible: c.eligible,
+        ballots_cast: p.map_or(0, |p| p.ballots_cast),
+        valid: p.map_or(0, |p| p.valid),
+        invalid: p.map_or(0, |p| p.invalid),
+        votes: p.map_or(0, |p| p.votes.iter().fold(0u64, |a, v| a.saturating_add(v.votes))),
+    }
 }
 
 /// How a release joins the release log, and what else is signed with it.
@@ -355,8 +414,8 @@ pub fn append_release(
                 return Err(PublishError::OtherRoot);
             }
             // The witnesses may not have cosigned the previous release yet: the log goes on.
-            let what = log::history::LogCheck { folder: false, witnesses: false };
-            let history = log::history::verify_log(previous, &root, what).map_err(PublishError::Log)?;
+            let what = crate::history::LogCheck { folder: false, witnesses: false };
+            let history = crate::history::verify_log(previous, &root, what).map_err(PublishError::Log)?;
             if let Some(given) = &log.origin {
                 if *given != history.origin {
                     return Err(PublishError::BadOrigin {
@@ -391,16 +450,16 @@ pub fn append_release(
 
     leaves.push(tree::leaf_hash(&release_bytes));
     let checkpoint = Checkpoint { origin, size: size + 1, root_hash: tree::root(&leaves) };
-    let mut checkpoint_bytes = log::write::sign_checkpoint(&checkpoint, &root, publishers)?;
+    let mut checkpoint_bytes = log_files::sign_checkpoint(&checkpoint, &root, publishers)?;
     for (witness, time) in log.witnesses {
-        checkpoint_bytes = log::write::cosign_checkpoint(&checkpoint_bytes, &root, witness, *time)?;
+        checkpoint_bytes = log_files::cosign_checkpoint(&checkpoint_bytes, &root, witness, *time)?;
     }
-    for (path, bytes) in log::write::proof_files(&leaves) {
+    for (path, bytes) in log_files::proof_files(&leaves) {
         publication.insert(path, bytes);
     }
     if let Some((signers, expires)) = log.pointer {
         let (bytes, sigs) =
-            log::write::make_pointer(&root, &release_bytes, &release, &checkpoint, params.issued, expires, signers)?;
+            log_files::make_pointer(&root, &release_bytes, &release, &checkpoint, params.issued, expires, signers)?;
         publication.insert(format::LATEST, bytes);
         publication.insert(format::LATEST_SIGS, sigs);
     }
@@ -415,13 +474,13 @@ pub fn append_release(
     publication.insert(format::ROOT_SIGS, root_sigs.to_vec());
 
     let anchor = TrustAnchor::pinned(Sha256Hex::of(root_bytes));
-    let policy = LogPolicy { require_log: log.pointer.is_some(), held: None };
     // Witnesses cosign once the release is out, unless some were given here.
-    if let Err(failure) = verify::verify_publication_inner(&publication, &anchor, params.issued, &policy, false) {
+    let policy = LogPolicy { require_log: log.pointer.is_some(), held: None, witnesses_pending: true };
+    if let Err(failure) = verify::verify_publication_with(&publication, &anchor, params.issued, &policy) {
         return Err(PublishError::SelfCheck(failure.findings));
     }
-    let what = log::history::LogCheck { folder: true, witnesses: false };
-    log::history::verify_log(&publication, &root, what).map_err(PublishError::SelfCheck)?;
+    let what = crate::history::LogCheck { folder: true, witnesses: false };
+    crate::history::verify_log(&publication, &root, what).map_err(PublishError::SelfCheck)?;
     Ok(publication)
 }
 
@@ -436,25 +495,21 @@ fn count_province(election: &ElectionDoc, p: &DraftProvince) -> Result<ContestsD
             defined_in: "the election".into(),
         }]));
     };
-    let ctx = ProvinceContext {
-        election,
-        province_code: code,
-        counties: province.counties.iter().map(|c| c.code.clone()).collect(),
-    };
+    let ctx = ProvinceContext::new(election, province);
     let contests_file = format!("contests {code}");
     let stations_file = format!("stations {code}");
     let results_file = format!("results {code}");
     let contests =
         ctx.contests(&contests_file, &json(&contests_file, &p.contests)?, false).map_err(PublishError::Input)?;
     let registry =
-        ctx.registry(&stations_file, &json(&stations_file, &p.stations)?, &contests).map_err(PublishError::Input)?;
+        registry(&ctx, &stations_file, &json(&stations_file, &p.stations)?, &contests).map_err(PublishError::Input)?;
     let mut lines = String::new();
     for l in &p.results {
         lines.push_str(l);
         lines.push('\n');
     }
-    let checked = verify::verify_results(&results_file, lines.as_bytes(), &registry, election, &contests)
-        .map_err(PublishError::Input)?;
+    let checked =
+        verify_results(&results_file, lines.as_bytes(), &registry, election, &contests).map_err(PublishError::Input)?;
 
     let mut by_contest: Vec<Vec<&StationResult>> = vec![Vec::new(); contests.contests.len()];
     for c in &checked {

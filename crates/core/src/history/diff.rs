@@ -158,7 +158,7 @@ fn diff_province_into(
         let (b, a) = (cb.get(id), ca.get(id));
         let (eb, ab) = b.map(outcome).unwrap_or_default();
         let (ea, aa) = a.map(outcome).unwrap_or_default();
-        let figures = |c: Option<&ContestOutcome>| c.map(|c| (c.recount.clone(), c.contest.candidates.len()));
+        let figures = |c: Option<&ContestOutcome>| c.map(|c| (c.tally.clone(), c.contest.candidates.len()));
         if figures(b) == figures(a) && eb == ea && ab == aa {
             continue;
         }
@@ -171,11 +171,8 @@ fn diff_province_into(
             province: code.clone(),
             contest: id.clone(),
             name,
-            stations_reported: [
-                b.map_or(0, |c| c.recount.stations_reported),
-                a.map_or(0, |c| c.recount.stations_reported),
-            ],
-            ballots_cast: [b.map_or(0, |c| c.recount.ballots_cast), a.map_or(0, |c| c.recount.ballots_cast)],
+            stations_reported: [b.map_or(0, |c| c.tally.stations_reported), a.map_or(0, |c| c.tally.stations_reported)],
+            ballots_cast: [b.map_or(0, |c| c.tally.ballots_cast), a.map_or(0, |c| c.tally.ballots_cast)],
             elected: [eb, ea],
             alternates: [ab, aa],
             winners_changed: sorted_b != sorted_a,

@@ -10,15 +10,18 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::{
-    checkpoint_path, parse_proof, release_path, release_sigs_path, tree, verify_checkpoint, CheckpointAudit, Hash,
-    ProofKind, MAX_LOG_SIZE,
-};
+pub mod diff;
+
 use crate::findings::Finding;
 use crate::format::{self, Publication};
+use crate::log::{
+    checkpoint_path, consistency_path, inclusion_path, parse_proof, release_path, release_sigs_path, tree, Hash,
+    ProofKind, MAX_LOG_SIZE,
+};
 use crate::model::{ReleaseDoc, Sha256Hex};
+use crate::verify::log::{verify_checkpoint, CheckpointAudit};
 use crate::verify::{
-    verify_archived_release, verify_publication_inner, Failure, LogPolicy, SignatureCheck, TrustAnchor,
+    verify_archived_release, verify_publication_with, Failure, LogPolicy, SignatureCheck, TrustAnchor,
     VerifiedElection, VerifiedRoot,
 };
 
@@ -190,10 +193,10 @@ fn check_folder(publication: &Publication, checked: Checked) -> Result<History, 
     let roots: Vec<Hash> = (1..=leaves.len()).map(|k| tree::root(&leaves[..k])).collect();
     let mut required = Vec::new();
     for i in 0..n {
-        required.push(super::inclusion_path(i, n));
+        required.push(inclusion_path(i, n));
     }
     for m in 1..n {
-        required.push(super::consistency_path(m, n));
+        required.push(consistency_path(m, n));
     }
     for path in required {
         if publication.get(&path).is_none() {
@@ -331,5 +334,6 @@ pub fn verify_past_release(
     entry: &HistoryEntry,
 ) -> Result<VerifiedElection, Failure> {
     let view = release_view(publication, entry.version);
-    verify_publication_inner(&view, anchor, entry.issued, &LogPolicy::default(), false)
+    let policy = LogPolicy { witnesses_pending: true, ..LogPolicy::default() };
+    verify_publication_with(&view, anchor, entry.issued, &policy)
 }

@@ -6,16 +6,14 @@
 
 use time::OffsetDateTime;
 
-use super::note::{self, SignedNote};
-use super::{
-    checkpoint_path, consistency_path, inclusion_path, pointer_role, tree, verify_checkpoint, write_proof, Checkpoint,
-    CheckpointAudit, Hash, ProofKind,
-};
 use crate::findings::Finding;
 use crate::format::{self, Publication};
 use crate::keys::SecretKey;
+use crate::log::note::{self, SignedNote};
+use crate::log::{checkpoint_path, consistency_path, inclusion_path, tree, write_proof, Checkpoint, Hash, ProofKind};
 use crate::model::{LatestDoc, LatestLog, LatestRelease, LatestType, ReleaseDoc, Role, Sha256Hex};
 use crate::publish::{sign_bytes, PublishError};
+use crate::verify::log::{pointer_role, verify_checkpoint, CheckpointAudit};
 use crate::verify::VerifiedRoot;
 
 fn member(root: &VerifiedRoot, role: Role, key: &SecretKey) -> Result<(), PublishError> {

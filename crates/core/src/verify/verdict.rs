@@ -1,0 +1,404 @@
+//! Stage 7, the verdict: every province's outcome gathered, the checks that
+//! span provinces (a station id or device key may appear once in the whole
+//! election), what was checked ([`Audit`]) and the one word a reader is told
+//! ([`Status`]). [`verify_publication_with`] drives all seven stages over a
+//! folder, as `shafaf verify` does; the browser drives the same stages a
+//! province at a time and ends here with the same [`AuditedRelease`], so both
+//! reach the same verdict on the same files.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+use super::files::{check_file, verify_files, CheckedFile, FileAudit, SignedRelease};
+use super::log::{verify_log, LogAudit, LogPolicy, PointerAudit};
+use super::province::verify_province;
+use super::recount::{recount, VerifiedProvince};
+use super::release::{verify_release, ReleaseAudit, VerifiedRelease};
+use super::root::{verify_root, RootAudit, TrustAnchor};
+use crate::findings::{Finding, Severity};
+use crate::format::{self, Publication};
+use crate::keys::KeyId;
+use crate::map::Boundaries;
+use crate::model::{ElectionDoc, FileKind, Id};
+
+/// The overall result, in the words the views use.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// Every signature, hash and recount checks out.
+    Verified,
+    /// Authentic and complete, but some signed figures do not add up.
+    VerifiedWithFindings,
+    /// Something could not be trusted; nothing is shown.
+    Failed,
+    /// The only problem is that the trust root or release has expired.
+    Expired,
+}
+
+impl Status {
+    pub fn of(findings: &[Finding]) -> Status {
+        let integrity: Vec<&Finding> = findings.iter().filter(|f| f.severity() == Severity::Integrity).collect();
+        if !integrity.is_empty() {
+            // A frozen pointer is an expiry too: what is shown is not current.
+            if integrity.iter().all(|f| matches!(f, Finding::Expired { .. } | Finding::Frozen { .. })) {
+                Status::Expired
+            } else {
+                Status::Failed
+            }
+        } else if findings.is_empty() {
+            Status::Verified
+        } else {
+            Status::VerifiedWithFindings
+        }
+    }
+}
+
+/// Everything that was checked, for the observer's panel and `verify --json`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Audit {
+    pub root: Option<RootAudit>,
+    pub release: Option<ReleaseAudit>,
+    pub files: Vec<FileAudit>,
+    pub stations_registered: u64,
+    pub station_signatures_verified: u64,
+    pub contests_recounted: u64,
+    pub contests_matching: u64,
+    /// The release's place in the release log, when its checkpoint was checked.
+    pub log: Option<LogAudit>,
+    /// The pointer to the latest release (`latest.json`), when it was checked.
+    pub pointer: Option<PointerAudit>,
+}
+
+/// A whole publication, verified: every province, every signature, every recount.
+#[derive(Debug, Clone, Serialize)]
+#[non_exhaustive]
+pub struct VerifiedElection {
+    pub election: ElectionDoc,
+    pub provinces: Vec<VerifiedProvince>,
+    pub audit: Audit,
+    /// Discrepancies only: an integrity failure anywhere makes a [`Failure`] instead.
+    pub findings: Vec<Finding>,
+    /// The release's boundary files, for the maps (their hashes verified).
+    #[serde(skip)]
+    pub boundaries: Boundaries,
+}
+
+impl VerifiedElection {
+    pub fn status(&self) -> Status {
+        Status::of(&self.findings)
+    }
+}
+
+/// Why a publication could not be verified, with what was checked before it stopped.
+#[derive(Debug, Clone, Serialize)]
+pub struct Failure {
+    pub findings: Vec<Finding>,
+    pub audit: Box<Audit>,
+}
+
+impl Failure {
+    pub fn status(&self) -> Status {
+        Status::of(&self.findings)
+    }
+
+    fn new(findings: Vec<Finding>, audit: Audit) -> Failure {
+        Failure { findings, audit: Box::new(audit) }
+    }
+}
+
+/// A signed release and what its audit has found so far, province by
+/// province; complete once every province of the election has an outcome.
+#[derive(Debug, Clone)]
+pub struct AuditedRelease {
+    signed: SignedRelease,
+    /// National files beside the election file and the summary (the
+    /// provinces' boundaries), and how their check ended.
+    national: Vec<(FileAudit, Option<Finding>)>,
+    /// One per province of the election file, in its order.
+    provinces: Vec<Option<Result<VerifiedProvince, Vec<Finding>>>>,
+}
+
+/// The verdict so far: every finding, in a fixed order, and the status.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Verdict {
+    pub status: Status,
+    pub findings: Vec<Finding>,
+    /// Whether every province has been audited (then `status` is final).
+    pub complete: bool,
+}
+
+impl AuditedRelease {
+    pub fn new(signed: SignedRelease) -> AuditedRelease {
+        let provinces = vec![None; signed.election().provinces.len()];
+        AuditedRelease { signed, national: Vec::new(), provinces }
+    }
+
+    pub fn signed(&self) -> &SignedRelease {
+        &self.signed
+    }
+
+    /// Records the check of a national file the reader fetched beside the
+    /// election file and the summary (the provinces' boundaries).
+    pub fn add_national_file(&mut self, kind: FileKind, file: &Result<CheckedFile<'_>, Finding>) {
+        let Some(entry) = self.signed.entry(kind, None) else { return };
+        let result = file.clone().and_then(|f| f.of(self.signed.release(), kind, None).map(drop));
+        self.national.retain(|(audit, _)| audit.path != entry.path);
+        self.national.push((FileAudit::of(entry, result.is_ok()), result.err()));
+    }
+
+    /// Records a province's outcome (see [`audit_province`]).
+    pub fn add_province(&mut self, code: &str, outcome: Result<VerifiedProvince, Vec<Finding>>) {
+        if let Some(i) = self.signed.election().provinces.iter().position(|p| *p.code == *code) {
+            self.provinces[i] = Some(outcome);
+        }
+    }
+
+    /// A province's outcome, once it has one.
+    pub fn province(&self, code: &str) -> Option<&Result<VerifiedProvince, Vec<Finding>>> {
+        let i = self.signed.election().provinces.iter().position(|p| *p.code == *code)?;
+        self.provinces[i].as_ref()
+    }
+
+    pub fn is_complete(&self) -> bool {
+        self.provinces.iter().all(Option::is_some)
+    }
+
+    fn verified(&self) -> Vec<&VerifiedProvince> {
+        self.provinces.iter().flatten().filter_map(|o| o.as_ref().ok()).collect()
+    }
+
+    /// Every finding so far, in the order of the stages and the election
+    /// file's provinces, and the status they make. Checks across provinces
+    /// run once every province has an outcome.
+    pub fn verdict(&self) -> Verdict {
+        let mut integrity = Vec::new();
+        let mut discrepancies = Vec::new();
+        integrity.extend(self.national.iter().filter_map(|(_, f)| f.clone()));
+        for outcome in self.provinces.iter().flatten() {
+            match outcome {
+                Ok(p) => discrepancies.extend(p.findings.iter().cloned()),
+                Err(f) => integrity.extend(f.iter().cloned()),
+            }
+        }
+        let complete = self.is_complete();
+        if complete {
+            check_across_provinces(self.signed.release(), &self.verified(), &mut integrity);
+        }
+        // Discrepancies found beside an integrity failure are listed after it.
+        let mut findings = integrity;
+        findings.extend(discrepancies);
+        Verdict { status: Status::of(&findings), findings, complete }
+    }
+
+    /// What was checked, for the verification panel and `verify --json`.
+    pub fn audit(&self) -> Audit {
+        let signed = &self.signed;
+        let mut audit = Audit {
+            root: Some(signed.root().audit().clone()),
+            release: Some(signed.release().audit().clone()),
+            log: signed.logged().log().cloned(),
+            pointer: signed.logged().pointer().cloned(),
+            ..Audit::default()
+        };
+        let mut checked: HashMap<&str, bool> = HashMap::new();
+        for kind in [FileKind::Election, FileKind::Summary] {
+            if let Some(entry) = signed.entry(kind, None) {
+                checked.insert(&entry.path, true);
+            }
+        }
+        for (file, _) in &self.national {
+            checked.insert(&file.path, file.verified);
+        }
+        for p in self.verified() {
+            for file in &p.files {
+                checked.insert(&file.path, file.verified);
+            }
+            audit.stations_registered += p.stations.len() as u64;
+            audit.station_signatures_verified += p.signatures_verified;
+            audit.contests_recounted += p.contests.len() as u64;
+            audit.contests_matching += p.contests.iter().filter(|c| c.matches_published).count() as u64;
+        }
+        audit.files = signed
+            .release()
+            .files()
+            .iter()
+            .map(|entry| FileAudit::of(entry, checked.get(entry.path.as_str()).copied().unwrap_or(false)))
+            .collect();
+        audit
+    }
+
+    /// The verified election once every province has an outcome: a
+    /// [`VerifiedElection`] if nothing failed integrity, else why not.
+    pub fn finish(self, boundaries: Boundaries) -> Result<VerifiedElection, Failure> {
+        let verdict = self.verdict();
+        let audit = self.audit();
+        if !verdict.complete || verdict.status == Status::Failed || verdict.status == Status::Expired {
+            return Err(Failure::new(verdict.findings, audit));
+        }
+        let election = self.signed.election().clone();
+        let provinces = self.provinces.into_iter().flatten().filter_map(Result::ok).collect();
+        Ok(VerifiedElection { election, provinces, audit, findings: verdict.findings, boundaries })
+    }
+}
+
+/// Stages 4 to 6 for one province: its contests file, its boundaries, its
+/// stations and every signature, and the recount. What the CLI runs for
+/// each province, and the browser's worker for the province it is given.
+pub fn audit_province<'a>(
+    signed: &SignedRelease,
+    code: &str,
+    mut file: impl FnMut(FileKind) -> Result<CheckedFile<'a>, Finding>,
+) -> Result<VerifiedProvince, Vec<Finding>> {
+    let contests = signed.contests(code, file(FileKind::Contests))?;
+    let mut geo = None;
+    if signed.entry(FileKind::GeoCounties, Some(code)).is_some() {
+        let checked = file(FileKind::GeoCounties)
+            .and_then(|f| f.of(signed.release(), FileKind::GeoCounties, Some(code)))
+            .map_err(|f| vec![f])?;
+        geo = Some(checked.audit());
+    }
+    let (stations, results) = (file(FileKind::Stations), file(FileKind::Results));
+    let checked = verify_province(signed, contests, stations, results)?;
+    let mut province = recount(signed, checked);
+    province.files.extend(geo);
+    Ok(province)
+}
+
+/// Verifies everything in a publication, in the order trust flows. The
+/// release log is checked as far as the publication holds it (see
+/// [`LogPolicy`]); [`verify_publication_with`] can require it.
+pub fn verify_publication(
+    publication: &Publication,
+    anchor: &TrustAnchor,
+    now: OffsetDateTime,
+) -> Result<VerifiedElection, Failure> {
+    verify_publication_with(publication, anchor, now, &LogPolicy::default())
+}
+
+/// [`verify_publication`], with what the reader requires of the release log:
+/// its checkpoint, the pointer's freshness, and that it extends a checkpoint
+/// the reader verified before. Provinces are audited on all cores when the
+/// crate's `parallel` feature is on.
+pub fn verify_publication_with(
+    publication: &Publication,
+    anchor: &TrustAnchor,
+    now: OffsetDateTime,
+    policy: &LogPolicy,
+) -> Result<VerifiedElection, Failure> {
+    let mut audit = Audit::default();
+    let required =
+        |path: &str| publication.get(path).ok_or_else(|| vec![Finding::FileMissing { file: path.to_owned() }]);
+    let (root_bytes, root_sigs) = match (required(format::ROOT), required(format::ROOT_SIGS)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => return Err(Failure::new([a.err(), b.err()].into_iter().flatten().flatten().collect(), audit)),
+    };
+    let root = verify_root(root_bytes, root_sigs, anchor, now).map_err(|f| Failure::new(f, audit.clone()))?;
+    audit.root = Some(root.audit().clone());
+    let (release_bytes, release_sigs) = match (required(format::RELEASE), required(format::RELEASE_SIGS)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => return Err(Failure::new([a.err(), b.err()].into_iter().flatten().flatten().collect(), audit)),
+    };
+    let release = verify_release(root, release_bytes, release_sigs, now).map_err(|f| Failure::new(f, audit.clone()))?;
+    audit.release = Some(release.audit().clone());
+    let entries: Vec<_> = release.files().to_vec();
+    let logged = verify_log(release, publication, policy, now).map_err(|f| Failure::new(f, audit.clone()))?;
+    audit.log = logged.log().cloned();
+    audit.pointer = logged.pointer().cloned();
+    let file = |kind: FileKind, province: Option<&str>| read(logged.release(), publication, kind, province);
+    let (election, summary) = (file(FileKind::Election, None), file(FileKind::Summary, None));
+    let signed = verify_files(logged.clone(), election, summary).map_err(|f| {
+        audit.files = entries
+            .iter()
+            .filter(|e| matches!(e.kind, FileKind::Election | FileKind::Summary))
+            .map(|e| FileAudit::of(e, !f.iter().any(|f| f.file() == e.path)))
+            .collect();
+        Failure::new(f, audit.clone())
+    })?;
+
+    let mut audited = AuditedRelease::new(signed);
+    let geo = read(audited.signed().release(), publication, FileKind::GeoProvinces, None);
+    if geo.as_ref().err().is_none_or(|f| !matches!(f, Finding::UnknownReference { .. })) {
+        audited.add_national_file(FileKind::GeoProvinces, &geo);
+    }
+    let codes: Vec<Id> = audited.signed().election().provinces.iter().map(|p| p.code.clone()).collect();
+    let signed = audited.signed();
+    let one = |code: &Id| {
+        let file = |kind| read(signed.release(), publication, kind, Some(code));
+        (code.clone(), audit_province(signed, code, file))
+    };
+    #[cfg(feature = "parallel")]
+    let outcomes: Vec<_> = {
+        use rayon::prelude::*;
+        codes.par_iter().map(one).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let outcomes: Vec<_> = codes.iter().map(one).collect();
+    for (code, outcome) in outcomes {
+        audited.add_province(&code, outcome);
+    }
+    let boundaries = boundaries(audited.signed().release(), publication);
+    audited.finish(boundaries)
+}
+
+/// A listed file of the publication, checked.
+fn read<'p>(
+    release: &VerifiedRelease,
+    publication: &'p Publication,
+    kind: FileKind,
+    province: Option<&str>,
+) -> Result<CheckedFile<'p>, Finding> {
+    let entry = release.entry(kind, province).ok_or_else(|| Finding::UnknownReference {
+        file: format::RELEASE.into(),
+        what: format!("{kind} file"),
+        id: province.unwrap_or("-").to_owned(),
+        defined_in: "files".into(),
+    })?;
+    check_file(entry, publication.get(&entry.path))
+}
+
+/// The boundary files the release lists that match their hash.
+fn boundaries(release: &VerifiedRelease, publication: &Publication) -> Boundaries {
+    let mut out = Boundaries::default();
+    for entry in release.files() {
+        let Some(bytes) = publication.get(&entry.path) else { continue };
+        if check_file(entry, Some(bytes)).is_err() {
+            continue;
+        }
+        match (entry.kind, &entry.province) {
+            (FileKind::GeoProvinces, _) => out.set_provinces(&entry.path, bytes),
+            (FileKind::GeoCounties, Some(province)) => out.add_counties(province.clone(), &entry.path, bytes),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// A device key or station id may not appear in two provinces either.
+fn check_across_provinces(release: &VerifiedRelease, provinces: &[&VerifiedProvince], findings: &mut Vec<Finding>) {
+    let mut keys: BTreeMap<KeyId, Vec<String>> = BTreeMap::new();
+    let mut ids: HashMap<&Id, &Id> = HashMap::new();
+    for p in provinces {
+        for s in &p.stations {
+            keys.entry(s.device).or_default().push(s.station.id.to_string());
+            if let Some(other) = ids.insert(&s.station.id, &p.code) {
+                if *other != p.code {
+                    findings.push(Finding::DuplicateId {
+                        file: release
+                            .entry(FileKind::Stations, Some(&p.code))
+                            .map(|e| e.path.clone())
+                            .unwrap_or_default(),
+                        what: format!("station (also in {other})"),
+                        id: s.station.id.to_string(),
+                    });
+                }
+            }
+        }
+    }
+    for (key, stations) in keys {
+        if stations.len() > 1 {
+            findings.push(Finding::DeviceReused { file: "stations files of several provinces".into(), key, stations });
+        }
+    }
+}
