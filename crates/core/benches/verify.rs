@@ -1,10 +1,17 @@
 //! Verification cost natively, on the same Lorestan demo publication that the
 //! wasm bench (`tests/wasm_bench.rs`) verifies in headless Chromium.
 //! `cargo xtask bench` prints the two side by side.
+//!
+//! `parse_line/…` and `parse_file/…` split the cost of reading station results that is not
+//! cryptography: splitting the file into lines, reading a line's envelope,
+//! decoding its signature and parsing the signed result, for one typical line
+//! and for the whole Lorestan results file.
 
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use shafaf_core::format::{self, FileKind};
+use shafaf_core::model::StationResult;
 use shafaf_core::verify::{verify_publication, TrustAnchor};
 
 #[path = "../tests/common/demo.rs"]
@@ -37,5 +44,54 @@ fn verify(c: &mut Criterion) {
     c.bench_function("ed25519/verify_strict", |b| b.iter(|| key.public().verify(std::hint::black_box(&msg), &sig)));
 }
 
-criterion_group!(benches, verify);
+/// The Lorestan results file and its line of median length.
+fn results_file() -> (String, Vec<u8>, String) {
+    let demo = demo::lorestan();
+    let prefix = format!("files/{}-", FileKind::Results);
+    let (path, bytes) = demo.publication.iter().find(|(p, _)| p.starts_with(&prefix)).expect("a results file");
+    let mut lines = format::result_lines(path, bytes).expect("the demo's results split into lines");
+    lines.sort_by_key(|l| l.len());
+    let typical = lines[lines.len() / 2].to_owned();
+    (path.to_owned(), bytes.to_vec(), typical)
+}
+
+fn parse(c: &mut Criterion) {
+    let (file, bytes, line) = results_file();
+    let lines = format::result_lines(&file, &bytes).expect("lines").len();
+    println!("parse: {file}: {} bytes, {lines} lines; typical line {} bytes", bytes.len(), line.len());
+
+    let mut group = c.benchmark_group("parse_line");
+    group.throughput(Throughput::Bytes(line.len() as u64));
+    let parsed = format::parse_result_line(&file, 1, &line).expect("the line parses");
+    let result = parsed.result.get();
+    group.bench_function("envelope", |b| b.iter(|| format::parse_result_line(&file, 1, std::hint::black_box(&line))));
+    group.bench_function("signature_base64", |b| b.iter(|| std::hint::black_box(&parsed).signature_bytes()));
+    group.bench_function("station_result", |b| {
+        b.iter(|| format::parse_json_str::<StationResult>(&file, "line 1.result", std::hint::black_box(result)))
+    });
+    group.bench_function("all", |b| b.iter(|| old_line(&file, 1, std::hint::black_box(&line))));
+    group.finish();
+
+    let mut group = c.benchmark_group("parse_file");
+    group.throughput(Throughput::Elements(lines as u64));
+    group.sample_size(20);
+    group.bench_function("split", |b| b.iter(|| format::result_lines(&file, std::hint::black_box(&bytes))));
+    group.bench_function("all", |b| {
+        b.iter(|| {
+            let lines = format::result_lines(&file, std::hint::black_box(&bytes)).expect("lines");
+            lines.iter().enumerate().map(|(i, l)| old_line(&file, i + 1, l)).filter(Result::is_ok).count()
+        })
+    });
+    group.finish();
+}
+
+/// What `verify_line` does today besides the signature and the registry.
+fn old_line(file: &str, line_no: usize, line: &str) -> Result<(Option<[u8; 64]>, StationResult), format::FormatError> {
+    let parsed = format::parse_result_line(file, line_no, line)?;
+    let sig = parsed.signature_bytes();
+    let result = format::parse_json_str(file, &format!("line {line_no}.result"), parsed.result.get())?;
+    Ok((sig, result))
+}
+
+criterion_group!(benches, verify, parse);
 criterion_main!(benches);
