@@ -70,6 +70,14 @@ fn parse(c: &mut Criterion) {
         b.iter(|| format::parse_json_str::<StationResult>(&file, "line 1.result", std::hint::black_box(result)))
     });
     group.bench_function("all", |b| b.iter(|| old_line(&file, 1, std::hint::black_box(&line))));
+    // The fast path: envelope with the signature decoded, then the result.
+    group.bench_function("fast/envelope_and_signature", |b| {
+        b.iter(|| format::parse_station_line(&file, 1, std::hint::black_box(&line)))
+    });
+    group.bench_function("fast/station_result", |b| {
+        b.iter(|| format::parse_station_result(&file, 1, std::hint::black_box(result)))
+    });
+    group.bench_function("fast/all", |b| b.iter(|| fast_line(&file, 1, std::hint::black_box(&line))));
     group.finish();
 
     let mut group = c.benchmark_group("parse_file");
@@ -82,6 +90,12 @@ fn parse(c: &mut Criterion) {
             lines.iter().enumerate().map(|(i, l)| old_line(&file, i + 1, l)).filter(Result::is_ok).count()
         })
     });
+    group.bench_function("fast/all", |b| {
+        b.iter(|| {
+            let lines = format::result_lines(&file, std::hint::black_box(&bytes)).expect("lines");
+            lines.iter().enumerate().map(|(i, l)| fast_line(&file, i + 1, l)).filter(Result::is_ok).count()
+        })
+    });
     group.finish();
 }
 
@@ -91,6 +105,13 @@ fn old_line(file: &str, line_no: usize, line: &str) -> Result<(Option<[u8; 64]>,
     let sig = parsed.signature_bytes();
     let result = format::parse_json_str(file, &format!("line {line_no}.result"), parsed.result.get())?;
     Ok((sig, result))
+}
+
+/// The same through the fast path that `verify_line` can call instead.
+fn fast_line(file: &str, line_no: usize, line: &str) -> Result<(Option<[u8; 64]>, StationResult), format::FormatError> {
+    let parsed = format::parse_station_line(file, line_no, line)?;
+    let result = format::parse_station_result(file, line_no, parsed.result)?;
+    Ok((parsed.signature, result))
 }
 
 criterion_group!(benches, verify, parse);

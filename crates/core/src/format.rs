@@ -9,13 +9,15 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
 use crate::keys::{base64_decode, base64_encode, KeyId};
 pub use crate::model::FileKind;
-use crate::model::Sha256Hex;
+use crate::model::{Sha256Hex, StationResult};
 
 /// The trust root.
 pub const ROOT: &str = "root.json";
@@ -245,6 +247,76 @@ pub fn parse_result_line<'a>(file: &str, line_no: usize, line: &'a str) -> Resul
     })?;
     de.end().map_err(|e| FormatError::new(file, &field, clean_serde_message(&e)))?;
     Ok(parsed)
+}
+
+/// One results line's envelope, as [`parse_station_line`] reads it: who
+/// signed, the signature, and the exact bytes that were signed. The result
+/// itself is parsed only once its signature has verified
+/// ([`parse_station_result`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ParsedLine<'a> {
+    pub key: KeyId,
+    /// `None` when `signature` is not the base64 of 64 bytes: such a line is
+    /// not refused as malformed, its signature simply fails to verify.
+    pub signature: Option<[u8; 64]>,
+    /// The `result` value exactly as it stands in the line.
+    pub result: &'a str,
+}
+
+impl<'a> From<SignedResultLine<'a>> for ParsedLine<'a> {
+    fn from(line: SignedResultLine<'a>) -> Self {
+        Self { signature: line.signature_bytes(), key: line.key, result: line.result.get() }
+    }
+}
+
+/// [`SignedResultLine`] for the fast path: the same fields and the same
+/// `Deserialize` rules, but the signature is borrowed when it has no escapes.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Envelope<'a> {
+    #[serde(borrow)]
+    signature: std::borrow::Cow<'a, str>,
+    key: KeyId,
+    #[serde(borrow)]
+    result: &'a RawValue,
+}
+
+/// Reads one results line (without its newline): what [`parse_result_line`]
+/// reads, with the signature decoded, and the same error for a bad line.
+///
+/// Most lines are well formed, so they are first read without tracking the
+/// field path, which costs an allocation per key; only a line that fails is
+/// read again by [`parse_result_line`], the definition, to name the field.
+pub fn parse_station_line<'a>(file: &str, line_no: usize, line: &'a str) -> Result<ParsedLine<'a>, FormatError> {
+    match serde_json::from_str::<Envelope<'a>>(line) {
+        Ok(e) => Ok(ParsedLine { key: e.key, signature: decode_signature(&e.signature), result: e.result.get() }),
+        Err(_) => parse_result_line(file, line_no, line).map(ParsedLine::from),
+    }
+}
+
+/// [`SignedResultLine::signature_bytes`] without a `Vec`: the same engine
+/// decodes into a buffer on the stack, as large as base64 of 64 bytes needs.
+fn decode_signature(signature: &str) -> Option<[u8; 64]> {
+    let mut buf = [0u8; 66];
+    match BASE64.decode_slice(signature, &mut buf) {
+        Ok(64) => buf[..64].try_into().ok(),
+        Ok(_) | Err(base64::DecodeSliceError::DecodeError(_)) => None,
+        // Longer than any 64-byte signature is written; let the definition say.
+        Err(base64::DecodeSliceError::OutputSliceTooSmall) => base64_decode(signature).ok()?.try_into().ok(),
+    }
+}
+
+/// Parses the signed `result` of line `line_no`: what
+/// `parse_json_str::<StationResult>(file, "line N.result", json)` returns,
+/// value or error. Call it only on bytes whose signature has verified.
+///
+/// The same `Deserialize` impls run without the path tracking first; the
+/// tracked parse runs only to name the field of an error.
+pub fn parse_station_result(file: &str, line_no: usize, json: &str) -> Result<StationResult, FormatError> {
+    match serde_json::from_str(json) {
+        Ok(result) => Ok(result),
+        Err(_) => parse_json_str(file, &format!("line {line_no}.result"), json),
+    }
 }
 
 /// Writes one signed results line: what a station device outputs and what a
