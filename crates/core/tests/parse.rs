@@ -3,7 +3,8 @@
 //! random single edits of good ones, `parse_station_line` and
 //! `parse_station_result` return what `parse_result_line` and
 //! `parse_json_str::<StationResult>` return, the same value or the same
-//! `FormatError` (file, field and message).
+//! `FormatError` (file, field and message); and `result_lines` splits any
+//! bytes as it did before it searched for newlines with `memchr`.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -254,6 +255,64 @@ fn a_badly_encoded_signature_is_not_a_format_error() {
     assert!(parsed.signature.is_some());
 }
 
+/// Result lines split the same whatever bytes a file holds.
+fn assert_same_split(bytes: &[u8]) -> Result<(), TestCaseError> {
+    let fast = format::result_lines(FILE, bytes);
+    let old = old_result_lines(FILE, bytes);
+    prop_assert_eq!(fast, old, "{:?}", String::from_utf8_lossy(bytes));
+    Ok(())
+}
+
+/// `result_lines` before it searched for newlines with `memchr`: the definition.
+fn old_result_lines<'a>(file: &str, bytes: &'a [u8]) -> Result<Vec<&'a str>, FormatError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| FormatError::new(file, "", "not UTF-8 text"))?;
+    if text.is_empty() {
+        return Ok(Vec::new());
+    }
+    let body =
+        text.strip_suffix('\n').ok_or_else(|| FormatError::new(file, "", "last line does not end with a newline"))?;
+    let lines: Vec<&str> = body.split('\n').collect();
+    if let Some(i) = lines.iter().position(|l| l.trim().is_empty()) {
+        return Err(FormatError::new(file, format!("line {}", i + 1), "blank line"));
+    }
+    Ok(lines)
+}
+
+#[test]
+fn results_files_split_as_before() {
+    for file in demo_results() {
+        assert_same_split(file).expect("demo file");
+        let mut cut = file.clone();
+        cut.pop();
+        assert_same_split(&cut).expect("no final newline");
+        let mut blank = file.clone();
+        blank.extend_from_slice(b"\n");
+        assert_same_split(&blank).expect("blank last line");
+        let mut bad = file.clone();
+        bad[1000] = 0xff;
+        assert_same_split(&bad).expect("not UTF-8");
+    }
+    for bytes in [
+        &b""[..],
+        b"\n",
+        b"\n\n",
+        b"a",
+        b"a\n",
+        b"a\nb\n",
+        b"a\n\nb\n",
+        b"a\n \nb\n",
+        b"a\n\t\r\nb\n",
+        b"a\n\xe3\x80\x80\nb\n",
+        b"a\r\n",
+        b"a\nb",
+        b"\xff\n",
+        b"a\n\xc3\n",
+        b"\xef\xbb\xbfa\n",
+    ] {
+        assert_same_split(bytes).expect("hand-made file");
+    }
+}
+
 /// One edit to a good line: flip a byte, delete one, or insert one or a
 /// snippet that is likely to make something almost valid.
 #[derive(Debug, Clone)]
@@ -323,9 +382,14 @@ proptest! {
     fn any_single_edit_of_a_line_reads_alike(line in any::<prop::sample::Index>(), edit in edit()) {
         let good = line.get(good_lines());
         let bytes = apply(&edit, good);
-        // A line that is not UTF-8 is refused with the whole file, before it is read.
-        if let Ok(line) = std::str::from_utf8(&bytes) {
-            assert_same(3, line)?;
+        match std::str::from_utf8(&bytes) {
+            Ok(line) => { assert_same(3, line)?; }
+            // A line that is not UTF-8 is refused with the whole file.
+            Err(_) => {
+                let mut file = bytes.clone();
+                file.push(b'\n');
+                assert_same_split(&file)?;
+            }
         }
     }
 
@@ -336,5 +400,11 @@ proptest! {
         if let Ok(json) = String::from_utf8(apply(&edit, result)) {
             assert_same_result(3, &json)?;
         }
+    }
+
+    #[test]
+    fn any_single_edit_of_a_file_splits_alike(edit in edit()) {
+        let file = format!("{}\n{}\n", good_lines()[0], good_lines()[1]);
+        assert_same_split(&apply(&edit, &file))?;
     }
 }
