@@ -1,8 +1,8 @@
 //! The fast way of reading station results agrees with the definition: on
 //! every line of generated results files, on hand-made bad lines, and on
-//! random single edits of good ones, `parse_station_line` and
-//! `parse_station_result` return what `parse_result_line` and
-//! `parse_json_str::<StationResult>` return, the same value or the same
+//! random single edits of good ones, `parse_station_line` and then
+//! `ParsedLine::parse_result` (or `parse_station_result`) return what
+//! `parse_result_line` and `parse_json_str::<StationResult>` return, the same value or the same
 //! `FormatError` (file, field and message); and `result_lines` splits any
 //! bytes as it did before it searched for newlines with `memchr`.
 #![cfg(not(target_arch = "wasm32"))]
@@ -17,16 +17,24 @@ use proptest::prelude::*;
 use shafaf_core::demo::{DemoOptions, Scale};
 use shafaf_core::format::{self, FileKind, FormatError, ParsedLine};
 use shafaf_core::model::StationResult;
+use shafaf_core::KeyId;
 
 const FILE: &str = "files/results-IR-15.jsonl";
 
 /// The definition: what `verify_line` read before the fast path.
-fn old_envelope<'a>(line_no: usize, line: &'a str) -> Result<ParsedLine<'a>, FormatError> {
-    format::parse_result_line(FILE, line_no, line).map(ParsedLine::from)
+fn old_envelope(line_no: usize, line: &str) -> Result<Envelope<'_>, FormatError> {
+    format::parse_result_line(FILE, line_no, line).map(|l| envelope(&ParsedLine::from(l)))
 }
 
 fn old_result(line_no: usize, json: &str) -> Result<StationResult, FormatError> {
     format::parse_json_str(FILE, &format!("line {line_no}.result"), json)
+}
+
+/// What a `ParsedLine` shows before its signature is checked.
+type Envelope<'a> = (KeyId, Option<[u8; 64]>, &'a str);
+
+fn envelope<'a>(p: &ParsedLine<'a>) -> Envelope<'a> {
+    (p.key, p.signature, p.result)
 }
 
 /// Asserts that both ways read `line` alike, and if its envelope reads, its
@@ -34,20 +42,32 @@ fn old_result(line_no: usize, json: &str) -> Result<StationResult, FormatError> 
 fn assert_same(line_no: usize, line: &str) -> Result<bool, TestCaseError> {
     let old = old_envelope(line_no, line);
     let fast = format::parse_station_line(FILE, line_no, line);
-    prop_assert_eq!(&fast, &old, "envelope of {:?}", line);
-    match old {
-        Ok(parsed) => assert_same_result(line_no, parsed.result),
-        Err(_) => Ok(false),
+    prop_assert_eq!(fast.as_ref().map(envelope), old.as_ref().cloned(), "envelope of {:?}", line);
+    match (fast, old) {
+        (Ok(fast), Ok((_, _, json))) => {
+            let expected = old_result(line_no, json);
+            assert_same_value(&fast.parse_result(FILE, line_no), &expected, json)?;
+            assert_same_result(line_no, json)
+        }
+        _ => Ok(false),
     }
 }
 
 fn assert_same_result(line_no: usize, json: &str) -> Result<bool, TestCaseError> {
     let old = old_result(line_no, json);
-    let fast = format::parse_station_result(FILE, line_no, json);
-    prop_assert_eq!(&fast, &old, "result {:?}", json);
+    assert_same_value(&format::parse_station_result(FILE, line_no, json), &old, json)?;
+    Ok(old.is_ok())
+}
+
+fn assert_same_value(
+    fast: &Result<StationResult, FormatError>,
+    old: &Result<StationResult, FormatError>,
+    json: &str,
+) -> Result<(), TestCaseError> {
+    prop_assert_eq!(fast, old, "result {:?}", json);
     // `OffsetDateTime`'s `==` compares instants; the offsets must agree too.
     prop_assert_eq!(format!("{fast:?}"), format!("{old:?}"), "result {:?}", json);
-    Ok(old.is_ok())
+    Ok(())
 }
 
 /// The Lorestan demo's results file, untampered and tampered (impossible
@@ -180,6 +200,9 @@ fn bad_lines(good: &str) -> Vec<(&'static str, String)> {
         ("very long signature", good.replacen(&sig_of(good), &"A".repeat(4000), 1)),
         ("escaped signature", good.replacen("\"signature\":\"", "\"signature\":\"\\u0041", 1)),
         ("signature with an escaped slash", good.replacen(&sig_of(good), &sig_of(good).replace('/', "\\/"), 1)),
+        ("control character in the signature", good.replacen("\"signature\":\"", "\"signature\":\"\u{1}", 1)),
+        ("escaped quote in the signature", good.replacen("\"signature\":\"", "\"signature\":\"\\\"", 1)),
+        ("non-ASCII in the key", good.replacen(&key_of(good), &format!("é{}", &key_of(good)[2..]), 1)),
         ("control character in a string", in_result("\"station\":\"", "\"station\":\"\u{1}")),
         ("deeply nested", format!("{envelope}{}{}}}", "[".repeat(200), "]".repeat(200))),
     ]
@@ -226,7 +249,7 @@ fn bad_lines_are_refused_naming_the_field() {
         let line = line.as_str();
         match format::parse_station_line(FILE, 7, line) {
             Err(e) => e,
-            Ok(p) => format::parse_station_result(FILE, 7, p.result).expect_err(what),
+            Ok(p) => p.parse_result(FILE, 7).expect_err(what),
         }
     };
     assert_eq!(field("unknown field in the line").field, "line 7.extra");
@@ -314,12 +337,14 @@ fn results_files_split_as_before() {
 }
 
 /// One edit to a good line: flip a byte, delete one, or insert one or a
-/// snippet that is likely to make something almost valid.
+/// snippet that is likely to make something almost valid, anywhere or next
+/// to one of the JSON's punctuation marks.
 #[derive(Debug, Clone)]
 enum Edit {
     Xor(prop::sample::Index, u8),
     Delete(prop::sample::Index),
     Insert(prop::sample::Index, Vec<u8>),
+    BesidePunctuation(prop::sample::Index, bool, Vec<u8>),
 }
 
 fn edit() -> impl Strategy<Value = Edit> {
@@ -348,12 +373,21 @@ fn edit() -> impl Strategy<Value = Edit> {
         b"\"key\":\"\",",
         b"00",
         b"\n",
+        b"\t",
+        b"\"\"",
+        b"null",
+        b"+03:30",
     ]);
     prop_oneof![
         (any::<prop::sample::Index>(), 1u8..=255).prop_map(|(i, m)| Edit::Xor(i, m)),
         any::<prop::sample::Index>().prop_map(Edit::Delete),
         (any::<prop::sample::Index>(), any::<u8>()).prop_map(|(i, b)| Edit::Insert(i, vec![b])),
-        (any::<prop::sample::Index>(), snippets).prop_map(|(i, s)| Edit::Insert(i, s.to_vec())),
+        (any::<prop::sample::Index>(), snippets.clone()).prop_map(|(i, s)| Edit::Insert(i, s.to_vec())),
+        (any::<prop::sample::Index>(), any::<bool>(), snippets).prop_map(|(i, after, s)| Edit::BesidePunctuation(
+            i,
+            after,
+            s.to_vec()
+        )),
     ]
 }
 
@@ -370,6 +404,12 @@ fn apply(edit: &Edit, s: &str) -> Vec<u8> {
         Edit::Insert(i, snippet) => {
             let i = i.index(bytes.len() + 1);
             bytes.splice(i..i, snippet.iter().copied());
+        }
+        Edit::BesidePunctuation(i, after, snippet) => {
+            let marks: Vec<usize> = (0..bytes.len()).filter(|&j| b"{}[],:\"".contains(&bytes[j])).collect();
+            let Some(&at) = marks.get(i.index(marks.len().max(1))) else { return bytes };
+            let at = at + usize::from(*after);
+            bytes.splice(at..at, snippet.iter().copied());
         }
     }
     bytes
