@@ -11,8 +11,9 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use shafaf_core::format::{self, FileKind};
-use shafaf_core::model::StationResult;
+use shafaf_core::model::{Sha256Hex, StationResult, StationsDoc};
 use shafaf_core::verify::{verify_publication, TrustAnchor};
+use shafaf_core::PublicKey;
 
 #[path = "../tests/common/demo.rs"]
 mod demo;
@@ -44,19 +45,21 @@ fn verify(c: &mut Criterion) {
     c.bench_function("ed25519/verify_strict", |b| b.iter(|| key.public().verify(std::hint::black_box(&msg), &sig)));
 }
 
-/// The Lorestan results file and its line of median length.
-fn results_file() -> (String, Vec<u8>, String) {
-    let demo = demo::lorestan();
-    let prefix = format!("files/{}-", FileKind::Results);
-    let (path, bytes) = demo.publication.iter().find(|(p, _)| p.starts_with(&prefix)).expect("a results file");
-    let mut lines = format::result_lines(path, bytes).expect("the demo's results split into lines");
-    lines.sort_by_key(|l| l.len());
-    let typical = lines[lines.len() / 2].to_owned();
-    (path.to_owned(), bytes.to_vec(), typical)
+/// The Lorestan demo's file of `kind`: its path and bytes.
+fn demo_file(demo: &shafaf_core::demo::Demo, kind: FileKind) -> (String, Vec<u8>) {
+    let prefix = format!("files/{kind}-");
+    let (path, bytes) = demo.publication.iter().find(|(p, _)| p.starts_with(&prefix)).expect("the file");
+    (path.to_owned(), bytes.to_vec())
 }
 
 fn parse(c: &mut Criterion) {
-    let (file, bytes, line) = results_file();
+    let demo = demo::lorestan();
+    let (file, bytes) = demo_file(&demo, FileKind::Results);
+    let line = {
+        let mut lines = format::result_lines(&file, &bytes).expect("the demo's results split into lines");
+        lines.sort_by_key(|l| l.len());
+        lines[lines.len() / 2].to_owned()
+    };
     let lines = format::result_lines(&file, &bytes).expect("lines").len();
     println!("parse: {file}: {} bytes, {lines} lines; typical line {} bytes", bytes.len(), line.len());
 
@@ -98,7 +101,39 @@ fn parse(c: &mut Criterion) {
             lines.iter().enumerate().map(|(i, l)| fast_line(&file, i + 1, l)).filter(Result::is_ok).count()
         })
     });
+    group.bench_function("sha256", |b| b.iter(|| Sha256Hex::of(std::hint::black_box(&bytes))));
     group.finish();
+
+    // For scale, what else the verifier pays per station: the registry's
+    // entry and device key, and the signature itself.
+    let (stations_file, stations_bytes) = demo_file(&demo, FileKind::Stations);
+    let limit = FileKind::Stations.size_limit();
+    let stations: StationsDoc =
+        format::parse_json(&stations_file, &stations_bytes, limit).expect("the registry parses");
+    let mut group = c.benchmark_group("per_station");
+    group.throughput(Throughput::Elements(stations.stations.len() as u64));
+    group.sample_size(20);
+    group.bench_function("stations_doc", |b| {
+        b.iter(|| format::parse_json::<StationsDoc>(&stations_file, std::hint::black_box(&stations_bytes), limit))
+    });
+    group.bench_function("stations_doc_untracked", |b| {
+        b.iter(|| serde_json::from_slice::<StationsDoc>(std::hint::black_box(&stations_bytes)))
+    });
+    group.bench_function("device_keys", |b| {
+        b.iter(|| stations.stations.iter().filter(|s| PublicKey::from_spki_base64(&s.device).is_ok()).count())
+    });
+    group.finish();
+    let parsed = format::parse_station_line(&file, 1, &line).expect("the line parses");
+    let device = stations.stations.iter().find(|s| demo_device_id(&s.device) == Some(parsed.key)).expect("its device");
+    let key = PublicKey::from_spki_base64(&device.device).expect("a device key");
+    let signature = parsed.signature.expect("a signature");
+    c.bench_function("per_station/signature", |b| {
+        b.iter(|| key.verify(std::hint::black_box(parsed.result.as_bytes()), &signature))
+    });
+}
+
+fn demo_device_id(spki_base64: &str) -> Option<shafaf_core::KeyId> {
+    PublicKey::from_spki_base64(spki_base64).ok().map(|k| k.id())
 }
 
 /// What `verify_line` does today besides the signature and the registry.
