@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use shafaf_core::format::{self, FileKind};
-use shafaf_core::model::{Sha256Hex, StationResult, StationsDoc};
+use shafaf_core::model::{ContestsDoc, Sha256Hex, StationResult, StationsDoc};
 use shafaf_core::verify::{verify_publication, TrustAnchor};
 use shafaf_core::PublicKey;
 
@@ -105,19 +105,42 @@ fn parse(c: &mut Criterion) {
     group.finish();
 
     // For scale, what else the verifier pays per station: the registry's
-    // entry and device key, and the signature itself.
+    // entry and device key, its share of the contests file, and the
+    // signature itself.
     let (stations_file, stations_bytes) = demo_file(&demo, FileKind::Stations);
     let limit = FileKind::Stations.size_limit();
     let stations: StationsDoc =
         format::parse_json(&stations_file, &stations_bytes, limit).expect("the registry parses");
+    let (contests_file, contests_bytes) = demo_file(&demo, FileKind::Contests);
+    println!(
+        "per_station: {} stations; {stations_file}: {} bytes; {contests_file}: {} bytes",
+        stations.stations.len(),
+        stations_bytes.len(),
+        contests_bytes.len()
+    );
     let mut group = c.benchmark_group("per_station");
     group.throughput(Throughput::Elements(stations.stations.len() as u64));
     group.sample_size(20);
     group.bench_function("stations_doc", |b| {
         b.iter(|| format::parse_json::<StationsDoc>(&stations_file, std::hint::black_box(&stations_bytes), limit))
     });
-    group.bench_function("stations_doc_untracked", |b| {
-        b.iter(|| serde_json::from_slice::<StationsDoc>(std::hint::black_box(&stations_bytes)))
+    group.bench_function("stations_doc_fast", |b| {
+        b.iter(|| format::parse_json_fast::<StationsDoc>(&stations_file, std::hint::black_box(&stations_bytes), limit))
+    });
+    let contests_limit = FileKind::Contests.size_limit();
+    group.bench_function("contests_doc", |b| {
+        b.iter(|| {
+            format::parse_json::<ContestsDoc>(&contests_file, std::hint::black_box(&contests_bytes), contests_limit)
+        })
+    });
+    group.bench_function("contests_doc_fast", |b| {
+        b.iter(|| {
+            format::parse_json_fast::<ContestsDoc>(
+                &contests_file,
+                std::hint::black_box(&contests_bytes),
+                contests_limit,
+            )
+        })
     });
     group.bench_function("device_keys", |b| {
         b.iter(|| stations.stations.iter().filter(|s| PublicKey::from_spki_base64(&s.device).is_ok()).count())

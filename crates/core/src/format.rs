@@ -129,6 +129,19 @@ pub fn parse_json<T: DeserializeOwned>(file: &str, bytes: &[u8], limit: u64) -> 
     Ok(value)
 }
 
+/// What [`parse_json`] returns, value or error, for less: the document is
+/// first read by the same `Deserialize` impls without tracking the field
+/// path, which costs an allocation per key, and as one `str`, so that its
+/// strings need no UTF-8 check of their own. Only a document that fails is
+/// read again by [`parse_json`], the definition, to name the field.
+pub fn parse_json_fast<T: DeserializeOwned>(file: &str, bytes: &[u8], limit: u64) -> Result<T, FormatError> {
+    check_size(file, bytes, limit)?;
+    match std::str::from_utf8(bytes).ok().and_then(|text| serde_json::from_str(text).ok()) {
+        Some(value) => Ok(value),
+        None => parse_json(file, bytes, limit),
+    }
+}
+
 /// Parses a JSON value borrowed from a larger file (a station result inside a
 /// results line); the field path is prefixed with `prefix`.
 pub fn parse_json_str<T: DeserializeOwned>(file: &str, prefix: &str, json: &str) -> Result<T, FormatError> {

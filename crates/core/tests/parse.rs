@@ -3,8 +3,9 @@
 //! random single edits of good ones, `parse_station_line` and then
 //! `ParsedLine::parse_result` (or `parse_station_result`) return what
 //! `parse_result_line` and `parse_json_str::<StationResult>` return, the same value or the same
-//! `FormatError` (file, field and message); and `result_lines` splits any
-//! bytes as it did before it searched for newlines with `memchr`.
+//! `FormatError` (file, field and message); `result_lines` splits any
+//! bytes as it did before it searched for newlines with `memchr`; and
+//! `parse_json_fast` reads every document as `parse_json` does.
 #![cfg(not(target_arch = "wasm32"))]
 
 mod common;
@@ -14,9 +15,10 @@ mod demo;
 use std::sync::OnceLock;
 
 use proptest::prelude::*;
+use serde::de::DeserializeOwned;
 use shafaf_core::demo::{DemoOptions, Scale};
 use shafaf_core::format::{self, FileKind, FormatError, ParsedLine};
-use shafaf_core::model::StationResult;
+use shafaf_core::model::{ContestsDoc, ElectionDoc, LatestDoc, ReleaseDoc, RootDoc, StationResult, StationsDoc};
 use shafaf_core::KeyId;
 
 const FILE: &str = "files/results-IR-15.jsonl";
@@ -75,15 +77,15 @@ fn assert_same_value(
 fn demo_results() -> &'static [Vec<u8>] {
     static FILES: OnceLock<Vec<Vec<u8>>> = OnceLock::new();
     FILES.get_or_init(|| {
-        let plain = demo::lorestan();
+        let plain = lorestan();
         let tampered = shafaf_core::demo::generate(
             &demo::lorestan_geo(),
             &DemoOptions { seed: 2, scale: Scale::Lorestan, tamper: true },
         )
         .expect("the tampered Lorestan demo generates");
         let prefix = format!("files/{}-", FileKind::Results);
-        [plain, tampered]
-            .iter()
+        [plain, &tampered]
+            .into_iter()
             .flat_map(|d| {
                 d.publication
                     .iter()
@@ -93,6 +95,11 @@ fn demo_results() -> &'static [Vec<u8>] {
             })
             .collect()
     })
+}
+
+fn lorestan() -> &'static shafaf_core::demo::Demo {
+    static DEMO: OnceLock<shafaf_core::demo::Demo> = OnceLock::new();
+    DEMO.get_or_init(demo::lorestan)
 }
 
 /// Good lines to edit: the small fixture's and some of Lorestan's.
@@ -336,6 +343,93 @@ fn results_files_split_as_before() {
     }
 }
 
+/// Both ways of reading a document agree on `bytes`, read as the document
+/// its path names. Returns whether it was accepted, or `None` for a path
+/// that names no JSON document.
+fn assert_same_document(path: &str, bytes: &[u8], limit: u64) -> Result<Option<bool>, TestCaseError> {
+    fn same<T: DeserializeOwned + PartialEq + std::fmt::Debug>(
+        path: &str,
+        bytes: &[u8],
+        limit: u64,
+    ) -> Result<Option<bool>, TestCaseError> {
+        let old = format::parse_json::<T>(path, bytes, limit);
+        let fast = format::parse_json_fast::<T>(path, bytes, limit);
+        prop_assert_eq!(&fast, &old, "{}", path);
+        prop_assert_eq!(format!("{fast:?}"), format!("{old:?}"), "{}", path);
+        Ok(Some(old.is_ok()))
+    }
+    let name = path.rsplit('/').next().unwrap_or(path);
+    match name {
+        "root.json" => same::<RootDoc>(path, bytes, limit),
+        "release.json" => same::<ReleaseDoc>(path, bytes, limit),
+        "latest.json" => same::<LatestDoc>(path, bytes, limit),
+        _ if name.starts_with("election.") => same::<ElectionDoc>(path, bytes, limit),
+        _ if name.starts_with("contests-") => same::<ContestsDoc>(path, bytes, limit),
+        _ if name.starts_with("stations-") => same::<StationsDoc>(path, bytes, limit),
+        _ => Ok(None),
+    }
+}
+
+const DOCUMENT_LIMIT: u64 = 64 * 1024 * 1024;
+
+#[test]
+fn fast_and_old_parsers_agree_on_every_demo_document() {
+    let mut kinds = std::collections::BTreeSet::new();
+    for (path, bytes) in lorestan().publication.iter() {
+        if let Some(accepted) = assert_same_document(path, bytes, DOCUMENT_LIMIT).expect("agree") {
+            assert!(accepted, "{path} of the demo is refused");
+            kinds.insert(path.rsplit('/').next().unwrap_or(path).split(['.', '-']).next().unwrap_or("").to_owned());
+        }
+    }
+    assert_eq!(
+        kinds.into_iter().collect::<Vec<_>>(),
+        ["contests", "election", "latest", "release", "root", "stations"]
+    );
+    // Too large is refused before either reads it.
+    let (path, bytes) = lorestan().publication.iter().find(|(p, _)| p.contains("/stations-")).expect("stations");
+    assert_eq!(assert_same_document(path, bytes, 1000).expect("agree"), Some(false));
+}
+
+#[test]
+fn fast_and_old_parsers_agree_on_bad_documents() {
+    for (path, good) in fixture_documents() {
+        let text = std::str::from_utf8(good).expect("UTF-8");
+        let mut not_utf8 = good.clone();
+        let at = text.find("\":\"").expect("a string") + 3;
+        not_utf8.insert(at, 0xff);
+        let bad: Vec<(&str, Vec<u8>)> = vec![
+            ("trailing data", format!("{text} x").into_bytes()),
+            ("second document", format!("{text}{text}").into_bytes()),
+            ("unknown field", text.replacen('{', "{\"extra\":1,", 1).into_bytes()),
+            ("cut short", good[..good.len() / 2].to_vec()),
+            ("not UTF-8", not_utf8),
+            ("byte order mark", [&b"\xef\xbb\xbf"[..], good].concat()),
+            ("empty", Vec::new()),
+        ];
+        for (what, bytes) in bad {
+            let accepted = assert_same_document(path, &bytes, DOCUMENT_LIMIT).expect(what);
+            assert_eq!(accepted, Some(false), "{path}: {what}");
+        }
+        assert_eq!(
+            assert_same_document(path, format!(" {text}\n\t").as_bytes(), DOCUMENT_LIMIT).expect("ws"),
+            Some(true)
+        );
+    }
+}
+
+/// The small fixture's documents: short enough for random edits to hit every part.
+fn fixture_documents() -> &'static [(String, Vec<u8>)] {
+    static DOCS: OnceLock<Vec<(String, Vec<u8>)>> = OnceLock::new();
+    DOCS.get_or_init(|| {
+        let fx = common::fixture();
+        fx.publication
+            .iter()
+            .filter(|(p, b)| assert_same_document(p, b, DOCUMENT_LIMIT).ok().flatten().is_some())
+            .map(|(p, b)| (p.to_owned(), b.to_vec()))
+            .collect()
+    })
+}
+
 /// One edit to a good line: flip a byte, delete one, or insert one or a
 /// snippet that is likely to make something almost valid, anywhere or next
 /// to one of the JSON's punctuation marks.
@@ -440,6 +534,13 @@ proptest! {
         if let Ok(json) = String::from_utf8(apply(&edit, result)) {
             assert_same_result(3, &json)?;
         }
+    }
+
+    #[test]
+    fn any_single_edit_of_a_document_reads_alike(doc in any::<prop::sample::Index>(), edit in edit()) {
+        let (path, bytes) = doc.get(fixture_documents());
+        let text = String::from_utf8(bytes.clone()).expect("UTF-8");
+        assert_same_document(path, &apply(&edit, &text), DOCUMENT_LIMIT)?;
     }
 
     #[test]
