@@ -1,11 +1,19 @@
 //! Verification cost natively, on the same Lorestan demo publication that the
 //! wasm bench (`tests/wasm_bench.rs`) verifies in headless Chromium.
 //! `cargo xtask bench` prints the two side by side.
+//!
+//! `parse_line/…` and `parse_file/…` split the cost of reading station results that is not
+//! cryptography: splitting the file into lines, reading a line's envelope,
+//! decoding its signature and parsing the signed result, for one typical line
+//! and for the whole Lorestan results file.
 
 use std::time::{Duration, Instant};
 
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use shafaf_core::format::{self, FileKind};
+use shafaf_core::model::{ContestsDoc, Sha256Hex, StationResult, StationsDoc};
 use shafaf_core::verify::{verify_publication, TrustAnchor};
+use shafaf_core::PublicKey;
 
 #[path = "../tests/common/demo.rs"]
 mod demo;
@@ -37,5 +45,135 @@ fn verify(c: &mut Criterion) {
     c.bench_function("ed25519/verify_strict", |b| b.iter(|| key.public().verify(std::hint::black_box(&msg), &sig)));
 }
 
-criterion_group!(benches, verify);
+/// The Lorestan demo's file of `kind`: its path and bytes.
+fn demo_file(demo: &shafaf_core::demo::Demo, kind: FileKind) -> (String, Vec<u8>) {
+    let prefix = format!("files/{kind}-");
+    let (path, bytes) = demo.publication.iter().find(|(p, _)| p.starts_with(&prefix)).expect("the file");
+    (path.to_owned(), bytes.to_vec())
+}
+
+fn parse(c: &mut Criterion) {
+    let demo = demo::lorestan();
+    let (file, bytes) = demo_file(&demo, FileKind::Results);
+    let line = {
+        let mut lines = format::result_lines(&file, &bytes).expect("the demo's results split into lines");
+        lines.sort_by_key(|l| l.len());
+        lines[lines.len() / 2].to_owned()
+    };
+    let lines = format::result_lines(&file, &bytes).expect("lines").len();
+    println!("parse: {file}: {} bytes, {lines} lines; typical line {} bytes", bytes.len(), line.len());
+
+    let mut group = c.benchmark_group("parse_line");
+    group.throughput(Throughput::Bytes(line.len() as u64));
+    let parsed = format::parse_result_line(&file, 1, &line).expect("the line parses");
+    let result = parsed.result.get();
+    group.bench_function("envelope", |b| b.iter(|| format::parse_result_line(&file, 1, std::hint::black_box(&line))));
+    group.bench_function("signature_base64", |b| b.iter(|| std::hint::black_box(&parsed).signature_bytes()));
+    group.bench_function("station_result", |b| {
+        b.iter(|| format::parse_json_str::<StationResult>(&file, "line 1.result", std::hint::black_box(result)))
+    });
+    group.bench_function("all", |b| b.iter(|| old_line(&file, 1, std::hint::black_box(&line))));
+    // The fast path: the envelope with the signature decoded (and, for a line
+    // as devices write it, the result read ahead), then the result.
+    group.bench_function("fast/line", |b| b.iter(|| format::parse_station_line(&file, 1, std::hint::black_box(&line))));
+    group.bench_function("fast/station_result", |b| {
+        b.iter(|| format::parse_station_result(&file, 1, std::hint::black_box(result)))
+    });
+    group.bench_function("fast/all", |b| b.iter(|| fast_line(&file, 1, std::hint::black_box(&line))));
+    // A line not written the way devices write it takes serde's way.
+    let spaced = line.replacen("\"result\":", "\"result\": ", 1);
+    group.bench_function("fast/all_not_as_written", |b| b.iter(|| fast_line(&file, 1, std::hint::black_box(&spaced))));
+    group.finish();
+
+    let mut group = c.benchmark_group("parse_file");
+    group.throughput(Throughput::Elements(lines as u64));
+    group.sample_size(20);
+    group.bench_function("split", |b| b.iter(|| format::result_lines(&file, std::hint::black_box(&bytes))));
+    group.bench_function("all", |b| {
+        b.iter(|| {
+            let lines = format::result_lines(&file, std::hint::black_box(&bytes)).expect("lines");
+            lines.iter().enumerate().map(|(i, l)| old_line(&file, i + 1, l)).filter(Result::is_ok).count()
+        })
+    });
+    group.bench_function("fast/all", |b| {
+        b.iter(|| {
+            let lines = format::result_lines(&file, std::hint::black_box(&bytes)).expect("lines");
+            lines.iter().enumerate().map(|(i, l)| fast_line(&file, i + 1, l)).filter(Result::is_ok).count()
+        })
+    });
+    group.bench_function("sha256", |b| b.iter(|| Sha256Hex::of(std::hint::black_box(&bytes))));
+    group.finish();
+
+    // For scale, what else the verifier pays per station: the registry's
+    // entry and device key, its share of the contests file, and the
+    // signature itself.
+    let (stations_file, stations_bytes) = demo_file(&demo, FileKind::Stations);
+    let limit = FileKind::Stations.size_limit();
+    let stations: StationsDoc =
+        format::parse_json(&stations_file, &stations_bytes, limit).expect("the registry parses");
+    let (contests_file, contests_bytes) = demo_file(&demo, FileKind::Contests);
+    println!(
+        "per_station: {} stations; {stations_file}: {} bytes; {contests_file}: {} bytes",
+        stations.stations.len(),
+        stations_bytes.len(),
+        contests_bytes.len()
+    );
+    let mut group = c.benchmark_group("per_station");
+    group.throughput(Throughput::Elements(stations.stations.len() as u64));
+    group.sample_size(20);
+    group.bench_function("stations_doc", |b| {
+        b.iter(|| format::parse_json::<StationsDoc>(&stations_file, std::hint::black_box(&stations_bytes), limit))
+    });
+    group.bench_function("stations_doc_fast", |b| {
+        b.iter(|| format::parse_json_fast::<StationsDoc>(&stations_file, std::hint::black_box(&stations_bytes), limit))
+    });
+    let contests_limit = FileKind::Contests.size_limit();
+    group.bench_function("contests_doc", |b| {
+        b.iter(|| {
+            format::parse_json::<ContestsDoc>(&contests_file, std::hint::black_box(&contests_bytes), contests_limit)
+        })
+    });
+    group.bench_function("contests_doc_fast", |b| {
+        b.iter(|| {
+            format::parse_json_fast::<ContestsDoc>(
+                &contests_file,
+                std::hint::black_box(&contests_bytes),
+                contests_limit,
+            )
+        })
+    });
+    group.bench_function("device_keys", |b| {
+        b.iter(|| stations.stations.iter().filter(|s| PublicKey::from_spki_base64(&s.device).is_ok()).count())
+    });
+    group.finish();
+    let parsed = format::parse_station_line(&file, 1, &line).expect("the line parses");
+    let device = stations.stations.iter().find(|s| demo_device_id(&s.device) == Some(parsed.key)).expect("its device");
+    let key = PublicKey::from_spki_base64(&device.device).expect("a device key");
+    let signature = parsed.signature.expect("a signature");
+    c.bench_function("per_station/signature", |b| {
+        b.iter(|| key.verify(std::hint::black_box(parsed.result.as_bytes()), &signature))
+    });
+}
+
+fn demo_device_id(spki_base64: &str) -> Option<shafaf_core::KeyId> {
+    PublicKey::from_spki_base64(spki_base64).ok().map(|k| k.id())
+}
+
+/// What `verify_line` does today besides the signature and the registry.
+fn old_line(file: &str, line_no: usize, line: &str) -> Result<(Option<[u8; 64]>, StationResult), format::FormatError> {
+    let parsed = format::parse_result_line(file, line_no, line)?;
+    let sig = parsed.signature_bytes();
+    let result = format::parse_json_str(file, &format!("line {line_no}.result"), parsed.result.get())?;
+    Ok((sig, result))
+}
+
+/// The same through the fast path that `verify_line` can call instead.
+fn fast_line(file: &str, line_no: usize, line: &str) -> Result<(Option<[u8; 64]>, StationResult), format::FormatError> {
+    let parsed = format::parse_station_line(file, line_no, line)?;
+    let signature = parsed.signature;
+    let result = parsed.parse_result(file, line_no)?;
+    Ok((signature, result))
+}
+
+criterion_group!(benches, verify, parse);
 criterion_main!(benches);
