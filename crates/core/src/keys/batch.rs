@@ -568,6 +568,27 @@ mod tests {
     }
 
     #[test]
+    fn routes_non_canonical_r_encoding_to_strict() {
+        // y + p for a small y whose point has large order: it decompresses, but
+        // compression never writes it, so strict rejects whatever the equation says.
+        let non_canonical = (0u8..19)
+            .map(|y| {
+                let mut b = [0xff; 32];
+                b[0] = 0xed + y;
+                b[31] = 0x7f;
+                b
+            })
+            .find(|b| CompressedEdwardsY(*b).decompress().is_some_and(|p| !p.is_small_order()))
+            .expect("some y < 19 is on the curve with large order");
+        let signed = honest(1);
+        let (key, msg, sig) = &signed[0];
+        let mut bad_sig = *sig;
+        bad_sig[..32].copy_from_slice(&non_canonical);
+        let bad = SignedItem { key: key.public(), msg, signature: &bad_sig };
+        assert_eq!(mixed_in(bad, false), Route::Precheck);
+    }
+
+    #[test]
     fn a_bad_signature_sends_only_its_chunk_to_strict() {
         let signed = honest(48);
         let mut batch = items(&signed);
