@@ -67,9 +67,11 @@
 //! ones are bad. The torsion test runs once over the whole call (the sums add
 //! up over chunks); only if it fails are the chunks tested one by one.
 //!
-//! **Randomness** is a ChaCha20 stream seeded with 32 bytes from the operating
-//! system (in the browser, `crypto.getRandomValues`), never derived from the
-//! inputs: whoever writes the signatures cannot aim at it. Without OS
+//! **Randomness** is ChaCha20 keyed with 32 bytes from the operating system
+//! (in the browser, `crypto.getRandomValues`), one stream per chunk and use,
+//! never derived from the inputs: whoever writes the signatures cannot aim at
+//! it. With the `parallel` feature, signatures and chunks are checked on all
+//! cores. Without OS
 //! randomness, or with fewer than [`BatchConfig::min_batch`] batchable
 //! signatures, everything is verified one by one.
 //!
@@ -178,35 +180,47 @@ pub fn verify_many(items: &[SignedItem<'_>]) -> Vec<bool> {
 
 /// [`verify_many`] with chosen sizes, also saying how each answer was reached.
 pub fn verify_many_with(items: &[SignedItem<'_>], config: &BatchConfig) -> BatchOutcome {
-    let mut routes = vec![Route::Unbatched; items.len()];
-    let mut batchable = Vec::with_capacity(items.len());
-    for (index, item) in items.iter().enumerate() {
-        match Prepared::new(index, item) {
-            Some(p) => batchable.push(p),
-            None => routes[index] = Route::Precheck,
-        }
-    }
-    let rng = if batchable.len() >= config.min_batch.max(1) { os_rng() } else { None };
-    if let Some(mut rng) = rng {
+    let prepared = map(items, |index, item| Prepared::new(index, item));
+    let mut routes: Vec<Route> =
+        prepared.iter().map(|p| if p.is_some() { Route::Unbatched } else { Route::Precheck }).collect();
+    let batchable: Vec<Prepared> = prepared.into_iter().flatten().collect();
+    let seed = if batchable.len() >= config.min_batch.max(1) { os_seed() } else { None };
+    if let Some(seed) = seed {
         let chunks: Vec<&[Prepared]> = batchable.chunks(config.chunk_size.max(1)).collect();
         // One torsion test over the call, one per chunk if it fails, one equation
         // per chunk: a union bound over 2·chunks + 1 checks of 2^−λ each.
         let lambda = SECURITY_BITS + ceil_log2(2 * chunks.len() + 1);
-        for (chunk, torsion_free) in chunks.iter().zip(torsion_test(&chunks, lambda, &mut rng)) {
-            let route = if !torsion_free {
+        let torsion_free = torsion_test(&chunks, lambda, &seed);
+        let chunk_routes = map(&chunks, |c, chunk| {
+            if !torsion_free[c] {
                 Route::TorsionFallback
-            } else if equation_holds(chunk, lambda, &mut rng) {
+            } else if equation_holds(chunk, lambda, &mut stream(&seed, c, Purpose::Weights)) {
                 Route::Batch
             } else {
                 Route::EquationFallback
-            };
+            }
+        });
+        for (chunk, route) in chunks.iter().zip(chunk_routes) {
             for p in chunk.iter() {
                 routes[p.index] = route;
             }
         }
     }
-    let valid = items.iter().zip(&routes).map(|(item, route)| *route == Route::Batch || item.verify_strict()).collect();
+    let valid = map(items, |i, item| routes[i] == Route::Batch || item.verify_strict());
     BatchOutcome { valid, routes }
+}
+
+/// `f(index, x)` for every x, on all cores with the `parallel` feature.
+fn map<T: Sync, U: Send>(xs: &[T], f: impl Fn(usize, &T) -> U + Sync + Send) -> Vec<U> {
+    #[cfg(feature = "parallel")]
+    {
+        use rayon::prelude::*;
+        xs.par_iter().enumerate().map(|(i, x)| f(i, x)).collect()
+    }
+    #[cfg(not(feature = "parallel"))]
+    {
+        xs.iter().enumerate().map(|(i, x)| f(i, x)).collect()
+    }
 }
 
 /// A signature that passed the pre-checks, with what the checks need.
@@ -273,16 +287,31 @@ fn ceil_log2(n: usize) -> u32 {
     usize::BITS - n.saturating_sub(1).leading_zeros()
 }
 
-fn os_rng() -> Option<ChaCha20Rng> {
+fn os_seed() -> Option<[u8; 32]> {
     let mut seed = [0u8; 32];
     getrandom::getrandom(&mut seed).ok()?;
-    Some(ChaCha20Rng::from_seed(seed))
+    Some(seed)
+}
+
+/// What a stream of random numbers is for.
+#[derive(Clone, Copy)]
+enum Purpose {
+    Subsets = 0,
+    Weights = 1,
+}
+
+/// The ChaCha20 stream keyed by the OS seed for one chunk and purpose: every
+/// chunk draws its own, so chunks can be checked in any order, in parallel.
+fn stream(seed: &[u8; 32], chunk: usize, purpose: Purpose) -> ChaCha20Rng {
+    let mut rng = ChaCha20Rng::from_seed(*seed);
+    rng.set_stream(2 * chunk as u64 + purpose as u64);
+    rng
 }
 
 /// For each chunk, whether all its E are torsion-free (up to 2^−λ). One test
 /// over the sums of all chunks; only if it fails, one per chunk.
-fn torsion_test(chunks: &[&[Prepared]], lambda: u32, rng: &mut ChaCha20Rng) -> Vec<bool> {
-    let sums: Vec<Vec<EdwardsPoint>> = chunks.iter().map(|chunk| random_subset_sums(chunk, lambda, rng)).collect();
+fn torsion_test(chunks: &[&[Prepared]], lambda: u32, seed: &[u8; 32]) -> Vec<bool> {
+    let sums = map(chunks, |c, chunk| random_subset_sums(chunk, lambda, &mut stream(seed, c, Purpose::Subsets)));
     let mut total = vec![EdwardsPoint::identity(); lambda as usize];
     for chunk_sums in &sums {
         for (t, s) in total.iter_mut().zip(chunk_sums) {
@@ -327,9 +356,11 @@ fn random_subset_sums(chunk: &[Prepared], lambda: u32, rng: &mut ChaCha20Rng) ->
 fn all_torsion_free(points: &[EdwardsPoint]) -> bool {
     // [ℓ]Q = [ℓ − 1]Q + Q, with a variable-time multiplication by ℓ − 1 = −1 mod ℓ.
     let minus_one = -Scalar::ONE;
-    points
-        .iter()
-        .all(|q| (EdwardsPoint::vartime_double_scalar_mul_basepoint(&minus_one, q, &Scalar::ZERO) + q).is_identity())
+    map(points, |_, q| {
+        (EdwardsPoint::vartime_double_scalar_mul_basepoint(&minus_one, q, &Scalar::ZERO) + q).is_identity()
+    })
+    .into_iter()
+    .all(|free| free)
 }
 
 /// Whether [8](Σ z_i R_i + Σ (z_i k_i) A_i − (Σ z_i s_i) B) is the identity,
