@@ -21,7 +21,7 @@
 //!
 //! # The policy
 //!
-//! **Pre-checks** (per signature, a few doublings): s < ℓ; R's y coordinate
+//! **Pre-checks** (per signature; strict does the same work): s < ℓ; R's y coordinate
 //! < p; R decompresses; R has not small order. (A never has small order: a
 //! [`PublicKey`] refuses weak keys.) A signature that fails one is *routed* to
 //! `verify_strict`, which gives its answer; it takes no part in a batch. After
@@ -70,10 +70,11 @@
 //! **Randomness** is ChaCha20 keyed with 32 bytes from the operating system
 //! (in the browser, `crypto.getRandomValues`), one stream per chunk and use,
 //! never derived from the inputs: whoever writes the signatures cannot aim at
-//! it. With the `parallel` feature, signatures and chunks are checked on all
-//! cores. Without OS
-//! randomness, or with fewer than [`BatchConfig::min_batch`] batchable
-//! signatures, everything is verified one by one.
+//! it. (The bounds above are for uniform bits; ChaCha20's output stands in
+//! for them, as in any CSPRNG.) Without OS randomness, or with fewer than
+//! [`BatchConfig::min_batch`] batchable signatures, everything is verified
+//! one by one. With the `parallel` feature, signatures and chunks are checked
+//! on all cores.
 //!
 //! # Why not ed25519-dalek's `verify_batch`
 //!
