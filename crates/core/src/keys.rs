@@ -5,6 +5,9 @@
 //! that DER in lowercase hex, so anyone can recompute both with standard tools.
 //! Verification is always `verify_strict`: it rejects small-order keys and
 //! non-canonical encodings, which plain Ed25519 verification may accept.
+//! [`batch::verify_many`] checks many signatures at once with the same answers.
+
+pub mod batch;
 
 use std::fmt;
 
@@ -14,6 +17,8 @@ use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey};
 use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
+
+pub use batch::{verify_many, SignedItem};
 
 /// The fixed DER prefix of an Ed25519 SubjectPublicKeyInfo (RFC 8410): the
 /// whole encoding is these 12 bytes followed by the 32-byte key.

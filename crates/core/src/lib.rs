@@ -31,5 +31,5 @@ pub mod demo;
 
 pub use findings::{Finding, Severity};
 pub use format::{FileKind, FormatError, Publication};
-pub use keys::{KeyError, KeyId, PublicKey, SecretKey, SignatureError};
+pub use keys::{verify_many, KeyError, KeyId, PublicKey, SecretKey, SignatureError, SignedItem};
 pub use verify::{verify_publication, TrustAnchor, VerifiedElection};

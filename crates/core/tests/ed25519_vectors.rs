@@ -1,9 +1,13 @@
-//! The signature check against published Ed25519 test vectors: RFC 8032 §7.1
-//! and Project Wycheproof's EdDSA set (non-canonical encodings, small-order
-//! points, malleated signatures). Runs natively and in headless Chromium.
+//! The signature check against published Ed25519 test vectors: RFC 8032 §7.1,
+//! Project Wycheproof's EdDSA set (non-canonical encodings, small-order
+//! points, malleated signatures) and the twelve speccheck cases (cofactored
+//! against cofactorless). Batch verification (`verify_many`) must give
+//! strict verification's answer on every one, alone and among honest
+//! signatures. Runs natively and in headless Chromium.
 
 use serde::Deserialize;
-use shafaf_core::keys::{verify_raw, SecretKey};
+use shafaf_core::keys::batch::{verify_many_with, BatchConfig, Route};
+use shafaf_core::keys::{verify_raw, PublicKey, SecretKey, SignedItem};
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
@@ -11,6 +15,11 @@ wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);
 // Read from ../shared at compile time: the vectors are not copied into the repository.
 const WYCHEPROOF: &str =
     include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/vectors/wycheproof-ed25519_test.json"));
+const SPECCHECK: &str =
+    include_str!(concat!(env!("CARGO_MANIFEST_DIR"), "/../../../shared/vectors/ed25519-speccheck-cases.json"));
+
+/// Chunks of 16 and no minimum: even one signature takes the batch path.
+const SMALL: BatchConfig = BatchConfig { chunk_size: 16, min_batch: 1 };
 
 /// RFC 8032 §7.1, tests 1, 2, 3 and SHA(abc): (secret, public, message, signature).
 const RFC8032: [(&str, &str, &str, &str); 4] = [
@@ -63,6 +72,13 @@ struct Key {
 }
 
 #[derive(Deserialize)]
+struct SpeccheckCase {
+    message: String,
+    pub_key: String,
+    signature: String,
+}
+
+#[derive(Deserialize)]
 struct Case {
     #[serde(rename = "tcId")]
     id: u32,
@@ -70,6 +86,72 @@ struct Case {
     msg: String,
     sig: String,
     result: String,
+}
+
+/// A vector as `verify_many` takes it, or `None` when it cannot be one (a
+/// weak or invalid key, a signature not 64 bytes): strict rejects those.
+struct Vector {
+    public: Vec<u8>,
+    key: Option<PublicKey>,
+    msg: Vec<u8>,
+    raw_sig: Vec<u8>,
+    sig: Option<[u8; 64]>,
+}
+
+impl Vector {
+    fn new(public: Vec<u8>, msg: Vec<u8>, raw_sig: Vec<u8>) -> Self {
+        let key = <[u8; 32]>::try_from(public.as_slice()).ok().and_then(|raw| PublicKey::from_raw(&raw).ok());
+        let sig = raw_sig.as_slice().try_into().ok();
+        Self { public, key, msg, raw_sig, sig }
+    }
+
+    /// Strict verification from the raw bytes, as the existing checks do.
+    fn strict(&self) -> bool {
+        verify_raw(&self.public, &self.msg, &self.raw_sig).is_ok()
+    }
+
+    fn item(&self) -> Option<SignedItem<'_>> {
+        Some(SignedItem { key: self.key.as_ref()?, msg: &self.msg, signature: self.sig.as_ref()? })
+    }
+}
+
+/// Honest signatures, one key each.
+fn honest(n: usize) -> Vec<(SecretKey, Vec<u8>, [u8; 64])> {
+    (0..n)
+        .map(|i| {
+            let key = SecretKey::from_seed(&[i as u8 ^ 0xa5; 32]);
+            let msg = format!("station IR-15-S{i:05} ballots {}", 500 + i).into_bytes();
+            let sig = key.sign(&msg);
+            (key, msg, sig)
+        })
+        .collect()
+}
+
+/// `verify_many` on `item` alone and at the start, middle and end of 40
+/// honest signatures gives strict's answers; the honest chunks that do not
+/// hold `item` pass as batches. Returns how `item`'s answer was reached (the
+/// same alone and mixed in).
+fn agrees_alone_and_mixed_in(item: SignedItem<'_>, what: &str) -> Route {
+    let strict = item.verify_strict();
+    let alone = verify_many_with(&[item], &SMALL);
+    assert_eq!(alone.valid, [strict], "{what} alone");
+    let signed = honest(40);
+    for at in [0, 21, 40] {
+        let mut batch: Vec<SignedItem> =
+            signed.iter().map(|(key, msg, sig)| SignedItem { key: key.public(), msg, signature: sig }).collect();
+        batch.insert(at, item);
+        let out = verify_many_with(&batch, &SMALL);
+        let mut expected = vec![true; batch.len()];
+        expected[at] = strict;
+        assert_eq!(out.valid, expected, "{what} at {at}");
+        assert_eq!(out.routes[at], alone.routes[0], "{what} at {at}");
+        for (i, route) in out.routes.iter().enumerate() {
+            if i / SMALL.chunk_size != at / SMALL.chunk_size {
+                assert_eq!(*route, Route::Batch, "{what} at {at}: honest signature {i}");
+            }
+        }
+    }
+    alone.routes[0]
 }
 
 macro_rules! tests {
@@ -111,5 +193,68 @@ tests! {
             }
         }
         assert_eq!((cases, invalid), (151, 63));
+    }
+
+    fn wycheproof_vectors_verify_many_agrees_with_strict() {
+        let suite: Suite = serde_json::from_str(WYCHEPROOF).unwrap();
+        let vectors: Vec<(u32, Vector)> = suite
+            .groups
+            .iter()
+            .flat_map(|g| g.tests.iter().map(move |t| (t.id, Vector::new(unhex(&g.public_key.pk), unhex(&t.msg), unhex(&t.sig)))))
+            .collect();
+        let mut batchable = Vec::new();
+        for (id, v) in &vectors {
+            match v.item() {
+                Some(item) => {
+                    assert_eq!(item.verify_strict(), v.strict(), "tcId {id}");
+                    let route = agrees_alone_and_mixed_in(item, &format!("tcId {id}"));
+                    if v.strict() {
+                        assert_eq!(route, Route::Batch, "tcId {id}: a valid signature passes as a batch");
+                    }
+                    batchable.push(item);
+                }
+                None => assert!(!v.strict(), "tcId {id}: no key or no 64-byte signature, which strict rejects"),
+            }
+        }
+        // All of them in one call, among honest signatures.
+        let signed = honest(100);
+        let mut all: Vec<SignedItem> =
+            signed.iter().map(|(key, msg, sig)| SignedItem { key: key.public(), msg, signature: sig }).collect();
+        for (k, item) in batchable.iter().enumerate() {
+            all.insert((k * 2).min(all.len()), *item);
+        }
+        let strict: Vec<bool> = all.iter().map(SignedItem::verify_strict).collect();
+        assert_eq!(verify_many_with(&all, &SMALL).valid, strict);
+        assert_eq!(verify_many_with(&all, &BatchConfig::default()).valid, strict);
+    }
+
+    fn speccheck_cases_verify_many_agrees_with_strict() {
+        let cases: Vec<SpeccheckCase> = serde_json::from_str(SPECCHECK).unwrap();
+        assert_eq!(cases.len(), 12);
+        let vectors: Vec<Vector> =
+            cases.iter().map(|c| Vector::new(unhex(&c.pub_key), unhex(&c.message), unhex(&c.signature))).collect();
+        // The speccheck results table: verify_strict accepts case 3 only.
+        let strict: Vec<bool> = vectors.iter().map(Vector::strict).collect();
+        assert_eq!(strict, (0..12).map(|i| i == 3).collect::<Vec<_>>());
+        // Cases 0, 1, 10 and 11 have small-order keys, which `PublicKey` refuses.
+        // Case 3 (mixed-order A and R whose torsion cancels) passes as a batch;
+        // cases 4 and 5 (cofactored equation only) are caught by the torsion test.
+        use Route::*;
+        let routes = [None, None, Some(Precheck), Some(Batch), Some(TorsionFallback), Some(TorsionFallback)]
+            .into_iter()
+            .chain([Precheck; 4].map(Some))
+            .chain([None, None]);
+        for ((i, v), route) in vectors.iter().enumerate().zip(routes) {
+            match v.item() {
+                Some(item) => {
+                    assert_eq!(item.verify_strict(), strict[i], "case {i}");
+                    assert_eq!(Some(agrees_alone_and_mixed_in(item, &format!("speccheck case {i}"))), route, "case {i}");
+                }
+                None => {
+                    assert!(!strict[i], "case {i} has a weak key, which strict rejects");
+                    assert_eq!(route, None, "case {i}");
+                }
+            }
+        }
     }
 }
