@@ -458,7 +458,8 @@ impl<'a> ProvinceContext<'a> {
         bytes: &[u8],
         require_published: bool,
     ) -> Result<ContestsDoc, Vec<Finding>> {
-        let doc: ContestsDoc = parse_json(file, bytes, FileKind::Contests.size_limit()).map_err(|e| vec![e.into()])?;
+        let doc: ContestsDoc =
+            format::parse_json_fast(file, bytes, FileKind::Contests.size_limit()).map_err(|e| vec![e.into()])?;
         let mut findings = Vec::new();
         self.header(file, &doc.election, &doc.province, &mut findings);
         let mut ids = HashMap::new();
