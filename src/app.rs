@@ -1,11 +1,14 @@
-//! The app: loads and verifies the publication once, then routes between
-//! views of what verified.
+//! The app: loads the publication to the "signed" level once, routes
+//! between views of what verified, and audits the rest in the background.
 //!
-//! Loading is one local resource: the configuration, then the publication.
-//! While it is pending the status says "loading" and the progress indicator
-//! follows the download and the verification. It ends in a [`Loaded`]: only
-//! its `Verified` arm holds the election (as [`Places`]), and only that arm
-//! renders figures. Navigating between views never fetches or verifies again.
+//! Loading is one local resource: the configuration, then the release to
+//! the signed level (root, release, log, election file, summary). While it
+//! is pending the status says "loading" and the progress indicator follows
+//! the download. It ends in a [`Loaded`]: only its `Ready` arm holds the
+//! election (as [`crate::state::Places`] snapshots), and only that arm
+//! renders figures; the audit ([`crate::audit`]) then moves each province
+//! on, and the views follow. Navigating between views never fetches the
+//! national files or verifies them again.
 
 use std::sync::Arc;
 
@@ -13,51 +16,15 @@ use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::path;
-use shafaf_core::verify::{Failure, VerifiedElection, VerifiedRoot};
 
 use crate::components::{DemoBanner, ProgressIndicator, SearchBox, StatusBlock, ViewMemory, ViewStatus};
 use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::live::{self, LiveRegion, LiveSignal, LiveStatus};
-use crate::load::{self, Config, Links, LoadError, Outcome, Progress, SourceKind};
+use crate::load::{self, Config, Links, Outcome, Progress, SourceKind};
 use crate::pages::{
     ContestPage, CountyPage, FindPage, HistoryPage, HomePage, NotFoundPage, ProvincePage, SourcePage, VerifyPage,
 };
-use crate::places::Places;
-
-/// The verified election once there is one, for views outside the routes
-/// (banner, header, footer).
-pub type Verified = Signal<Option<Arc<VerifiedElection>>>;
-
-/// How loading ended, for the views. Cheap to clone.
-#[derive(Clone)]
-pub enum Loaded {
-    Verified(Arc<Places>),
-    /// Verification ran and refused the publication (failed or expired).
-    Rejected(Arc<Failure>),
-    /// The publication could not be fetched.
-    Unavailable(LoadError),
-}
-
-impl From<Outcome> for Loaded {
-    fn from(outcome: Outcome) -> Loaded {
-        match outcome {
-            Outcome::Verified(election) => Loaded::Verified(Arc::new(Places::new(election))),
-            Outcome::Rejected(failure) => Loaded::Rejected(failure),
-            Outcome::Unavailable(error) => Loaded::Unavailable(error),
-        }
-    }
-}
-
-/// The configuration once `config.json` was read: which publication, from where.
-pub type ConfigSignal = ReadSignal<Option<Config>>;
-
-/// How loading ended, once it has: the release shown. Live updates replace
-/// it with a newer release that verified.
-pub type Current = RwSignal<Option<Loaded>>;
-
-/// The verified trust root of the publication shown, for the history view
-/// and the live updates (which check the pointer against it).
-pub type RootSignal = RwSignal<Option<Arc<VerifiedRoot>>>;
+use crate::state::{ConfigSignal, Current, Loaded, Places, PlacesSignal, Release, RootSignal};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -88,39 +55,32 @@ pub fn App() -> impl IntoView {
     let live_status: LiveSignal = RwSignal::new(LiveStatus::default());
     provide_context(live_status);
     let loaded = LocalResource::new(move || async move {
-        match load::config().await {
-            Ok(config) => {
-                set_config.set(Some(config.clone()));
-                let (outcome, verified_root) = load::publication(&config, move |p| set_progress.set(p)).await;
-                let loaded = Loaded::from(outcome);
-                // The root first: the views drawn for the release read it.
-                if let Some(verified_root) = &verified_root {
-                    root.set(Some(Arc::new(verified_root.clone())));
-                }
-                current.set(Some(loaded.clone()));
-                if let (Some(verified_root), Loaded::Verified(_)) = (verified_root, &loaded) {
-                    leptos::task::spawn_local(live::follow(config, verified_root, current, live_status));
-                }
-                loaded
-            }
+        let config = match load::config().await {
+            Ok(config) => config,
             Err(error) => {
-                let loaded = Loaded::Unavailable(error);
-                current.set(Some(loaded.clone()));
-                loaded
+                current.set(Some(Loaded::Unavailable(error)));
+                return;
             }
+        };
+        set_config.set(Some(config.clone()));
+        match load::signed(&config, move |p| set_progress.set(p)).await {
+            Outcome::Signed(signed) => {
+                show(&config, &signed, current, root);
+                leptos::task::spawn_local(live::follow(config, signed.root.clone(), current, live_status, root));
+            }
+            Outcome::Rejected(failure) => current.set(Some(Loaded::Rejected(failure))),
+            Outcome::Unavailable(error) => current.set(Some(Loaded::Unavailable(error))),
         }
     });
-    let places: Signal<Option<Arc<Places>>> = Signal::derive(move || match current.get() {
-        Some(Loaded::Verified(places)) => Some(places),
+    let places: PlacesSignal = Signal::derive(move || match current.get() {
+        Some(Loaded::Ready(release)) => Some(release.places.get()),
         _ => None,
     });
     provide_context(places);
-    let verified: Verified = Signal::derive(move || places.get().map(|p| p.election.clone()));
-    provide_context(verified);
     // A verified election says itself whether it is a demo; until then, or
     // when nothing verified, the deployment's configuration does.
-    let demo = move || match verified.get() {
-        Some(election) => election.election.demo,
+    let demo = move || match places.get() {
+        Some(places) => places.election().demo,
         None => config.get().is_some_and(|c| c.demo),
     };
 
@@ -136,7 +96,7 @@ pub fn App() -> impl IntoView {
                     }
                 }>
                     {move || Suspend::new(async move {
-                        let _ = loaded.await;
+                        loaded.await;
                         view! { <Views/> }
                     })}
                 </Suspense>
@@ -144,6 +104,37 @@ pub fn App() -> impl IntoView {
             <Footer/>
         </Router>
     }
+}
+
+/// Shows a release that reached the signed level and starts its audit; the
+/// province the address names is audited first.
+pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: RootSignal) -> Release {
+    let places = Places::new(signed.signed.clone(), signed.boundaries.clone());
+    let first = province_in_address(&places);
+    let release =
+        Release { places: RwSignal::new(Arc::new(places)), audit: RwSignal::new(crate::audit::initial_state(signed)) };
+    // The root first: the views drawn for the release read it.
+    root.set(Some(Arc::new(signed.root.clone())));
+    current.set(Some(Loaded::Ready(release)));
+    let (config, signed) = (config.clone(), signed.clone());
+    // The first view is drawn before any worker starts.
+    leptos::task::spawn_local(async move {
+        load::sleep(50).await;
+        crate::audit::start(&config, &signed, release, first);
+    });
+    release
+}
+
+/// The province of the view the page was opened at (`/p/<code>`, `/c/<council>`, `/charts/<code>`).
+fn province_in_address(places: &Places) -> Option<String> {
+    let path = web_sys::window()?.location().pathname().ok()?;
+    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let p = match parts.as_slice() {
+        ["p", code, ..] | ["charts", code, ..] => places.province_index(code)?,
+        ["c", id, ..] => places.province_of_contest(&js_sys::decode_uri_component(id).ok()?.as_string()?)?,
+        _ => return None,
+    };
+    Some(places.province(p).code.to_string())
 }
 
 /// Moves keyboard focus to the main content without leaving the page (the
@@ -192,11 +183,7 @@ fn Views() -> impl IntoView {
     let routes = move || {
         let loaded = current.get()?;
         let status = match &loaded {
-            Loaded::Verified(places) => {
-                let election = &places.election;
-                let status = ViewStatus::of_verified(election.status());
-                view! { <StatusBlock status audit=election.audit.clone()/> }.into_any()
-            }
+            Loaded::Ready(release) => view! { <crate::components::AuditStatus release=*release/> }.into_any(),
             Loaded::Rejected(failure) => {
                 view! { <StatusBlock status=ViewStatus::of_failure(failure.status())/> }.into_any()
             }
@@ -262,7 +249,7 @@ fn Header(
 ) -> impl IntoView {
     let lang = use_lang();
     let links = expect_context::<Links>();
-    let places = expect_context::<Signal<Option<Arc<Places>>>>();
+    let places = expect_context::<PlacesSignal>();
     let toggle = move |_| {
         let next = lang.get_untracked().other();
         next.remember();
@@ -308,12 +295,12 @@ fn Header(
 
 #[component]
 fn Footer() -> impl IntoView {
-    let verified = expect_context::<Verified>();
+    let places = expect_context::<PlacesSignal>();
     // Credits come from the verified election file: text, never markup.
     let attribution = move || {
-        verified.get().map(|election| {
+        places.get().map(|places| {
             let lines =
-                election.election.attribution.iter().map(|line| view! { <li>{line.to_string()}</li> }).collect_view();
+                places.election().attribution.iter().map(|line| view! { <li>{line.to_string()}</li> }).collect_view();
             view! {
                 <h2 class="footer-heading">{tr(Msg::Attribution)}</h2>
                 <ul class="attribution" data-testid="attribution">{lines}</ul>

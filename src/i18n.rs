@@ -11,6 +11,7 @@ use shafaf_core::Finding;
 use time::OffsetDateTime;
 
 use crate::load::{LoadError, Progress, SourceError};
+use crate::state::{AuditPhase, AuditState};
 
 /// The interface language.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
@@ -149,16 +150,70 @@ impl Lang {
         }
     }
 
+    /// The status line: the release's level and how far its audit has got.
+    pub fn audit_line(self, a: &AuditState) -> String {
+        let (p, n) = (self.number(a.provinces_done as u64), self.number(a.provinces_total as u64));
+        match (a.phase, self) {
+            (AuditPhase::Complete, Lang::Fa) => "همه‌ی شعبه‌ها وارسی و همه‌ی شوراها بازشماری شدند".to_owned(),
+            (AuditPhase::Complete, Lang::En) => "every station verified and every council recounted".to_owned(),
+            (AuditPhase::Waiting, Lang::Fa) => "امضاشده · وارسی همه‌ی شعبه‌ها منتظر درخواست شماست".to_owned(),
+            (AuditPhase::Waiting, Lang::En) => "signed · the audit of every station waits for you to ask".to_owned(),
+            (AuditPhase::Running, Lang::Fa) => format!("امضاشده · بازشماری: {p} از {n} استان"),
+            (AuditPhase::Running, Lang::En) => format!("signed · recounting: {p} of {n} provinces"),
+        }
+    }
+
+    /// The audit's progress in words: provinces, stations, bytes.
+    pub fn audit_progress(self, a: &AuditState) -> String {
+        let (p, n) = (self.number(a.provinces_done as u64), self.number(a.provinces_total as u64));
+        let (s, t) = (self.number(a.stations_verified), self.number(a.stations_total));
+        let (x, y) = (self.bytes(a.bytes_done), self.bytes(a.bytes_total));
+        let mut text = match self {
+            Lang::Fa => format!("{p} از {n} استان بازشماری شد؛ امضای {s} از {t} شعبه وارسی شد؛ {x} از {y} دریافت شد."),
+            Lang::En => format!(
+                "{p} of {n} provinces recounted; {s} of {t} station signatures verified; {x} of {y} downloaded."
+            ),
+        };
+        if !a.unavailable.is_empty() {
+            let k = self.number(a.unavailable.len() as u64);
+            text.push(' ');
+            text.push_str(&match self {
+                Lang::Fa => format!("پرونده‌های {k} استان دریافت نشد؛ حکم نهایی منتظر آن‌هاست."),
+                Lang::En => {
+                    format!("The files of {k} province(s) could not be downloaded; the final verdict waits for them.")
+                }
+            });
+        }
+        text
+    }
+
+    /// The charts of an area wait for the recount of its provinces.
+    pub fn charts_wait(self, ready: u64, total: u64) -> String {
+        let (r, t) = (self.number(ready), self.number(total));
+        match self {
+            Lang::Fa => format!("نمودارها همه‌ی شعبه‌های این ناحیه را می‌خوانند و پس از وارسی آن‌ها نشان داده می‌شوند: {r} از {t} استان بازشماری شده است."),
+            Lang::En => format!("The charts read every station of this area and are drawn once they are verified: {r} of {t} provinces recounted so far."),
+        }
+    }
+
+    /// The button that starts the audit a browser saving data waits with.
+    pub fn verify_every_station(self, bytes: u64) -> String {
+        let size = self.bytes(bytes);
+        match self {
+            Lang::Fa => format!("وارسی همه‌ی شعبه‌های کشور ({size})"),
+            Lang::En => format!("Verify every station in the country ({size})"),
+        }
+    }
+
     pub fn progress(self, progress: Progress) -> String {
         match progress {
             Progress::Config => self.t(Msg::FetchingConfig).to_owned(),
             Progress::Metadata => self.t(Msg::FetchingMetadata).to_owned(),
-            Progress::Files { files_done, files_total, bytes_done, bytes_total } => {
-                let (a, b) = (self.number(files_done as u64), self.number(files_total as u64));
+            Progress::Files { bytes_done, bytes_total } => {
                 let (x, y) = (self.bytes(bytes_done), self.bytes(bytes_total));
                 match self {
-                    Lang::Fa => format!("دریافت پرونده‌ها: {a} از {b} پرونده، {x} از {y}"),
-                    Lang::En => format!("Downloading files: {a} of {b}, {x} of {y}"),
+                    Lang::Fa => format!("دریافت خلاصه‌ی امضاشده و نقشه: {x} از {y}"),
+                    Lang::En => format!("Downloading the signed summary and map: {x} of {y}"),
                 }
             }
             Progress::Verifying => self.t(Msg::Verifying).to_owned(),
@@ -536,6 +591,17 @@ pub enum Msg {
     FailedExplained,
     Expired,
     ExpiredExplained,
+    SignedExplained,
+    LevelsExplained,
+    AuditProgress,
+    LevelSigned,
+    LevelRecounted,
+    LevelFailed,
+    Withdrawn,
+    ProvinceLoading,
+    StationsAfterRecount,
+    NotYetRecounted,
+    Verification,
     ReleaseVersion,
     Issued,
     Expires,
@@ -828,9 +894,32 @@ impl Msg {
             ),
             Msg::Failed => ("وارسی ناموفق", "Verification failed"),
             Msg::FailedExplained => (
-                "به این نتایج اعتماد نکنید: بخشی از انتشار وارسی نشد، پس هیچ رقمی نشان داده نمی‌شود.",
-                "Do not trust these results: part of the publication did not verify, so no figures are shown.",
+                "به این نتایج اعتماد نکنید: بخشی از انتشار وارسی نشد. ارقامی که به آن بخش بسته‌اند نشان داده نمی‌شوند و یافته‌ها می‌گویند کدام پرونده.",
+                "Do not trust these results: part of the publication did not verify. No figure that depends on it is shown, and the findings name the file.",
             ),
+            Msg::SignedExplained => (
+                "هر رقمی که می‌بینید از پرونده‌هایی است که کلیدهای مرجع برگزاری امضا کرده‌اند و دست نخورده‌اند. وارسی امضای همه‌ی شعبه‌ها و شمارش دوباره در جریان است و هر ناحیه می‌گوید تا کجا رسیده است.",
+                "Every figure shown comes from files the authority's keys signed, unaltered. Every station's signature is being checked and every council recounted; each area says how far it has got.",
+            ),
+            Msg::LevelsExplained => (
+                "دو سطح وارسی: «امضاشده» یعنی رقم از پرونده‌ای امضاشده و دست‌نخورده آمده است؛ «بازشماری‌شده» یعنی امضای دستگاه همه‌ی شعبه‌های آن ناحیه وارسی و شوراهایش از روی نتایج شعبه‌ها دوباره شمرده شده‌اند.",
+                "Two levels: \"signed\" means a figure comes from a signed, unaltered file; \"recounted\" means every station device's signature in the area verified and its councils were recounted from the station results.",
+            ),
+            Msg::AuditProgress => ("پیشرفت وارسی همه‌ی شعبه‌ها", "Progress of the audit of every station"),
+            Msg::LevelSigned => ("امضاشده", "signed"),
+            Msg::LevelRecounted => ("بازشماری‌شده", "recounted"),
+            Msg::LevelFailed => ("پس گرفته شد: وارسی نشد", "withdrawn: did not verify"),
+            Msg::Withdrawn => (
+                "ارقام این ناحیه نشان داده نمی‌شوند: پرونده‌هایش وارسی نشدند.",
+                "This area's figures are not shown: its files did not verify.",
+            ),
+            Msg::ProvinceLoading => ("در حال دریافت و وارسی شوراهای این استان…", "Fetching and verifying this province's councils…"),
+            Msg::StationsAfterRecount => (
+                "شعبه‌ها پس از وارسی امضای همه‌ی شعبه‌های این استان اینجا می‌آیند.",
+                "The stations appear here once every station of this province has been verified.",
+            ),
+            Msg::NotYetRecounted => ("هنوز بازشماری نشده", "not yet recounted"),
+            Msg::Verification => ("وارسی", "Verification"),
             Msg::Expired => ("منقضی", "Expired"),
             Msg::ExpiredExplained => (
                 "اعتبار این انتشار گذشته است؛ آن را آخرین نتایج ندانید. هیچ رقمی نشان داده نمی‌شود.",

@@ -13,14 +13,13 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use shafaf_core::history::diff::{diff, ReleaseDiff};
 use shafaf_core::model::Sha256Hex;
-use shafaf_core::verify::{VerifiedElection, VerifiedRoot};
+use shafaf_core::verify::VerifiedRoot;
 use shafaf_core::Finding;
 use time::OffsetDateTime;
 
-use crate::app::{Current, Loaded};
 use crate::i18n::{text, tr, Lang, Msg};
 use crate::load::{self, Config, Links, Outcome, PointerCheck};
-use crate::places::Places;
+use crate::state::{AuditPhase, AuditState, Current, Loaded, PlacesSignal, Release, RootSignal};
 
 /// What the live region says.
 #[derive(Debug, Clone, Default)]
@@ -48,20 +47,23 @@ pub struct Refusal {
 pub type LiveSignal = RwSignal<LiveStatus>;
 
 /// What identifies the release shown: its version and the SHA-256 of its manifest.
-fn shown(current: &Current) -> Option<(u64, Sha256Hex, Arc<VerifiedElection>)> {
+fn shown(current: &Current) -> Option<(u64, Sha256Hex, Release)> {
     match current.get_untracked() {
-        Some(Loaded::Verified(places)) => {
-            let election = places.election.clone();
-            let pointer = election.audit.pointer.as_ref()?;
-            Some((pointer.version, pointer.release_sha256, election))
+        Some(Loaded::Ready(release)) => {
+            let places = release.places.get_untracked();
+            let pointer = places.signed.logged().pointer()?;
+            Some((pointer.version, pointer.release_sha256, release))
         }
         _ => None,
     }
 }
 
 /// Follows the latest release while the page is open. Runs until the page
-/// closes; does nothing for a publication without a release log.
-pub async fn follow(config: Config, root: VerifiedRoot, current: Current, status: LiveSignal) {
+/// closes; does nothing for a publication without a release log. A newer
+/// release replaces the one shown once it verified to the signed level
+/// (its log extending the one shown); what changed, station by station, is
+/// said once both releases' audits are complete.
+pub async fn follow(config: Config, root: VerifiedRoot, current: Current, status: LiveSignal, root_signal: RootSignal) {
     if shown(&current).is_none() {
         return;
     }
@@ -78,7 +80,7 @@ pub async fn follow(config: Config, root: VerifiedRoot, current: Current, status
         if page_hidden() {
             continue;
         }
-        let Some((version, sha, election)) = shown(&current) else { return };
+        let Some((version, sha, shown_release)) = shown(&current) else { return };
         let check = load::pointer(&config, &root).await;
         let now = load::now();
         let pointer = match check {
@@ -115,17 +117,17 @@ pub async fn follow(config: Config, root: VerifiedRoot, current: Current, status
             interval = (interval * 2).min(error_cap);
             continue;
         }
-        let (outcome, _) = load::publication(&config, |_| {}).await;
-        match outcome {
-            Outcome::Verified(new) => {
-                let new_version = new.audit.release.as_ref().map_or(0, |r| r.version);
+        match load::signed(&config, |_| {}).await {
+            Outcome::Signed(new) => {
+                let new_version = new.signed.release().audit().version;
                 if new_version > version {
-                    let change = diff(&election, &new);
-                    current.set(Some(Loaded::Verified(Arc::new(Places::new(new)))));
+                    let before = shown_release.audit.get_untracked();
+                    let after = crate::app::show(&config, &new, current, root_signal);
+                    leptos::task::spawn_local(say_what_changed(before, after, status));
                     status.update(|s| {
                         s.unreachable = false;
                         s.last_checked = Some(now);
-                        s.change = Some(Arc::new(change));
+                        s.change = None;
                         s.refused = None;
                     });
                     refused_sha = None;
@@ -151,6 +153,22 @@ pub async fn follow(config: Config, root: VerifiedRoot, current: Current, status
     }
 }
 
+/// Once the new release's audit is complete, and if the one it replaced was
+/// complete too, says what changed from one to the other, station by station.
+async fn say_what_changed(before: AuditState, after: Release, status: LiveSignal) {
+    if before.phase != AuditPhase::Complete {
+        return;
+    }
+    while after.audit.with_untracked(|a| a.phase) != AuditPhase::Complete {
+        load::sleep(300).await;
+    }
+    let now = after.audit.get_untracked();
+    let finish = |a: &AuditState| (*a.audited).clone().finish(Default::default()).ok();
+    if let (Some(a), Some(b)) = (finish(&before), finish(&now)) {
+        status.update(|s| s.change = Some(Arc::new(diff(&a, &b))));
+    }
+}
+
 /// A page in a background tab need not ask.
 fn page_hidden() -> bool {
     web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden())
@@ -162,18 +180,17 @@ fn page_hidden() -> bool {
 #[component]
 pub fn LiveRegion() -> impl IntoView {
     let status = expect_context::<LiveSignal>();
-    let places = expect_context::<Signal<Option<Arc<Places>>>>();
-    let version = move || places.get().and_then(|p| p.election.audit.release.as_ref().map(|r| r.version));
+    let places = expect_context::<PlacesSignal>();
+    let version = move || places.get().map(|p| p.signed.release().audit().version);
     let checked = move || status.with(|s| s.last_checked);
     // Who cosigned the checkpoint of the release shown.
     let witnesses = move || {
         places
             .get()
             .and_then(|p| {
-                p.election
-                    .audit
-                    .log
-                    .as_ref()
+                p.signed
+                    .logged()
+                    .log()
                     .map(|log| log.checkpoint.witnesses().map(|w| w.name.clone()).collect::<Vec<_>>())
             })
             .unwrap_or_default()
@@ -222,7 +239,7 @@ pub fn LiveRegion() -> impl IntoView {
 #[component]
 pub fn ChangeSummary(change: Arc<ReleaseDiff>) -> impl IntoView {
     let links = expect_context::<Links>();
-    let places = expect_context::<Signal<Option<Arc<Places>>>>();
+    let places = expect_context::<PlacesSignal>();
     let (from, to) = (change.from, change.to);
     let added = change.stations_added.len() as u64;
     let corrected = change.stations_corrected.len() as u64;
@@ -235,7 +252,10 @@ pub fn ChangeSummary(change: Arc<ReleaseDiff>) -> impl IntoView {
             let name = move |lang: Lang| {
                 places
                     .get()
-                    .and_then(|p| p.contest_index(&name_id).map(|(pi, ci)| lang.name(&p.contest(pi, ci).contest.name)))
+                    .and_then(|p| {
+                        let (pi, ci) = p.contest_index(&name_id)?;
+                        Some(lang.name(&p.contest(pi, ci)?.contest.name))
+                    })
                     .unwrap_or_else(|| name_id.clone())
             };
             view! { <a href=href data-contest=id>{text(name)}</a> }

@@ -1,12 +1,16 @@
 //! Loading a publication: the app's configuration, the signed files, and the
-//! one call into the core that turns them into a [`VerifiedElection`].
+//! calls into the core that verify them, stage by stage.
 //!
-//! Trust flows as in the core: the four entry files are fetched first, the
-//! trust root is checked against the pin from `config.json` and the release
-//! against the root, and only then are the files that the *verified* release
-//! lists fetched. Everything fetched goes into a [`Publication`] and through
-//! [`verify_publication`], the same path the CLI takes, so the browser shows
-//! exactly what `shafaf verify` would.
+//! Trust flows as in the core: the entry files are fetched first, the trust
+//! root is checked against the pin from `config.json` and the release
+//! against the root, and only then are the files the *verified* release
+//! lists fetched — only those the view needs: the election file, the
+//! summary and the provinces' boundaries make the "signed" level of the
+//! whole country ([`signed`]); a province's contests file and boundaries
+//! are fetched when a view of it is opened ([`province`]). Every listed
+//! file streams in through the core's `FileCheck` and is refused as soon as
+//! it passes its listed size. Stations and results are fetched by the
+//! audit's workers ([`crate::audit`]).
 //!
 //! Which publication: resolved once at start-up, `?pub=<relative url>` first
 //! (same site, and always under `config.json`'s pinned root: a link cannot
@@ -16,20 +20,26 @@
 //! ([`Links`]), so any address copied from it opens the same publication.
 
 use std::cell::Cell;
+use std::collections::HashMap;
 use std::sync::Arc;
 
 use futures::future::join_all;
+use leptos::prelude::*;
 use serde::Deserialize;
-use shafaf_core::format::{CHECKPOINT, LATEST, LATEST_SIGS, RELEASE, RELEASE_SIGS, ROOT, ROOT_SIGS};
+use shafaf_core::format::{self, CHECKPOINT, LATEST, LATEST_SIGS, RELEASE, RELEASE_SIGS, ROOT, ROOT_SIGS};
 use shafaf_core::history::{verify_history, verify_past_release, History};
-use shafaf_core::log::{self, Checkpoint};
-use shafaf_core::model::{LatestDoc, Sha256Hex};
+use shafaf_core::log::{self, Checkpoint, PROOF_LIMIT};
+use shafaf_core::map::Boundaries;
+use shafaf_core::model::{FileEntry, FileKind, LatestDoc, Sha256Hex};
 use shafaf_core::verify::log::{files_to_fetch, verify_pointer};
 use shafaf_core::verify::{
-    verify_archived_release, verify_publication_with, verify_release, verify_root, Failure, LogPolicy, TrustAnchor,
-    VerifiedElection, VerifiedRoot,
+    verify_archived_release, verify_release, verify_root, verify_signed, CheckedFile, ContestOutcome, Failure,
+    LogPolicy, SignedContests, SignedRelease, TrustAnchor, VerifiedElection, VerifiedRoot,
 };
 use shafaf_core::{Finding, Publication};
+use shafaf_worker::{fetch_capped, fetch_listed, FetchCapped, FetchError, Freshness};
+
+use crate::state::{Area, ProvinceData, Release};
 use time::OffsetDateTime;
 
 /// Where the app's configuration lives, relative to the app's root.
@@ -94,6 +104,15 @@ pub enum LoadError {
     BadPublicationUrl { url: String },
 }
 
+impl From<FetchError> for LoadError {
+    fn from(e: FetchError) -> LoadError {
+        match e {
+            FetchError::Network { url, detail } => LoadError::Network { url, detail },
+            FetchError::Status { url, status } => LoadError::Status { url, status },
+        }
+    }
+}
+
 impl LoadError {
     pub fn url(&self) -> &str {
         match self {
@@ -112,17 +131,16 @@ pub enum Progress {
     Config,
     /// The trust root and release manifest.
     Metadata,
-    /// The files the verified release lists.
-    Files { files_done: usize, files_total: usize, bytes_done: u64, bytes_total: u64 },
-    /// Every signature and hash, and the recount.
+    /// The national files the verified release lists.
+    Files { bytes_done: u64, bytes_total: u64 },
+    /// Their hashes, the election file and the summary.
     Verifying,
 }
 
-/// What loading ends with. Only `Verified` carries figures; the views cannot
+/// What loading ends with. Only `Signed` carries figures; the views cannot
 /// reach election data any other way.
-#[derive(Debug, Clone)]
 pub enum Outcome {
-    Verified(Arc<VerifiedElection>),
+    Signed(Box<SignedLoad>),
     /// Verification ran and refused the publication (failed or expired).
     Rejected(Arc<Failure>),
     /// The publication could not be fetched.
@@ -230,18 +248,225 @@ fn folder(mut url: String) -> String {
     url
 }
 
-/// Fetches everything the publication's verified release lists and verifies
-/// it, reporting progress on the way. The publication's release log must
-/// extend the newest checkpoint this browser verified of it before (see
-/// [`held_checkpoint`]); once everything verified, its checkpoint becomes
-/// the one held. The verified trust root comes back too, for checking the
-/// pointer to the latest release while the page stays open.
-pub async fn publication(config: &Config, report: impl Fn(Progress)) -> (Outcome, Option<VerifiedRoot>) {
-    match fetch_and_verify(config, &report).await {
-        Ok((Ok(election), root)) => (Outcome::Verified(Arc::new(election)), root),
-        Ok((Err(failure), root)) => (Outcome::Rejected(Arc::new(failure)), root),
-        Err(error) => (Outcome::Unavailable(error), None),
+/// Verifies the publication to the "signed" level: the entry files, the
+/// release log, then the election file, the summary and the provinces'
+/// boundaries, each checked as it streams in. The publication's release log
+/// must extend the newest checkpoint this browser verified of it before
+/// (see [`held_checkpoint`]), which this release's checkpoint then replaces.
+pub async fn signed(config: &Config, report: impl Fn(Progress)) -> Outcome {
+    match fetch_signed(config, &report).await {
+        Ok(Ok(load)) => Outcome::Signed(Box::new(load)),
+        Ok(Err(failure)) => Outcome::Rejected(Arc::new(failure)),
+        Err(error) => Outcome::Unavailable(error),
     }
+}
+
+/// A release verified to the "signed" level, and what the audit needs to
+/// verify the rest against the same bytes.
+#[derive(Clone)]
+pub struct SignedLoad {
+    pub signed: Arc<SignedRelease>,
+    /// The provinces' boundaries, if the release lists them and they verified.
+    pub boundaries: Boundaries,
+    /// The provinces' boundary file as checked, for the verdict.
+    pub geo: Option<Result<CheckedFile<'static>, Finding>>,
+    /// The verified trust root, for the pointer checks of live updates.
+    pub root: VerifiedRoot,
+    /// The signed metadata as fetched (entry, log, election and summary
+    /// files), which the workers verify again.
+    pub metadata: Publication,
+    pub policy: LogPolicy,
+    pub now: OffsetDateTime,
+}
+
+async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Result<SignedLoad, Failure>, LoadError> {
+    let anchor = TrustAnchor::pinned(config.source.root_sha256);
+    report(Progress::Metadata);
+    // Everything whose name is fixed, at once: one round trip.
+    let entry = [
+        (ROOT, format::ROOT_LIMIT),
+        (ROOT_SIGS, format::SIGS_LIMIT),
+        (RELEASE, format::RELEASE_LIMIT),
+        (RELEASE_SIGS, format::SIGS_LIMIT),
+        (CHECKPOINT, format::SIGS_LIMIT),
+        (LATEST, format::LATEST_LIMIT),
+        (LATEST_SIGS, format::SIGS_LIMIT),
+    ];
+    let fetched = join_all(entry.iter().map(|(path, limit)| fetch_unlisted(config, path, *limit))).await;
+    let mut publication = Publication::new();
+    for ((path, _), bytes) in entry.iter().zip(fetched) {
+        if let Some(bytes) = bytes? {
+            publication.insert(*path, bytes);
+        }
+    }
+
+    // The file list is read from a release that verified, never from raw bytes.
+    let now = now();
+    let release = (|| {
+        let root = verify_root(publication.get(ROOT)?, publication.get(ROOT_SIGS)?, &anchor, now).ok()?;
+        verify_release(root, publication.get(RELEASE)?, publication.get(RELEASE_SIGS)?, now).ok()
+    })();
+    let mut policy = LogPolicy::default();
+    let mut listed: HashMap<String, Result<CheckedFile<'static>, Finding>> = HashMap::new();
+    let mut geo = None;
+    if let Some(release) = &release {
+        let election = release.root().election().to_string();
+        policy.held = held_checkpoint(&election, &config.source.publication);
+        // The browser checks the release's place in the log whenever the
+        // release names one: a missing log file is then a finding.
+        policy.require_log = release.log().is_some();
+        let log_files: Vec<String> = files_to_fetch(release, policy.held.as_ref())
+            .into_iter()
+            .filter(|path| {
+                publication.get(path).is_none() && ![CHECKPOINT, LATEST, LATEST_SIGS].contains(&path.as_str())
+            })
+            .collect();
+        let national: Vec<FileEntry> = [FileKind::Election, FileKind::Summary, FileKind::GeoProvinces]
+            .into_iter()
+            .filter_map(|kind| release.entry(kind, None).cloned())
+            .collect();
+        let bytes_total = national.iter().map(|e| e.size).sum();
+        let done = Cell::new(0u64);
+        report(Progress::Files { bytes_done: 0, bytes_total });
+        let logs = join_all(log_files.iter().map(|path| fetch_unlisted(config, path, PROOF_LIMIT)));
+        let files = join_all(national.iter().map(|entry| {
+            let done = &done;
+            let mut mine = 0u64;
+            async move {
+                let file = fetch_listed(&config.source.publication, entry, Freshness::Cached, |bytes| {
+                    done.set(done.get() + bytes - mine);
+                    mine = bytes;
+                    report(Progress::Files { bytes_done: done.get(), bytes_total });
+                })
+                .await;
+                (entry.clone(), file)
+            }
+        }));
+        let (logs, files) = futures::join!(logs, files);
+        for (path, bytes) in log_files.iter().zip(logs) {
+            if let Some(bytes) = bytes? {
+                publication.insert(path.clone(), bytes);
+            }
+        }
+        for (entry, file) in files {
+            let file = file.map_err(LoadError::from)?;
+            if entry.kind == FileKind::GeoProvinces {
+                geo = Some(file.clone());
+            }
+            listed.insert(entry.path, file);
+        }
+    }
+
+    report(Progress::Verifying);
+    let taken = |entry: &FileEntry| {
+        listed.get(&entry.path).cloned().unwrap_or_else(|| Err(Finding::FileMissing { file: entry.path.clone() }))
+    };
+    let signed = match verify_signed(&publication, &anchor, now, &policy, taken) {
+        Ok(signed) => signed,
+        Err(failure) => return Ok(Err(failure)),
+    };
+    if let Some(log) = signed.logged().log() {
+        hold_checkpoint(&signed.election().id.to_string(), &config.source.publication, &log.checkpoint.checkpoint());
+    }
+    let mut boundaries = Boundaries::default();
+    if let Some(entry) = signed.entry(FileKind::GeoProvinces, None) {
+        if let Some(Ok(file)) = listed.get(&entry.path) {
+            boundaries.set_provinces(file);
+        }
+    }
+    // The workers verify the same bytes again: the national files with the rest.
+    for kind in [FileKind::Election, FileKind::Summary] {
+        if let Some(Ok(file)) = signed.entry(kind, None).and_then(|e| listed.get(&e.path)) {
+            publication.insert(file.path(), file.bytes().to_vec());
+        }
+    }
+    let root = signed.root().clone();
+    Ok(Ok(SignedLoad { signed: Arc::new(signed), boundaries, geo, root, metadata: publication, policy, now }))
+}
+
+/// A province's councils as published and its counties' boundaries,
+/// fetched and checked: its "signed" level, for a view of it.
+pub struct ProvinceLoad {
+    pub contests: Result<SignedContests, Vec<Finding>>,
+    /// The counties' boundaries, when the release lists them and they verified.
+    pub counties: Option<Boundaries>,
+}
+
+/// Fetches and checks province `code`'s contests file and counties' boundaries.
+pub async fn province(config: &Config, signed: &SignedRelease, code: &str) -> Result<ProvinceLoad, LoadError> {
+    let folder = &config.source.publication;
+    let contests = async {
+        match signed.entry(FileKind::Contests, Some(code)) {
+            Some(entry) => fetch_listed(folder, entry, Freshness::Cached, |_| {}).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let geo = async {
+        match signed.entry(FileKind::GeoCounties, Some(code)) {
+            Some(entry) => fetch_listed(folder, entry, Freshness::Cached, |_| {}).await.map(Some),
+            None => Ok(None),
+        }
+    };
+    let (contests, geo) = futures::join!(contests, geo);
+    let missing = || Finding::UnknownReference {
+        file: RELEASE.into(),
+        what: "contests file".into(),
+        id: code.to_owned(),
+        defined_in: "files".into(),
+    };
+    let contests = signed.contests(code, contests?.unwrap_or_else(|| Err(missing())));
+    let counties = geo?.and_then(Result::ok).map(|file| {
+        let mut boundaries = Boundaries::default();
+        if let Some((province, _)) = signed.province(code) {
+            boundaries.add_counties(province.code.clone(), &file);
+        }
+        boundaries
+    });
+    Ok(ProvinceLoad { contests, counties })
+}
+
+thread_local! {
+    /// Provinces whose files are being fetched for a view, by release and code.
+    static OPENING: std::cell::RefCell<std::collections::HashSet<String>> = Default::default();
+}
+
+/// A view of province `p` was opened: its councils (contests file) and its
+/// counties' boundaries are fetched and verified unless they already are,
+/// and the audit takes the province next.
+pub fn open_province(config: Option<Config>, release: Release, p: usize) {
+    let places = release.places.get_untracked();
+    let code = places.province(p).code.to_string();
+    crate::audit::prioritize(&code);
+    let needs_contests = matches!(places.area(p), Area::Summary);
+    let needs_counties =
+        places.county_boundaries(p).is_none() && places.signed.entry(FileKind::GeoCounties, Some(&code)).is_some();
+    let Some(config) = config.filter(|_| needs_contests || needs_counties) else { return };
+    let key = format!("{}|{code}", places.signed.release().audit().sha256);
+    if !OPENING.with(|o| o.borrow_mut().insert(key.clone())) {
+        return;
+    }
+    leptos::task::spawn_local(async move {
+        if let Ok(load) = province(&config, &places.signed, &code).await {
+            release.places.update(|current| {
+                let mut next = (**current).clone();
+                if matches!(next.area(p), Area::Summary) {
+                    let area = match load.contests {
+                        Ok(contests) => {
+                            let outcomes = contests.doc().contests.iter().map(ContestOutcome::published).collect();
+                            Area::Signed(Arc::new(ProvinceData::signed(outcomes)))
+                        }
+                        Err(findings) => Area::Failed(Arc::new(findings)),
+                    };
+                    next = next.with_area(p, area);
+                }
+                if let Some(counties) = load.counties {
+                    next = next.with_counties(p, counties);
+                }
+                *current = Arc::new(next);
+            });
+        }
+        OPENING.with(|o| o.borrow_mut().remove(&key));
+    });
 }
 
 /// Where the newest checkpoint verified of an election's log, as published
@@ -285,85 +510,6 @@ pub async fn pointer(config: &Config, root: &VerifiedRoot) -> Result<PointerChec
         Ok((doc, _)) => PointerCheck::Fresh(doc),
         Err(findings) => PointerCheck::Refused(findings),
     })
-}
-
-type Verification = (Result<VerifiedElection, Failure>, Option<VerifiedRoot>);
-
-async fn fetch_and_verify(config: &Config, report: &impl Fn(Progress)) -> Result<Verification, LoadError> {
-    let anchor = TrustAnchor::pinned(config.source.root_sha256);
-    report(Progress::Metadata);
-    let entry = [ROOT, ROOT_SIGS, RELEASE, RELEASE_SIGS];
-    let fetched = join_all(entry.iter().map(|path| fetch_fresh_in(config, path))).await;
-    let mut publication = Publication::new();
-    for (path, bytes) in entry.iter().zip(fetched) {
-        publication.insert(*path, bytes?);
-    }
-
-    // The file list is read from a release that verified, never from raw bytes.
-    let now = now();
-    let verified_release = (|| {
-        let root = verify_root(publication.get(ROOT)?, publication.get(ROOT_SIGS)?, &anchor, now).ok()?;
-        verify_release(root, publication.get(RELEASE)?, publication.get(RELEASE_SIGS)?, now).ok()
-    })();
-    // When the root or release does not verify, the full path below says why,
-    // with the same findings and audit the CLI would give.
-    let mut policy = LogPolicy::default();
-    let mut root = None;
-    if let Some(release) = verified_release {
-        let election = release.root().election().to_string();
-        root = Some(release.root().clone());
-        policy.held = held_checkpoint(&election, &config.source.publication);
-        // The browser checks the release's place in the log whenever the
-        // release names one: a missing log file is then a finding.
-        policy.require_log = release.log().is_some();
-        let log_files = files_to_fetch(&release, policy.held.as_ref());
-        let fetched = join_all(log_files.iter().map(|path| fetch_fresh_in(config, path))).await;
-        for (path, bytes) in log_files.iter().zip(fetched) {
-            match bytes {
-                Ok(bytes) => publication.insert(path.clone(), bytes),
-                // The verifier names the missing file.
-                Err(LoadError::Status { status: 404, .. }) => {}
-                Err(e) => return Err(e),
-            }
-        }
-        let files = release.files();
-        let files_total = files.len();
-        let bytes_total = files.iter().map(|f| f.size).sum();
-        let files_done = Cell::new(0usize);
-        let bytes_done = Cell::new(0u64);
-        let progress =
-            || Progress::Files { files_done: files_done.get(), files_total, bytes_done: bytes_done.get(), bytes_total };
-        report(progress());
-        let (files_done, bytes_done, progress) = (&files_done, &bytes_done, &progress);
-        let downloads = files.iter().map(|entry| async move {
-            let bytes = fetch_in(config, &entry.path).await;
-            if let Ok(b) = &bytes {
-                files_done.set(files_done.get() + 1);
-                bytes_done.set(bytes_done.get() + b.len() as u64);
-                report(progress());
-            }
-            (entry.path.clone(), bytes)
-        });
-        for (path, bytes) in join_all(downloads).await {
-            publication.insert(path, bytes?);
-        }
-    }
-
-    report(Progress::Verifying);
-    // Verification runs in one synchronous stretch: let the browser paint
-    // "verifying…" first.
-    next_paint().await;
-    let verified = verify_publication_with(&publication, &anchor, now, &policy);
-    if let Ok(election) = &verified {
-        if let Some(log) = &election.audit.log {
-            hold_checkpoint(
-                &election.election.id.to_string(),
-                &config.source.publication,
-                &log.checkpoint.checkpoint(),
-            );
-        }
-    }
-    Ok((verified, root))
 }
 
 /// The verifier's clock. `OffsetDateTime::now_utc()` panics in wasm32-unknown-unknown.
@@ -450,6 +596,19 @@ async fn fetch_in(config: &Config, path: &str) -> Result<Vec<u8>, LoadError> {
 /// The files that change from release to release, bypassing the browser's cache.
 async fn fetch_fresh_in(config: &Config, path: &str) -> Result<Vec<u8>, LoadError> {
     fetch_with(&resolve_in(path, &config.source.publication)?, web_sys::RequestCache::NoCache).await
+}
+
+/// A file of the publication that the release does not list (the root, the
+/// manifest, the log's files), at most `limit` bytes: `None` when the server
+/// has none. A longer one is cut at `limit + 1` bytes, which the verifier
+/// then refuses as too large for its kind, as it would the whole file.
+async fn fetch_unlisted(config: &Config, path: &str, limit: u64) -> Result<Option<Vec<u8>>, LoadError> {
+    let url = resolve_in(path, &config.source.publication)?;
+    match fetch_capped(&url, limit).await {
+        Ok(bytes) => Ok(bytes),
+        Err(FetchCapped::Fetch(e)) => Err(e.into()),
+        Err(FetchCapped::TooLarge { limit, .. }) => Ok(Some(vec![b' '; limit as usize + 1])),
+    }
 }
 
 async fn fetch(url: &str) -> Result<Vec<u8>, LoadError> {

@@ -1,7 +1,11 @@
 //! Shafaf's web app: fetches a signed election publication, verifies it in
 //! the browser with `shafaf-core`, and shows only what verified.
 
+// Findings are the core's error type and larger than clippy likes; see shafaf-core.
+#![allow(clippy::result_large_err)]
+
 mod app;
+mod audit;
 mod charts;
 mod components;
 mod csv;
@@ -10,7 +14,7 @@ mod live;
 mod load;
 mod map;
 mod pages;
-mod places;
+mod state;
 
 fn main() {
     console_error_panic_hook::set_once();

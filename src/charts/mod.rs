@@ -27,7 +27,7 @@ use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::load::Links;
 use crate::pages::not_found::NotFound;
 use crate::pages::{set_title, verified};
-use crate::places::{Place, Places};
+use crate::state::{Place, Places};
 
 use backend::{render, Drawing};
 
@@ -39,7 +39,40 @@ pub fn ChartsPage() -> impl IntoView {
     let params = use_params_map();
     move || {
         let (province, county, contest) = params.with(|p| (p.get("province"), p.get("county"), p.get("contest")));
-        untrack(|| verified(|places| view! { <Charts places province county contest/> }.into_any()))
+        untrack(|| {
+            verified(|release| {
+                // The charts read every station of the region: they wait for its provinces' recount.
+                let places = release.places.get_untracked();
+                let wanted: Vec<usize> = match (&province, &contest) {
+                    (_, Some(id)) => places.province_of_contest(id).into_iter().collect(),
+                    (Some(code), None) => places.province_index(code).into_iter().collect(),
+                    (None, None) => (0..places.province_count()).collect(),
+                };
+                for &p in wanted.iter().take(1) {
+                    crate::pages::open_province(release, p);
+                }
+                let key = {
+                    let wanted = wanted.clone();
+                    move |places: &Places| wanted.iter().map(|&p| places.area(p).level()).collect::<Vec<_>>()
+                };
+                crate::pages::follow(release, key, move |places| {
+                    let ready =
+                        wanted.iter().filter(|&&p| places.area(p).data().is_some_and(|d| d.recounted())).count();
+                    if ready < wanted.len() {
+                        let total = wanted.len() as u64;
+                        return view! {
+                            <p class="loading-note" aria-busy="true" data-testid="charts-pending">
+                                {text(move |lang| lang.charts_wait(ready as u64, total))}
+                            </p>
+                        }
+                        .into_any();
+                    }
+                    let (province, county, contest) = (province.clone(), county.clone(), contest.clone());
+                    view! { <Charts places province county contest/> }.into_any()
+                })
+                .into_any()
+            })
+        })
     }
 }
 
@@ -91,12 +124,15 @@ fn Charts(
     let links = expect_context::<Links>();
     let (region, place) = match (&province, &county) {
         _ if contest.is_some() => match contest.as_deref().and_then(|id| places.contest_index(id)) {
-            Some((p, c)) => (Region::Contest(places.contest(p, c).contest.id.clone()), Some(Place::Contest(p, c))),
+            Some((p, c)) => match places.contest(p, c) {
+                Some(outcome) => (Region::Contest(outcome.contest.id.clone()), Some(Place::Contest(p, c))),
+                None => return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any(),
+            },
             None => return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any(),
         },
         (None, _) => (Region::All, None),
         (Some(code), None) => match places.province_index(code) {
-            Some(p) => (Region::Province(places.province(p).0.code.clone()), Some(Place::Province(p))),
+            Some(p) => (Region::Province(places.province(p).code.clone()), Some(Place::Province(p))),
             None => return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any(),
         },
         (Some(code), Some(county)) => {
@@ -107,7 +143,7 @@ fn Charts(
         }
     };
     let place_name = match place {
-        Some(place) => places.name(place).clone(),
+        Some(place) => places.name(place),
         None => places.country().clone(),
     };
     {
@@ -116,8 +152,9 @@ fn Charts(
     }
 
     // Everything is computed once, here; the charts are redrawn when the language changes.
-    let election = places.election.clone();
-    let scope = Scope::of_election(&election, region.clone());
+    let recounted: Vec<Arc<shafaf_core::verify::VerifiedProvince>> =
+        (0..places.province_count()).filter_map(|p| places.area(p).data().and_then(|d| d.verified())).collect();
+    let scope = Scope::new(recounted.iter().map(|p| &**p), region.clone());
     let points = station_points(scope.stations());
     let level = scope.child_level();
     let regions: Vec<(Names, Option<f64>)> = turnout_by_region(&scope, level)

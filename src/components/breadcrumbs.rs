@@ -5,7 +5,7 @@ use shafaf_core::model::Name;
 
 use crate::i18n::{tr, use_lang, Msg};
 use crate::load::Links;
-use crate::places::{Place, Places};
+use crate::state::{Place, Places};
 
 /// One step of the trail: a place's name, linked unless it is the current view.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -17,7 +17,7 @@ pub struct Crumb {
 /// The trail down to `place` (itself included, as the current view); the
 /// country alone for the overview.
 pub fn trail(places: &Places, links: &Links, place: Option<Place>) -> Vec<Crumb> {
-    let link = |place: Place| Crumb { name: places.name(place).clone(), href: Some(links.href(&places.path(place))) };
+    let link = |place: Place| Crumb { name: places.name(place), href: Some(links.href(&places.path(place))) };
     let mut crumbs = vec![Crumb { name: places.country().clone(), href: Some(links.href("/")) }];
     match place {
         None => {}
@@ -25,7 +25,7 @@ pub fn trail(places: &Places, links: &Links, place: Option<Place>) -> Vec<Crumb>
         Some(Place::County(p, k)) => crumbs.extend([link(Place::Province(p)), link(Place::County(p, k))]),
         Some(Place::Contest(p, c)) => {
             crumbs.push(link(Place::Province(p)));
-            if let Some(k) = places.county_of(p, places.contest(p, c)) {
+            if let Some(k) = places.contest(p, c).and_then(|outcome| places.county_of(p, outcome)) {
                 crumbs.push(link(Place::County(p, k)));
             }
             crumbs.push(link(Place::Contest(p, c)));

@@ -11,7 +11,7 @@ use shafaf_core::{Finding, Severity};
 
 use crate::i18n::{text, tr, Msg};
 use crate::load::{Links, LoadError};
-use crate::places::{Place, Places};
+use crate::state::{Place, Places};
 
 /// Contest id → name and address, for labelling and linking findings of a verified election.
 pub type ContestNames = Arc<HashMap<String, (Name, String)>>;
@@ -23,7 +23,7 @@ pub fn contest_names(places: &Places, links: &Links, findings: &[Finding]) -> Co
         .filter_map(|f| f.contest())
         .filter_map(|id| {
             let (p, c) = places.contest_index(id)?;
-            let name = places.contest(p, c).contest.name.clone();
+            let name = places.contest(p, c)?.contest.name.clone();
             Some((id.to_owned(), (name, links.href(&places.path(Place::Contest(p, c))))))
         })
         .collect();

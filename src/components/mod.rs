@@ -17,5 +17,5 @@ pub use memory::{remembered, ViewMemory};
 pub use number::{DecimalFigure, NumberFigure, PercentFigure, RatioFigure};
 pub use progress::ProgressIndicator;
 pub use search_box::{search_target, SearchBox};
-pub use status::{StatusBlock, ViewStatus};
+pub use status::{AuditStatus, StatusBlock, ViewStatus};
 pub use table::{Column, DataTable, Direction, SortKey};

@@ -1,15 +1,13 @@
 //! The search box: a form with a labelled input. Enter opens the place when
 //! exactly one matches, and otherwise the list of matches (`/find?q=`).
 
-use std::sync::Arc;
-
 use leptos::prelude::*;
 use leptos_router::hooks::use_navigate;
 use leptos_router::NavigateOptions;
 
 use crate::i18n::{tr, Msg};
 use crate::load::{encode, Links};
-use crate::places::Places;
+use crate::state::{Places, PlacesSignal};
 
 /// Where a search for `query` leads: the place itself when it is the only
 /// match, else the list of matches.
@@ -29,7 +27,7 @@ pub fn SearchBox(
     large: bool,
 ) -> impl IntoView {
     let links = expect_context::<Links>();
-    let places = expect_context::<Signal<Option<Arc<Places>>>>();
+    let places = expect_context::<PlacesSignal>();
     let navigate = use_navigate();
     let (text, set_text) = signal(String::new());
     let submit = move |ev: leptos::ev::SubmitEvent| {

@@ -1,11 +1,16 @@
-//! The verification status: a word and an icon (never colour alone), what it
-//! means, and — once something verified — what was checked.
+//! The verification status: a word and an icon (never colour alone), the
+//! level the release has reached and how far its audit has got, in one
+//! compact line that opens into what it means and what was checked.
+//! Tests and monitors read `data-status` (the verdict so far) and
+//! `data-audit` (`signed` until every station of the release is verified
+//! and recounted, then `complete`).
 
 use leptos::prelude::*;
-use shafaf_core::verify::{Audit, Status};
+use shafaf_core::verify::Status;
 
 use crate::i18n::{text, tr, Msg};
 use crate::load::Links;
+use crate::state::{AuditPhase, AuditState, Release};
 
 /// The status the page is in. Tests read it from `data-status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -18,12 +23,13 @@ pub enum ViewStatus {
 }
 
 impl ViewStatus {
-    /// The status of a verified election.
-    pub fn of_verified(status: Status) -> ViewStatus {
+    /// The status the verdict says, word for word.
+    pub fn of(status: Status) -> ViewStatus {
         match status {
             Status::Verified => ViewStatus::Verified,
-            // A VerifiedElection holds discrepancies only; anything else is still a finding.
-            _ => ViewStatus::VerifiedWithFindings,
+            Status::VerifiedWithFindings => ViewStatus::VerifiedWithFindings,
+            Status::Failed => ViewStatus::Failed,
+            Status::Expired => ViewStatus::Expired,
         }
     }
 
@@ -76,15 +82,14 @@ impl ViewStatus {
     }
 }
 
-/// The status block, on every view: the word, what it means, and for a
-/// verified election the two counts that matter (signatures, recount). The
-/// details are on the verification panel it links to. `audit` is given only
-/// for a verified election: a publication that failed shows no figures.
+/// The status block of a view without a verified release: loading, or why
+/// nothing is shown. Its verdict is final (`data-audit="complete"`) once
+/// loading ended.
 #[component]
-pub fn StatusBlock(status: ViewStatus, #[prop(optional)] audit: Option<Audit>) -> impl IntoView {
+pub fn StatusBlock(status: ViewStatus) -> impl IntoView {
     let links = expect_context::<Links>();
-    let busy = (status == ViewStatus::Loading).then_some("true");
-    let details = (status != ViewStatus::Loading).then(|| {
+    let loading = status == ViewStatus::Loading;
+    let details = (!loading).then(|| {
         view! {
             <p class="status-more">
                 <a href=links.href("/verify") data-testid="status-details">
@@ -98,8 +103,9 @@ pub fn StatusBlock(status: ViewStatus, #[prop(optional)] audit: Option<Audit>) -
             class=format!("status status-{}", status.as_str())
             data-testid="status"
             data-status=status.as_str()
+            data-audit=(!loading).then_some("complete")
             aria-labelledby="status-heading"
-            aria-busy=busy
+            aria-busy=loading.then_some("true")
         >
             <h2 id="status-heading" class="visually-hidden">{tr(Msg::StatusHeading)}</h2>
             <p class="status-title" role="status">
@@ -108,26 +114,116 @@ pub fn StatusBlock(status: ViewStatus, #[prop(optional)] audit: Option<Audit>) -
                 <strong>{text(move |lang| lang.t(status.title()))}</strong>
             </p>
             {status.explanation().map(|msg| view! { <p class="status-explained">{tr(msg)}</p> })}
-            {audit.map(|audit| view! { <AuditChecks audit/> })}
             {details}
         </section>
     }
 }
 
-/// What was checked, in two lines: signatures and recount.
+/// The status of a release shown: the verdict so far and its level, in one
+/// line; opened, what it means, the audit's progress and what was checked.
 #[component]
-fn AuditChecks(audit: Audit) -> impl IntoView {
-    let signatures = audit.station_signatures_verified;
-    let (recounted, matching) = (audit.contests_recounted, audit.contests_matching);
+pub fn AuditStatus(release: Release) -> impl IntoView {
+    let links = expect_context::<Links>();
+    let audit = release.audit;
+    let status = Memo::new(move |_| audit.with(|a| ViewStatus::of(a.status())));
+    let phase = Memo::new(move |_| audit.with(|a| a.phase));
+    let audit_attr = move || if phase.get() == AuditPhase::Complete { "complete" } else { "signed" };
+    let line = move |lang: crate::i18n::Lang| audit.with(|a| lang.audit_line(a));
+    let explanation = move || {
+        let msg = match (status.get(), phase.get()) {
+            (ViewStatus::Verified, p) if p != AuditPhase::Complete => Some(Msg::SignedExplained),
+            (s, _) => s.explanation(),
+        };
+        msg.map(|msg| view! { <p class="status-explained">{tr(msg)}</p> })
+    };
+    let waiting = move || {
+        (phase.get() == AuditPhase::Waiting).then(|| {
+            let bytes = audit.with_untracked(|a| a.bytes_total);
+            view! {
+                <button type="button" class="audit-start" data-testid="audit-start" on:click=move |_| crate::audit::begin()>
+                    {text(move |lang| lang.verify_every_station(bytes))}
+                </button>
+            }
+        })
+    };
+    view! {
+        <section
+            class=move || format!("status status-{}", status.get().as_str())
+            data-testid="status"
+            data-status=move || status.get().as_str()
+            data-audit=audit_attr
+            aria-labelledby="status-heading"
+        >
+            <h2 id="status-heading" class="visually-hidden">{tr(Msg::StatusHeading)}</h2>
+            <details class="status-details">
+                <summary>
+                    <span class="status-title" role="status">
+                        <span class="status-icon" aria-hidden="true">{move || status.get().icon()}</span>
+                        " "
+                        <strong>{text(move |lang| lang.t(status.get().title()))}</strong>
+                    </span>
+                    " "
+                    <span class="status-line" data-testid="audit-line">{text(line)}</span>
+                </summary>
+                {explanation}
+                <p class="status-explained">{tr(Msg::LevelsExplained)}</p>
+                <AuditProgress audit/>
+                <AuditChecks audit/>
+                <p class="status-more">
+                    <a href=links.href("/verify") data-testid="status-details">{tr(Msg::WhatWasChecked)}</a>
+                </p>
+            </details>
+            {waiting}
+        </section>
+    }
+}
+
+/// How far the audit has got: provinces, stations, bytes.
+#[component]
+fn AuditProgress(audit: RwSignal<AuditState>) -> impl IntoView {
+    let done = move || audit.with(|a| a.provinces_done);
+    view! {
+        <div class="audit-progress" data-testid="audit-progress"
+            data-provinces-done=move || done().to_string()
+            data-provinces=move || audit.with(|a| a.provinces_total).to_string()
+            data-stations=move || audit.with(|a| a.stations_verified).to_string()
+            data-bytes=move || audit.with(|a| a.bytes_done).to_string()
+        >
+            <progress
+                max=move || audit.with(|a| a.provinces_total.max(1)).to_string()
+                value=move || done().to_string()
+                aria-label=tr(Msg::AuditProgress)
+            ></progress>
+            <p>{text(move |lang| audit.with(|a| lang.audit_progress(a)))}</p>
+        </div>
+    }
+}
+
+/// What was checked so far, in two lines: signatures and recount.
+#[component]
+fn AuditChecks(audit: RwSignal<AuditState>) -> impl IntoView {
+    let checks = Memo::new(move |_| {
+        audit.with(|a| {
+            let audit = a.audited.audit();
+            (audit.station_signatures_verified, audit.contests_recounted, audit.contests_matching)
+        })
+    });
+    let signatures = move || checks.get().0;
+    let recounted = move || checks.get().1;
+    let matching = move || checks.get().2;
     view! {
         <ul class="checks">
-            <li data-testid="signatures-verified" data-value=signatures.to_string()>
+            <li data-testid="signatures-verified" data-value=move || signatures().to_string()>
                 <span aria-hidden="true">"✓ "</span>
-                {text(move |lang| lang.signatures_verified(signatures))}
+                {text(move |lang| lang.signatures_verified(signatures()))}
             </li>
-            <li data-testid="contests-recounted" data-value=recounted.to_string() data-matching=matching.to_string()>
-                <span aria-hidden="true">{if matching == recounted { "✓ " } else { "! " }}</span>
-                {text(move |lang| lang.contests_recounted(recounted, matching))}
+            <li
+                data-testid="contests-recounted"
+                data-value=move || recounted().to_string()
+                data-matching=move || matching().to_string()
+            >
+                <span aria-hidden="true">{move || if matching() == recounted() { "✓ " } else { "! " }}</span>
+                {text(move |lang| lang.contests_recounted(recounted(), matching()))}
             </li>
         </ul>
     }

@@ -18,7 +18,7 @@ use shafaf_core::summary::Totals;
 use crate::components::remembered;
 use crate::i18n::{tr, use_lang, Lang, Msg};
 use crate::load::Links;
-use crate::places::{Place, Places};
+use crate::state::{Area, Level, Place, Places};
 
 /// One region drawn on a map, with the figures the views computed for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -32,6 +32,11 @@ pub struct MapArea {
     pub totals: Option<Totals>,
     /// Findings of verification about the region's councils.
     pub findings: usize,
+    /// Its reporting stations whose device signature the audit verified so
+    /// far: the verification-status layer, which fills in as it advances.
+    pub verified: Option<shafaf_core::summary::Ratio>,
+    /// The level its figures reached.
+    pub level: Level,
 }
 
 impl MapArea {
@@ -99,7 +104,7 @@ impl Metric {
             Metric::InvalidShare => t.invalid_share().map(|r| r.percent()),
             Metric::VotesPerBallot => t.votes_per_ballot().map(|r| r.value()),
             Metric::Councils => Some(t.contests as f64),
-            Metric::Verified => t.reporting().map(|r| r.percent()),
+            Metric::Verified => None,
         }
     }
 
@@ -184,7 +189,13 @@ impl Classes {
 
 /// The values of `metric` for each area (by index), `None` without data.
 fn values(metric: Metric, areas: &[MapArea]) -> Vec<Option<f64>> {
-    let raw: Vec<Option<f64>> = areas.iter().map(|a| a.totals.as_ref().and_then(|t| metric.raw(t))).collect();
+    let raw: Vec<Option<f64>> = areas
+        .iter()
+        .map(|a| match metric {
+            Metric::Verified => a.verified.map(|r| r.percent()),
+            _ => a.totals.as_ref().and_then(|t| metric.raw(t)),
+        })
+        .collect();
     if !metric.diverging() {
         return raw;
     }
@@ -253,6 +264,8 @@ pub fn ChoroplethMap(
                     href: None,
                     totals: None,
                     findings: 0,
+                    verified: None,
+                    level: Level::Signed,
                 })
             })
             .collect(),
@@ -425,7 +438,7 @@ pub fn ChoroplethMap(
                     (lang.t(Msg::InvalidShare).to_owned(), lang.ratio_percent(t.invalid_share())),
                     (lang.t(Msg::VotesPerBallot).to_owned(), lang.decimal(t.votes_per_ballot())),
                     (lang.t(Msg::Contests).to_owned(), lang.number(t.contests)),
-                    (lang.t(Msg::MapStationsVerified).to_owned(), lang.ratio_percent(t.reporting())),
+                    (lang.t(Msg::MapStationsVerified).to_owned(), lang.ratio_percent(area.verified)),
                     (lang.t(Msg::MapFindings).to_owned(), lang.number(area.findings as u64)),
                 ],
             };
@@ -641,58 +654,90 @@ fn MapUnavailable(error: String) -> impl IntoView {
     }
 }
 
-/// Findings of `findings` about councils for which `keep` holds.
-fn count_findings(places: &Places, findings: &[shafaf_core::Finding], keep: impl Fn(&str) -> bool) -> usize {
-    findings.iter().filter(|f| f.contest().is_some_and(|id| places.contest_index(id).is_some() && keep(id))).count()
+/// What a map says of the councils `contests` of a province at level `area`.
+fn findings_and_verified(
+    area: &Area,
+    contests: &[&shafaf_core::verify::ContestOutcome],
+    findings: &[shafaf_core::Finding],
+) -> (usize, Option<shafaf_core::summary::Ratio>) {
+    let ids: std::collections::HashSet<&str> = contests.iter().map(|c| c.contest.id.as_str()).collect();
+    let count = findings.iter().filter(|f| f.contest().is_some_and(|id| ids.contains(id))).count();
+    let reported: u64 = contests.iter().map(|c| c.tally.stations_reported).sum();
+    let verified = match area {
+        Area::Recounted(_) => shafaf_core::summary::Ratio::new(reported, reported),
+        _ => shafaf_core::summary::Ratio::new(0, reported.max(1)),
+    };
+    (count, verified)
 }
 
 /// The country by province, for the overview; nothing if the release has no boundaries.
 pub fn national_map(places: &Places, links: &Links) -> Option<AnyView> {
-    let election = &places.election;
-    let map = cached("provinces", || election.boundaries.province_map())?;
+    let entry = places.signed.entry(shafaf_core::model::FileKind::GeoProvinces, None)?;
+    let map = cached(&entry.path, || places.boundaries.province_map())?;
     let map = match map {
         Ok(map) => map,
         Err(error) => return Some(view! { <MapUnavailable error/> }.into_any()),
     };
     let areas = places
         .provinces()
-        .map(|(p, described, verified)| MapArea {
-            code: described.code.to_string(),
-            name: (described.name.fa.to_string(), described.name.en.to_string()),
-            href: Some(links.href(&places.path(Place::Province(p)))),
-            totals: Some(Totals::of_province(verified)),
-            findings: verified.findings.len(),
+        .map(|(p, described)| {
+            let area = places.area(p);
+            let totals = places.province_totals(p);
+            let (findings, verified) = match area.data() {
+                Some(data) => findings_and_verified(area, &data.contests().iter().collect::<Vec<_>>(), data.findings()),
+                None => {
+                    let reported = totals.map_or(0, |t| t.stations_reported);
+                    (0, totals.and_then(|_| shafaf_core::summary::Ratio::new(0, reported.max(1))))
+                }
+            };
+            MapArea {
+                code: described.code.to_string(),
+                name: (described.name.fa.to_string(), described.name.en.to_string()),
+                href: Some(links.href(&places.path(Place::Province(p)))),
+                totals,
+                findings: findings + usize::from(area.level() == Level::Failed),
+                verified,
+                level: area.level(),
+            }
         })
         .collect();
     let title = title_of(Msg::MapOfProvinces);
     Some(view! { <ChoroplethMap testid="national-map" title map areas first=Msg::Province pannable=true/> }.into_any())
 }
 
-/// A province by county, for its page; nothing if the release has no boundaries for it.
+/// A province by county, for its page; nothing until its counties' boundaries verified.
 pub fn province_map(places: &Places, links: &Links, p: usize) -> Option<AnyView> {
-    let (described, verified) = places.province(p);
+    let described = places.province(p);
     let code = described.code.to_string();
-    let map = cached(&code, || places.election.boundaries.county_map(&code))?;
+    let entry = places.signed.entry(shafaf_core::model::FileKind::GeoCounties, Some(&code))?;
+    let boundaries = places.county_boundaries(p)?.clone();
+    let map = cached(&entry.path, || boundaries.county_map(&code))?;
     let map = match map {
         Ok(map) => map,
         Err(error) => return Some(view! { <MapUnavailable error/> }.into_any()),
     };
+    let area = places.area(p);
     let areas = described
         .counties
         .iter()
         .enumerate()
         .map(|(k, county)| {
-            let contests: Vec<_> = verified.contests.iter().filter(|c| c.contest.county == county.code).collect();
-            let totals = Totals::of_contests(contests.iter().copied());
-            let has = totals.contests > 0;
-            let findings =
-                count_findings(places, &verified.findings, |id| contests.iter().any(|c| c.contest.id.as_str() == id));
+            let totals = places.county_totals(p, k);
+            let (findings, verified) = match area.data() {
+                Some(data) => {
+                    let contests: Vec<_> = data.contests().iter().filter(|c| c.contest.county == county.code).collect();
+                    findings_and_verified(area, &contests, data.findings())
+                }
+                None => (0, totals.and_then(|t| shafaf_core::summary::Ratio::new(0, t.stations_reported.max(1)))),
+            };
             MapArea {
                 code: county.code.to_string(),
                 name: (county.name.fa.to_string(), county.name.en.to_string()),
-                href: has.then(|| links.href(&places.path(Place::County(p, k)))),
-                totals: has.then_some(totals),
+                href: totals.is_some().then(|| links.href(&places.path(Place::County(p, k)))),
+                totals,
                 findings,
+                verified,
+                level: area.level(),
             }
         })
         .collect();
@@ -739,6 +784,8 @@ mod tests {
             href: None,
             totals: Some(Totals { eligible: 100, ballots_cast: cast, ..Totals::default() }),
             findings: 0,
+            verified: None,
+            level: Level::Signed,
         };
         let areas = [area("a", 40), area("b", 50), area("c", 70)];
         let v = values(Metric::TurnoutVsMedian, &areas);

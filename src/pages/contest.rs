@@ -20,8 +20,9 @@ use crate::csv;
 use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::load::Links;
 use crate::pages::not_found::NotFound;
-use crate::pages::{set_title, verified};
-use crate::places::{Place, Places};
+use crate::pages::summary::LevelBadge;
+use crate::pages::{follow, open_province, set_title, verified};
+use crate::state::{Area, Level, Place, Places, ProvinceData};
 
 #[component]
 pub fn ContestPage() -> impl IntoView {
@@ -29,7 +30,35 @@ pub fn ContestPage() -> impl IntoView {
     // The same view serves every council: it is drawn anew when the address names another.
     move || {
         let id = params.with(|p| p.get("contest")).unwrap_or_default();
-        untrack(|| verified(|places| view! { <Contest places id/> }.into_any()))
+        untrack(|| {
+            verified(|release| {
+                let places = release.places.get_untracked();
+                // The summary says which province holds the council.
+                let Some(p) = places.province_of_contest(&id) else {
+                    return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any();
+                };
+                open_province(release, p);
+                follow(release, move |places| places.area(p).clone(), move |places| {
+                    let id = id.clone();
+                    match places.area(p).clone() {
+                        Area::Signed(data) | Area::Recounted(data) => match data.contest_index(&id) {
+                            Some(c) => view! { <Contest places p c data/> }.into_any(),
+                            None => view! { <NotFound what=Msg::PlaceNotFound/> }.into_any(),
+                        },
+                        Area::Failed(findings) => view! {
+                            <p class="withdrawn" role="alert" data-testid="withdrawn">{tr(Msg::Withdrawn)}</p>
+                            <FindingsList findings=findings.to_vec()/>
+                        }
+                        .into_any(),
+                        Area::Summary => view! {
+                            <p class="loading-note" aria-busy="true" data-testid="contest-loading">{tr(Msg::ProvinceLoading)}</p>
+                        }
+                        .into_any(),
+                    }
+                })
+                .into_any()
+            })
+        })
     }
 }
 
@@ -72,17 +101,15 @@ impl StationRow {
 }
 
 #[component]
-fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
+fn Contest(places: Arc<Places>, p: usize, c: usize, data: Arc<ProvinceData>) -> impl IntoView {
     let lang = use_lang();
     let links = expect_context::<Links>();
-    let Some((p, c)) = places.contest_index(&id) else {
-        return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any();
-    };
-    let outcome = places.contest(p, c);
+    let outcome = data.contest(c);
     let contest = &outcome.contest;
+    let id = contest.id.to_string();
     let facts = ContestFacts::of(outcome);
     let totals = facts.totals;
-    let (province, verified_province) = places.province(p);
+    let province = places.province(p);
     let kind = contest.kind;
     let name = contest.name.clone();
     let title = name.clone();
@@ -108,7 +135,7 @@ fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
     let stations: Vec<StationRow> = outcome
         .stations
         .iter()
-        .filter_map(|&s| verified_province.stations.get(s))
+        .filter_map(|&s| data.stations().get(s))
         .map(|s| StationRow {
             id: s.station.id.to_string(),
             eligible: s.station.eligible,
@@ -116,14 +143,13 @@ fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
             device: s.device.to_hex(),
         })
         .collect();
-    let findings: Vec<_> =
-        places.election.findings.iter().filter(|f| f.contest() == Some(id.as_str())).cloned().collect();
+    let findings: Vec<_> = data.findings().iter().filter(|f| f.contest() == Some(id.as_str())).cloned().collect();
     let findings = (!findings.is_empty()).then(|| {
         let contests = contest_names(&places, &links, &findings);
         view! { <FindingsList findings contests heading=Msg::FindingsForCouncil/> }
     });
 
-    let tie_break = places.election.election.tie_break.clone();
+    let tie_break = places.election().tie_break.clone();
     let list = |standing: Standing, testid: &'static str| {
         let items = candidates
             .iter()
@@ -145,6 +171,7 @@ fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
         view! { <p class="margin" data-testid="last-seat-margin" data-value=value.map(|v| v.to_string())>{text}</p> }
     };
 
+    let recounted = outcome.recounted;
     let county = places.county_of(p, outcome).map(|k| places.county(p, k).name.clone());
     let province_name = province.name.clone();
     let (seats, alternates_count) = (contest.seats, contest.alternates);
@@ -169,7 +196,7 @@ fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
         view! { <NumberFigure name="last_seat_margin" label=label(Msg::LastSeatMargin) value/> }
     });
 
-    let election_id = places.election.election.id.to_string();
+    let election_id = places.election().id.to_string();
     let candidates_file = csv::file_name(&["shafaf", &election_id, &id, "candidates"]);
     let stations_file = csv::file_name(&["shafaf", &election_id, &id, "stations"]);
     let heading = name.clone();
@@ -186,7 +213,7 @@ fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
     };
 
     // Live updates and history: this council in two releases of the log.
-    let history_link = places.election.audit.log.as_ref().filter(|log| log.checkpoint.size > 1).map(|log| {
+    let history_link = places.signed.logged().log().filter(|log| log.checkpoint.size > 1).map(|log| {
         let to = log.checkpoint.size;
         let href = links.href(&format!("/history?from={}&to={to}&contest={}", to - 1, crate::load::encode(&id)));
         view! {
@@ -198,6 +225,7 @@ fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
     view! {
         <Breadcrumbs trail=trail(&places, &links, Some(Place::Contest(p, c)))/>
         <article class="contest" data-testid="contest" data-contest=id.clone() data-kind=kind_attr(kind)>
+            <LevelBadge level=if recounted { Level::Recounted } else { Level::Signed }/>
             <div class="page-head">
                 <div>
                     <h1 class="page-title" data-testid="page-title">{text(move |lang| lang.council_title(kind, &name))}</h1>
@@ -264,8 +292,16 @@ fn Contest(places: Arc<Places>, id: String) -> impl IntoView {
             </section>
             <section class="stations-section" aria-labelledby="stations-heading">
                 <h2 id="stations-heading">{tr(Msg::Stations)}</h2>
-                <p>{tr(Msg::StationsExplained)}</p>
-                <StationTable rows=stations caption=stations_caption file_name=stations_file/>
+                {if recounted {
+                    view! {
+                        <p>{tr(Msg::StationsExplained)}</p>
+                        <StationTable rows=stations caption=stations_caption file_name=stations_file/>
+                    }
+                    .into_any()
+                } else {
+                    view! { <p class="loading-note" data-testid="stations-pending">{tr(Msg::StationsAfterRecount)}</p> }
+                        .into_any()
+                }}
             </section>
         </article>
     }

@@ -12,15 +12,18 @@ use leptos_router::NavigateOptions;
 use crate::components::search_target;
 use crate::i18n::{text, tr, use_lang, Msg};
 use crate::load::{encode, Links};
-use crate::pages::{set_title, verified};
-use crate::places::{Place, Places};
+use crate::pages::{follow, set_title, verified};
+use crate::state::{Place, Places};
 
 /// More hits than this are not listed: the reader types more of the name.
 const LISTED: usize = 100;
 
 #[component]
 pub fn FindPage() -> impl IntoView {
-    verified(|places| view! { <Find places/> }.into_any())
+    // Councils of provinces the audit has not reached yet are found once it has.
+    verified(|release| {
+        follow(release, |p| p.province_count_loaded(), move |places| view! { <Find places/> }.into_any()).into_any()
+    })
 }
 
 #[component]
@@ -109,15 +112,15 @@ fn Find(places: Arc<Places>) -> impl IntoView {
 #[component]
 fn HitItem(places: Arc<Places>, href: String, place: Place) -> impl IntoView {
     let lang = use_lang();
-    let name = places.name(place).clone();
+    let name = places.name(place);
     // What it is and where, e.g. "village council · Khorramabad County · Lorestan Province".
     let (kind, county, province) = match place {
         Place::Contest(p, c) => {
             let outcome = places.contest(p, c);
-            let county = places.county_of(p, outcome).map(|k| places.county(p, k).name.clone());
-            (Some(outcome.contest.kind), county, Some(places.province(p).0.name.clone()))
+            let county = outcome.and_then(|o| places.county_of(p, o)).map(|k| places.county(p, k).name.clone());
+            (outcome.map(|o| o.contest.kind), county, Some(places.province(p).name.clone()))
         }
-        Place::County(p, _) => (None, None, Some(places.province(p).0.name.clone())),
+        Place::County(p, _) => (None, None, Some(places.province(p).name.clone())),
         Place::Province(_) => (None, None, None),
     };
     let what = match place {

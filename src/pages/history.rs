@@ -13,25 +13,27 @@ use shafaf_core::history::diff::diff;
 use shafaf_core::history::HistoryEntry;
 use shafaf_core::verify::{VerifiedElection, VerifiedRoot};
 
-use crate::app::{ConfigSignal, RootSignal};
 use crate::components::{FindingsList, LoadErrorList, StatusBlock, ViewStatus};
 use crate::i18n::{text, tr, Msg};
 use crate::live::ChangeSummary;
 use crate::load::{self, Links, LogHistory};
 use crate::pages::{set_title, verified};
-use crate::places::Places;
+use crate::state::{ConfigSignal, Places, RootSignal};
 
 #[component]
 pub fn HistoryPage() -> impl IntoView {
     set_title(move |lang| lang.t(Msg::HistoryHeading).to_owned());
-    verified(|places| view! { <HistoryView places/> }.into_any())
+    verified(|release| {
+        let places = release.places.get_untracked();
+        view! { <HistoryView places/> }.into_any()
+    })
 }
 
 #[component]
 fn HistoryView(places: Arc<Places>) -> impl IntoView {
     let config = expect_context::<ConfigSignal>();
     let root = expect_context::<RootSignal>();
-    let size = places.election.audit.log.as_ref().map(|l| l.checkpoint.size);
+    let size = places.signed.logged().log().map(|l| l.checkpoint.size);
     let Some(size) = size else {
         return view! {
             <h1 class="page-title">{tr(Msg::HistoryHeading)}</h1>

@@ -1,42 +1,68 @@
-//! The overview (`/`): where to search, the country's figures and its provinces.
+//! The overview (`/`): where to search, the country's figures and its
+//! provinces, drawn from the signed summary at once and following the audit
+//! as it recounts province after province.
 
 use leptos::prelude::*;
-use shafaf_core::summary::Totals;
 
 use crate::components::findings::contest_names;
 use crate::components::{trail, Breadcrumbs, FindingsList, SearchBox};
 use crate::csv;
 use crate::i18n::{text, tr, Msg};
 use crate::load::Links;
-use crate::pages::summary::{AreaRow, AreaTable, FiguresAndMap};
-use crate::pages::{set_title, verified};
-use crate::places::Place;
+use crate::pages::summary::{level_of, AreaRow, AreaTable, FiguresAndMap};
+use crate::pages::{follow, set_title, verified};
+use crate::state::{Area, Place};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
     let links = expect_context::<Links>();
-    verified(move |places| {
-        let election = &places.election;
-        let name = election.election.name.clone();
+    verified(move |release| {
+        let places = release.places.get_untracked();
+        let election = places.election();
+        let name = election.name.clone();
         let title = name.clone();
         set_title(move |lang| lang.name(&title));
-        let day = election.election.election_day;
-        let totals = Totals::of_election(election);
-        let rows: Vec<AreaRow> = places
-            .provinces()
-            .map(|(p, described, verified)| {
-                AreaRow::new(&places, &links, Place::Province(p), &described.code, Totals::of_province(verified))
+        let day = election.election_day;
+        let crumbs = trail(&places, &links, None);
+        // The figures, map and table follow every province's level.
+        let every_area =
+            |p: &crate::state::Places| -> Vec<Area> { (0..p.province_count()).map(|i| p.area(i).clone()).collect() };
+        let summary = {
+            let links = links.clone();
+            follow(release, every_area, move |places| {
+                let rows: Vec<AreaRow> = places
+                    .provinces()
+                    .map(|(p, described)| {
+                        AreaRow::new(&places, &links, Place::Province(p), &described.code, places.province_totals(p))
+                    })
+                    .collect();
+                let file_name = csv::file_name(&["shafaf", places.election().id.as_str(), "provinces"]);
+                let map = crate::map::national_map(&places, &links);
+                let charts = links.href(&crate::charts::charts_path(&places, None));
+                let level = level_of(places.levels());
+                view! {
+                    <FiguresAndMap totals=places.national_totals() level map/>
+                    <crate::charts::ChartsLink href=charts/>
+                    <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
+                }
+                .into_any()
             })
-            .collect();
-        let findings = (!election.findings.is_empty()).then(|| {
-            let contests = contest_names(&places, &links, &election.findings);
-            view! { <FindingsList findings=election.findings.clone() contests/> }
-        });
-        let file_name = csv::file_name(&["shafaf", election.election.id.as_str(), "provinces"]);
-        let map = crate::map::national_map(&places, &links);
-        let charts = links.href(&crate::charts::charts_path(&places, None));
+        };
+        let findings = {
+            let links = links.clone();
+            let audit = release.audit;
+            let found = Memo::new(move |_| audit.with(|a| a.audited.verdict().findings));
+            move || {
+                let findings = found.get();
+                (!findings.is_empty()).then(|| {
+                    let places = release.places.get_untracked();
+                    let contests = contest_names(&places, &links, &findings);
+                    view! { <FindingsList findings contests/> }
+                })
+            }
+        };
         view! {
-            <Breadcrumbs trail=trail(&places, &links, None)/>
+            <Breadcrumbs trail=crumbs/>
             <h1 class="page-title">{text(move |lang| lang.name(&name))}</h1>
             <p class="page-subtitle">
                 {tr(Msg::ElectionDay)}
@@ -48,9 +74,7 @@ pub fn HomePage() -> impl IntoView {
                 <SearchBox id="home-search" large=true/>
             </section>
             <section class="summary" data-testid="summary" aria-labelledby="summary-heading">
-                <FiguresAndMap totals map/>
-                <crate::charts::ChartsLink href=charts/>
-                <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
+                {summary}
             </section>
             {findings}
         }

@@ -26,17 +26,17 @@ pub use province::ProvincePage;
 pub use source::SourcePage;
 pub use verify::VerifyPage;
 
-use crate::app::Loaded;
 use crate::components::{FindingsList, LoadErrorList};
 use crate::i18n::{tr, use_lang, Lang, Msg};
 use crate::load::Links;
-use crate::places::Places;
+use crate::state::{Loaded, Places, Release};
 
-/// Renders a page of the verified election, or, when the publication did not
-/// verify, what went wrong (never any figure).
-pub fn verified(render: impl FnOnce(Arc<Places>) -> AnyView) -> AnyView {
+/// Renders a page of the release shown, or, when the publication did not
+/// verify, what went wrong (never any figure). The page decides which parts
+/// follow the release as it verifies further ([`follow`]).
+pub fn verified(render: impl FnOnce(Release) -> AnyView) -> AnyView {
     match expect_context::<Loaded>() {
-        Loaded::Verified(places) => render(places),
+        Loaded::Ready(release) => render(release),
         Loaded::Rejected(failure) => {
             set_title(|lang| lang.t(Msg::Failed).to_owned());
             view! {
@@ -54,6 +54,26 @@ pub fn verified(render: impl FnOnce(Arc<Places>) -> AnyView) -> AnyView {
             .into_any()
         }
     }
+}
+
+/// Draws `view` from the latest snapshot, again whenever `key` of it
+/// changes (and only then): a part of a page that follows the audit.
+pub fn follow<K: PartialEq + Clone + Send + Sync + 'static>(
+    release: Release,
+    key: impl Fn(&Places) -> K + Send + Sync + 'static,
+    view: impl Fn(Arc<Places>) -> AnyView + Send + Sync + 'static,
+) -> impl IntoView {
+    let key = Memo::new(move |_| release.places.with(|p| key(p)));
+    move || {
+        key.track();
+        view(release.places.get_untracked())
+    }
+}
+
+/// A view of province `p` was opened: fetch its councils, audit it next.
+pub fn open_province(release: Release, p: usize) {
+    let config = use_context::<crate::state::ConfigSignal>().and_then(|c| c.get_untracked());
+    crate::load::open_province(config, release, p);
 }
 
 #[component]

@@ -1,17 +1,18 @@
-//! A province (`/p/:province`): its figures, its counties and all its councils.
+//! A province (`/p/:province`): its figures, its counties and all its
+//! councils. Opening it fetches its contests file (its councils' published
+//! results) and asks the audit to take it next; the page follows its level.
 
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use shafaf_core::summary::Totals;
 
 use crate::components::{trail, Breadcrumbs};
 use crate::csv;
-use crate::i18n::{text, use_lang, Msg};
+use crate::i18n::{text, tr, use_lang, Msg};
 use crate::load::Links;
 use crate::pages::not_found::NotFound;
 use crate::pages::summary::{AreaRow, AreaTable, ContestRow, ContestTable, FiguresAndMap};
-use crate::pages::{set_title, verified};
-use crate::places::Place;
+use crate::pages::{follow, open_province, set_title, verified};
+use crate::state::{Place, Places};
 
 #[component]
 pub fn ProvincePage() -> impl IntoView {
@@ -19,53 +20,71 @@ pub fn ProvincePage() -> impl IntoView {
     // The same view serves every province: it is drawn anew when the address names another.
     move || {
         let code = params.with(|p| p.get("province")).unwrap_or_default();
-        untrack(|| verified(|places| view! { <Province places code/> }.into_any()))
+        untrack(|| {
+            verified(|release| {
+                let places = release.places.get_untracked();
+                let Some(p) = places.province_index(&code) else {
+                    return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any();
+                };
+                open_province(release, p);
+                let name = places.province(p).name.clone();
+                set_title(move |lang| lang.province_title(&name));
+                let body = follow(
+                    release,
+                    move |places| (places.area(p).clone(), places.county_boundaries(p).is_some()),
+                    move |places| view! { <Province places p/> }.into_any(),
+                );
+                body.into_any()
+            })
+        })
     }
 }
 
 #[component]
-fn Province(places: std::sync::Arc<crate::places::Places>, code: String) -> impl IntoView {
+fn Province(places: std::sync::Arc<Places>, p: usize) -> impl IntoView {
     let lang = use_lang();
     let links = expect_context::<Links>();
-    let Some(p) = places.province_index(&code) else {
-        return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any();
-    };
-    let (described, verified) = places.province(p);
+    let described = places.province(p);
+    let code = described.code.to_string();
     let name = described.name.clone();
-    let title = name.clone();
-    set_title(move |lang| lang.province_title(&title));
-    let totals = Totals::of_province(verified);
     let counties: Vec<AreaRow> = described
         .counties
         .iter()
         .enumerate()
         .filter_map(|(k, county)| {
-            let contests = verified.contests.iter().filter(|c| c.contest.county == county.code);
-            let totals = Totals::of_contests(contests);
             // A county without councils has nothing to show.
-            (totals.contests > 0).then(|| AreaRow::new(&places, &links, Place::County(p, k), &county.code, totals))
+            let totals = places.county_totals(p, k)?;
+            Some(AreaRow::new(&places, &links, Place::County(p, k), &county.code, Some(totals)))
         })
         .collect();
-    let contests: Vec<ContestRow> =
-        (0..verified.contests.len()).map(|c| ContestRow::new(&places, &links, p, c)).collect();
-    let id = places.election.election.id.to_string();
+    let id = places.election().id.to_string();
     let counties_file = csv::file_name(&["shafaf", &id, &code, "counties"]);
     let contests_file = csv::file_name(&["shafaf", &id, &code, "councils"]);
     let heading = name.clone();
     let map = crate::map::province_map(&places, &links, p);
     let charts = links.href(&crate::charts::charts_path(&places, Some(Place::Province(p))));
     let caption = Signal::derive(move || format!("{} — {}", lang.get().t(Msg::AllCouncils), lang.get().name(&heading)));
+    let area = places.area(p).clone();
+    let contests = match area.data() {
+        Some(data) => {
+            let rows: Vec<ContestRow> =
+                data.contests().iter().map(|c| ContestRow::new(&places, &links, p, c)).collect();
+            view! { <ContestTable testid="contest-table" caption rows file_name=contests_file with_county=true/> }
+                .into_any()
+        }
+        None if area.level() == crate::state::Level::Failed => ().into_any(),
+        None => view! { <p class="loading-note" aria-busy="true">{tr(Msg::ProvinceLoading)}</p> }.into_any(),
+    };
     view! {
         <Breadcrumbs trail=trail(&places, &links, Some(Place::Province(p)))/>
         <h1 class="page-title" data-testid="page-title">
             {text(move |lang| lang.province_title(&name))}
         </h1>
         <section class="summary" data-testid="summary" data-province=code.clone() aria-labelledby="summary-heading">
-            <FiguresAndMap totals map/>
+            <FiguresAndMap totals=places.province_totals(p) level=area.level() map/>
             <crate::charts::ChartsLink href=charts/>
             <AreaTable testid="county-table" caption=Msg::ByCounty first=Msg::County rows=counties file_name=counties_file/>
-            <ContestTable testid="contest-table" caption rows=contests file_name=contests_file with_county=true/>
+            {contests}
         </section>
     }
-    .into_any()
 }

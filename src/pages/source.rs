@@ -4,10 +4,10 @@
 
 use leptos::prelude::*;
 
-use crate::app::ConfigSignal;
 use crate::i18n::{tr, use_lang, Msg};
 use crate::load::{self, SourceKind};
 use crate::pages::set_title;
+use crate::state::ConfigSignal;
 
 #[component]
 pub fn SourcePage() -> impl IntoView {

@@ -1,31 +1,78 @@
 //! What the overview, province and county pages share: the headline figures
-//! of an area, and tables of the areas and councils in it. Every figure comes
-//! from `shafaf_core::summary` (the browser's own recount of the signed
-//! station results), the same code `shafaf verify --json` reports with.
+//! of an area, its level of verification, and tables of the areas and
+//! councils in it. Every figure comes from signed files: the summary, the
+//! councils' published results, and once recounted the browser's own
+//! recount of the signed station results (`shafaf_core::summary`, the same
+//! code `shafaf verify --json` reports with).
 
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use shafaf_core::model::{ContestKind, Name};
 use shafaf_core::summary::{ContestFacts, Totals};
+use shafaf_core::verify::ContestOutcome;
 
 use crate::components::{Column, DataTable, NumberFigure, PercentFigure};
-use crate::i18n::{tr, use_lang, Lang, Msg};
+use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::load::Links;
-use crate::places::{Place, Places};
+use crate::state::{Level, Place, Places};
 
-/// An area's headline figures beside its map (when its boundaries could be drawn).
+/// An area's headline figures beside its map (when its boundaries could be
+/// drawn), and the level its figures reached; none once withdrawn.
 #[component]
-pub fn FiguresAndMap(totals: Totals, map: Option<AnyView>) -> impl IntoView {
+pub fn FiguresAndMap(totals: Option<Totals>, level: Level, map: Option<AnyView>) -> impl IntoView {
+    let figures = match totals {
+        Some(totals) => view! { <AreaFigures totals/> }.into_any(),
+        None => view! { <p class="withdrawn" role="alert" data-testid="withdrawn">{tr(Msg::Withdrawn)}</p> }.into_any(),
+    };
     view! {
         <div class="figures-and-map">
             <div>
                 <h2 id="summary-heading">{tr(Msg::SummaryHeading)}</h2>
-                <AreaFigures totals/>
+                <LevelBadge level/>
+                {figures}
             </div>
             {map}
         </div>
     }
+}
+
+/// Which level of verification a view's figures reached, in words and a sign.
+#[component]
+pub fn LevelBadge(level: Level) -> impl IntoView {
+    let (icon, msg) = match level {
+        Level::Signed => ("◐", Msg::LevelSigned),
+        Level::Recounted => ("●", Msg::LevelRecounted),
+        Level::Failed => ("✗", Msg::LevelFailed),
+    };
+    view! {
+        <p class=format!("level level-{}", level.as_str()) data-testid="level" data-level=level.as_str()>
+            <span aria-hidden="true">{icon}" "</span>
+            {text(move |lang| lang.t(msg).to_owned())}
+        </p>
+    }
+}
+
+/// The level of a set of provinces: recounted when all are, failed when any is.
+pub fn level_of(levels: impl IntoIterator<Item = Level>) -> Level {
+    let mut out = Level::Recounted;
+    for level in levels {
+        match level {
+            Level::Failed => return Level::Failed,
+            Level::Signed => out = Level::Signed,
+            Level::Recounted => {}
+        }
+    }
+    out
+}
+
+pub fn level_word(lang: Lang, level: Level) -> String {
+    lang.t(match level {
+        Level::Signed => Msg::LevelSigned,
+        Level::Recounted => Msg::LevelRecounted,
+        Level::Failed => Msg::LevelFailed,
+    })
+    .to_owned()
 }
 
 /// The headline figures of an area.
@@ -56,16 +103,22 @@ pub struct AreaRow {
     pub code: String,
     pub name: Name,
     pub href: String,
-    pub totals: Totals,
+    /// None once withdrawn.
+    pub totals: Option<Totals>,
+    pub level: Level,
 }
 
 impl AreaRow {
-    pub fn new(places: &Places, links: &Links, place: Place, code: &str, totals: Totals) -> AreaRow {
+    pub fn new(places: &Places, links: &Links, place: Place, code: &str, totals: Option<Totals>) -> AreaRow {
+        let p = match place {
+            Place::Province(p) | Place::County(p, _) | Place::Contest(p, _) => p,
+        };
         AreaRow {
             code: code.to_owned(),
-            name: places.name(place).clone(),
+            name: places.name(place),
             href: links.href(&places.path(place)),
             totals,
+            level: places.area(p).level(),
         }
     }
 }
@@ -83,17 +136,29 @@ pub fn AreaTable(
     let lang = use_lang();
     let columns = vec![
         Column::name("name", first, |r: &AreaRow| r.name.clone(), |r| Some(r.href.clone())),
-        Column::count("contests", Msg::Contests, |r: &AreaRow| r.totals.contests),
-        Column::count("city_contests", Msg::CityContests, |r: &AreaRow| r.totals.city_contests),
-        Column::count("village_contests", Msg::VillageContests, |r: &AreaRow| r.totals.village_contests),
-        Column::count("stations_registered", Msg::StationsRegistered, |r: &AreaRow| r.totals.stations_registered),
-        Column::count("stations_reported", Msg::StationsReported, |r: &AreaRow| r.totals.stations_reported),
-        Column::count("eligible", Msg::Eligible, |r: &AreaRow| r.totals.eligible),
-        Column::count("ballots_cast", Msg::BallotsCast, |r: &AreaRow| r.totals.ballots_cast),
-        Column::count("valid", Msg::Valid, |r: &AreaRow| r.totals.valid),
-        Column::count("invalid", Msg::Invalid, |r: &AreaRow| r.totals.invalid),
-        Column::percent("turnout", Msg::Turnout, |r: &AreaRow| r.totals.turnout()),
-        Column::percent("invalid_share", Msg::InvalidShare, |r: &AreaRow| r.totals.invalid_share()),
+        Column::maybe_count("contests", Msg::Contests, |r: &AreaRow| r.totals.map(|t| t.contests)),
+        Column::maybe_count("city_contests", Msg::CityContests, |r: &AreaRow| r.totals.map(|t| t.city_contests)),
+        Column::maybe_count("village_contests", Msg::VillageContests, |r: &AreaRow| {
+            r.totals.map(|t| t.village_contests)
+        }),
+        Column::maybe_count("stations_registered", Msg::StationsRegistered, |r: &AreaRow| {
+            r.totals.map(|t| t.stations_registered)
+        }),
+        Column::maybe_count("stations_reported", Msg::StationsReported, |r: &AreaRow| {
+            r.totals.map(|t| t.stations_reported)
+        }),
+        Column::maybe_count("eligible", Msg::Eligible, |r: &AreaRow| r.totals.map(|t| t.eligible)),
+        Column::maybe_count("ballots_cast", Msg::BallotsCast, |r: &AreaRow| r.totals.map(|t| t.ballots_cast)),
+        Column::maybe_count("valid", Msg::Valid, |r: &AreaRow| r.totals.map(|t| t.valid)),
+        Column::maybe_count("invalid", Msg::Invalid, |r: &AreaRow| r.totals.map(|t| t.invalid)),
+        Column::percent("turnout", Msg::Turnout, |r: &AreaRow| r.totals.and_then(|t| t.turnout())),
+        Column::percent("invalid_share", Msg::InvalidShare, |r: &AreaRow| r.totals.and_then(|t| t.invalid_share())),
+        Column::text(
+            "level",
+            Msg::Verification,
+            |r: &AreaRow, lang| level_word(lang, r.level),
+            |r| r.level.as_str().to_owned(),
+        ),
     ];
     view! {
         <DataTable
@@ -118,12 +183,14 @@ pub struct ContestRow {
     pub county: Option<Name>,
     pub seats: u32,
     pub facts: Arc<ContestFacts>,
+    /// Whether its stations verified and it was recounted, or it is only signed.
+    pub recounted: bool,
 }
 
 impl ContestRow {
-    pub fn new(places: &Places, links: &Links, p: usize, c: usize) -> ContestRow {
-        let outcome = places.contest(p, c);
+    pub fn new(places: &Places, links: &Links, p: usize, outcome: &ContestOutcome) -> ContestRow {
         let contest = &outcome.contest;
+        let c = places.area(p).data().and_then(|d| d.contest_index(&contest.id)).unwrap_or_default();
         ContestRow {
             id: contest.id.to_string(),
             href: links.href(&places.path(Place::Contest(p, c))),
@@ -132,6 +199,7 @@ impl ContestRow {
             county: places.county_of(p, outcome).map(|k| places.county(p, k).name.clone()),
             seats: contest.seats,
             facts: Arc::new(ContestFacts::of(outcome)),
+            recounted: outcome.recounted,
         }
     }
 }
@@ -186,8 +254,14 @@ pub fn ContestTable(
         Column::text(
             "matches_published",
             Msg::Recount,
-            |r: &ContestRow, lang| recount_word(lang, r.facts.matches_published),
-            |r| r.facts.matches_published.to_string(),
+            |r: &ContestRow, lang| {
+                if r.recounted {
+                    recount_word(lang, r.facts.matches_published)
+                } else {
+                    format!("◐ {}", lang.t(Msg::NotYetRecounted))
+                }
+            },
+            |r| if r.recounted { r.facts.matches_published.to_string() } else { "pending".into() },
         ),
     ]);
     view! {

@@ -14,7 +14,6 @@ use shafaf_core::verify::log::{LogAudit, PointerAudit};
 use shafaf_core::verify::{Audit, ReleaseAudit, RootAudit};
 use shafaf_core::Finding;
 
-use crate::app::{ConfigSignal, Loaded};
 use crate::components::findings::contest_names;
 use crate::components::{Column, DataTable, Direction, FindingsList, LoadErrorList, SortKey};
 use crate::csv;
@@ -22,23 +21,30 @@ use crate::i18n::{text, tr, use_lang, Msg};
 use crate::load::{Links, SourceKind};
 use crate::pages::set_title;
 use crate::pages::summary::recount_word;
-use crate::places::{Place, Places};
+use crate::state::{ConfigSignal, Loaded};
+use crate::state::{Place, Places};
 
 #[component]
 pub fn VerifyPage() -> impl IntoView {
     set_title(move |lang| lang.t(Msg::VerificationPanel).to_owned());
     let loaded = expect_context::<Loaded>();
     let body = match loaded {
-        Loaded::Verified(places) => {
-            let election = &places.election;
-            let contests = contest_names(&places, &expect_context::<Links>(), &election.findings);
-            let findings = election.findings.clone();
-            view! {
-                <AuditView audit=election.audit.clone()/>
-                <StationSignatures places=places.clone()/>
-                <Recount places=places.clone()/>
-                <AllFindings findings contests=Some(contests)/>
-            }
+        Loaded::Ready(release) => {
+            let links = expect_context::<Links>();
+            // Drawn again as each province's audit ends.
+            let done = Memo::new(move |_| release.audit.with(|a| (a.provinces_done, a.phase)));
+            (move || {
+                done.track();
+                let places = release.places.get_untracked();
+                let (audit, verdict) = release.audit.with_untracked(|a| (a.audited.audit(), a.audited.verdict()));
+                let contests = contest_names(&places, &links, &verdict.findings);
+                view! {
+                    <AuditView audit/>
+                    <StationSignatures places=places.clone()/>
+                    <Recount places=places.clone()/>
+                    <AllFindings findings=verdict.findings contests=Some(contests)/>
+                }
+            })
             .into_any()
         }
         Loaded::Rejected(failure) => view! {
@@ -472,16 +478,21 @@ struct SignatureRow {
 fn StationSignatures(places: Arc<Places>) -> impl IntoView {
     let lang = use_lang();
     let links = expect_context::<Links>();
-    let audit = &places.election.audit;
-    let (registered, verified) = (audit.stations_registered, audit.station_signatures_verified);
-    let provinces = places
+    let recounted: Vec<_> = places
         .provinces()
+        .filter_map(|(p, described)| Some((p, described, places.area(p).data().filter(|d| d.recounted())?.clone())))
+        .collect();
+    let registered = recounted.iter().map(|(_, _, d)| d.stations().len() as u64).sum::<u64>();
+    let verified = recounted.iter().map(|(_, _, d)| d.signatures_verified()).sum::<u64>();
+    let provinces = recounted
+        .iter()
         .map(|(p, described, province)| {
+            let p = *p;
             let rows: Vec<SignatureRow> = province
-                .stations
+                .stations()
                 .iter()
                 .map(|s| {
-                    let contest = province.contests.get(s.contest);
+                    let contest = province.contests().get(s.contest);
                     SignatureRow {
                         station: s.station.id.to_string(),
                         council: contest.map(|c| c.contest.name.clone()).unwrap_or_else(|| described.name.clone()),
@@ -523,7 +534,7 @@ fn StationSignatures(places: Arc<Places>) -> impl IntoView {
                     |r| if r.reported { "verified" } else { "not_reported" }.to_owned(),
                 ),
             ];
-            let file_name = csv::file_name(&["shafaf", places.election.election.id.as_str(), &described.code, "signatures"]);
+            let file_name = csv::file_name(&["shafaf", places.election().id.as_str(), &described.code, "signatures"]);
             view! {
                 <DataTable
                     testid="signature-table"
@@ -566,13 +577,13 @@ struct RecountRow {
 fn Recount(places: Arc<Places>) -> impl IntoView {
     let lang = use_lang();
     let links = expect_context::<Links>();
-    let audit = &places.election.audit;
-    let (recounted, matching) = (audit.contests_recounted, audit.contests_matching);
     let rows: Vec<RecountRow> = places
         .provinces()
+        .filter_map(|(p, described)| Some((p, described, places.area(p).data().filter(|d| d.recounted())?.clone())))
         .flat_map(|(p, described, province)| {
             let (places, links) = (&places, &links);
-            province.contests.iter().enumerate().map(move |(c, outcome)| {
+            let outcomes: Vec<_> = province.contests().iter().cloned().enumerate().collect();
+            outcomes.into_iter().map(move |(c, outcome)| {
                 let published = outcome.contest.published.as_ref().map(|t| (t.ballots_cast, t.valid, t.invalid));
                 let r = &outcome.tally;
                 RecountRow {
@@ -587,6 +598,8 @@ fn Recount(places: Arc<Places>) -> impl IntoView {
             })
         })
         .collect();
+    let recounted = rows.len() as u64;
+    let matching = rows.iter().filter(|r| r.matches).count() as u64;
     let caption = Signal::derive(move || lang.get().t(Msg::RecountCaption).to_owned());
     let columns = vec![
         Column::name("council", Msg::Council, |r: &RecountRow| r.name.clone(), |r| Some(r.href.clone())),
@@ -616,7 +629,7 @@ fn Recount(places: Arc<Places>) -> impl IntoView {
             |r| r.matches.to_string(),
         ),
     ];
-    let file_name = csv::file_name(&["shafaf", places.election.election.id.as_str(), "recount"]);
+    let file_name = csv::file_name(&["shafaf", places.election().id.as_str(), "recount"]);
     view! {
         <section aria-labelledby="recount-heading">
             <h2 id="recount-heading">{tr(Msg::RecountHeading)}</h2>

@@ -18,6 +18,7 @@ use std::sync::Arc;
 use geo::{BoundingRect, Coord, LineString, MapCoords, MultiPolygon, Polygon, Rect, Simplify};
 
 use crate::model::Id;
+use crate::verify::CheckedFile;
 
 /// The width of every map's view box; the height follows the region's shape.
 pub const MAP_WIDTH: f64 = 1000.0;
@@ -275,13 +276,14 @@ impl fmt::Debug for Boundaries {
 }
 
 impl Boundaries {
-    /// Only verification makes these, from files whose hashes it checked.
-    pub(crate) fn set_provinces(&mut self, path: &str, bytes: &[u8]) {
-        self.provinces = Some(GeoFile { path: path.to_owned(), bytes: bytes.into() });
+    /// The provinces' boundaries, from a file whose size and hash matched the release.
+    pub fn set_provinces(&mut self, file: &CheckedFile<'_>) {
+        self.provinces = Some(GeoFile { path: file.path().to_owned(), bytes: file.bytes().into() });
     }
 
-    pub(crate) fn add_counties(&mut self, province: Id, path: &str, bytes: &[u8]) {
-        self.counties.push((province, GeoFile { path: path.to_owned(), bytes: bytes.into() }));
+    /// A province's counties' boundaries, from a file whose size and hash matched the release.
+    pub fn add_counties(&mut self, province: Id, file: &CheckedFile<'_>) {
+        self.counties.push((province, GeoFile { path: file.path().to_owned(), bytes: file.bytes().into() }));
     }
 
     pub fn has_provinces(&self) -> bool {

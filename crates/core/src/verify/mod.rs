@@ -32,13 +32,13 @@ pub mod root;
 pub mod verdict;
 
 pub use self::common::SignatureCheck;
-pub use self::files::{check_file, verify_files, FileAudit, FileCheck, SignedContests, SignedRelease};
+pub use self::files::{check_file, verify_files, CheckedFile, FileAudit, FileCheck, SignedContests, SignedRelease};
 pub use self::log::{verify_log, LogPolicy, LoggedRelease};
 pub use self::province::{verify_province, CheckedProvince};
 pub use self::recount::{recount, ContestOutcome, StationOutcome, VerifiedProvince};
 pub use self::release::{verify_archived_release, verify_release, ReleaseAudit, VerifiedRelease};
 pub use self::root::{verify_root, RoleAudit, RootAudit, TrustAnchor, VerifiedRoot};
 pub use self::verdict::{
-    audit_province, verify_publication, verify_publication_with, Audit, AuditedRelease, Failure, Status, Verdict,
-    VerifiedElection,
+    audit_province, verify_publication, verify_publication_with, verify_signed, Audit, AuditedRelease, Failure, Status,
+    Verdict, VerifiedElection,
 };

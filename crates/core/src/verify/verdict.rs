@@ -7,6 +7,7 @@
 //! reach the same verdict on the same files.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -21,7 +22,7 @@ use crate::findings::{Finding, Severity};
 use crate::format::{self, Publication};
 use crate::keys::KeyId;
 use crate::map::Boundaries;
-use crate::model::{ElectionDoc, FileKind, Id};
+use crate::model::{ElectionDoc, FileEntry, FileKind, Id};
 
 /// The overall result, in the words the views use.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
@@ -117,7 +118,7 @@ pub struct AuditedRelease {
     /// provinces' boundaries), and how their check ended.
     national: Vec<(FileAudit, Option<Finding>)>,
     /// One per province of the election file, in its order.
-    provinces: Vec<Option<Result<VerifiedProvince, Vec<Finding>>>>,
+    provinces: Vec<Option<Result<Arc<VerifiedProvince>, Vec<Finding>>>>,
 }
 
 /// The verdict so far: every finding, in a fixed order, and the status.
@@ -149,14 +150,14 @@ impl AuditedRelease {
     }
 
     /// Records a province's outcome (see [`audit_province`]).
-    pub fn add_province(&mut self, code: &str, outcome: Result<VerifiedProvince, Vec<Finding>>) {
+    pub fn add_province(&mut self, code: &str, outcome: Result<Arc<VerifiedProvince>, Vec<Finding>>) {
         if let Some(i) = self.signed.election().provinces.iter().position(|p| *p.code == *code) {
             self.provinces[i] = Some(outcome);
         }
     }
 
     /// A province's outcome, once it has one.
-    pub fn province(&self, code: &str) -> Option<&Result<VerifiedProvince, Vec<Finding>>> {
+    pub fn province(&self, code: &str) -> Option<&Result<Arc<VerifiedProvince>, Vec<Finding>>> {
         let i = self.signed.election().provinces.iter().position(|p| *p.code == *code)?;
         self.provinces[i].as_ref()
     }
@@ -166,7 +167,7 @@ impl AuditedRelease {
     }
 
     fn verified(&self) -> Vec<&VerifiedProvince> {
-        self.provinces.iter().flatten().filter_map(|o| o.as_ref().ok()).collect()
+        self.provinces.iter().flatten().filter_map(|o| o.as_deref().ok()).collect()
     }
 
     /// Every finding so far, in the order of the stages and the election
@@ -238,7 +239,7 @@ impl AuditedRelease {
             return Err(Failure::new(verdict.findings, audit));
         }
         let election = self.signed.election().clone();
-        let provinces = self.provinces.into_iter().flatten().filter_map(Result::ok).collect();
+        let provinces = self.provinces.into_iter().flatten().filter_map(Result::ok).map(Arc::unwrap_or_clone).collect();
         Ok(VerifiedElection { election, provinces, audit, findings: verdict.findings, boundaries })
     }
 }
@@ -287,36 +288,8 @@ pub fn verify_publication_with(
     now: OffsetDateTime,
     policy: &LogPolicy,
 ) -> Result<VerifiedElection, Failure> {
-    let mut audit = Audit::default();
-    let required =
-        |path: &str| publication.get(path).ok_or_else(|| vec![Finding::FileMissing { file: path.to_owned() }]);
-    let (root_bytes, root_sigs) = match (required(format::ROOT), required(format::ROOT_SIGS)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (a, b) => return Err(Failure::new([a.err(), b.err()].into_iter().flatten().flatten().collect(), audit)),
-    };
-    let root = verify_root(root_bytes, root_sigs, anchor, now).map_err(|f| Failure::new(f, audit.clone()))?;
-    audit.root = Some(root.audit().clone());
-    let (release_bytes, release_sigs) = match (required(format::RELEASE), required(format::RELEASE_SIGS)) {
-        (Ok(a), Ok(b)) => (a, b),
-        (a, b) => return Err(Failure::new([a.err(), b.err()].into_iter().flatten().flatten().collect(), audit)),
-    };
-    let release = verify_release(root, release_bytes, release_sigs, now).map_err(|f| Failure::new(f, audit.clone()))?;
-    audit.release = Some(release.audit().clone());
-    let entries: Vec<_> = release.files().to_vec();
-    let logged = verify_log(release, publication, policy, now).map_err(|f| Failure::new(f, audit.clone()))?;
-    audit.log = logged.log().cloned();
-    audit.pointer = logged.pointer().cloned();
-    let file = |kind: FileKind, province: Option<&str>| read(logged.release(), publication, kind, province);
-    let (election, summary) = (file(FileKind::Election, None), file(FileKind::Summary, None));
-    let signed = verify_files(logged.clone(), election, summary).map_err(|f| {
-        audit.files = entries
-            .iter()
-            .filter(|e| matches!(e.kind, FileKind::Election | FileKind::Summary))
-            .map(|e| FileAudit::of(e, !f.iter().any(|f| f.file() == e.path)))
-            .collect();
-        Failure::new(f, audit.clone())
-    })?;
-
+    let signed =
+        verify_signed(publication, anchor, now, policy, |entry| check_file(entry, publication.get(&entry.path)))?;
     let mut audited = AuditedRelease::new(signed);
     let geo = read(audited.signed().release(), publication, FileKind::GeoProvinces, None);
     if geo.as_ref().err().is_none_or(|f| !matches!(f, Finding::UnknownReference { .. })) {
@@ -336,10 +309,62 @@ pub fn verify_publication_with(
     #[cfg(not(feature = "parallel"))]
     let outcomes: Vec<_> = codes.iter().map(one).collect();
     for (code, outcome) in outcomes {
-        audited.add_province(&code, outcome);
+        audited.add_province(&code, outcome.map(Arc::new));
     }
     let boundaries = boundaries(audited.signed().release(), publication);
     audited.finish(boundaries)
+}
+
+/// Stages 1 to 4 up to the "signed" level: the root, the release, its place
+/// in the log and the pointer (from the entry and log files in
+/// `publication`), then the election file and the summary, as `listed`
+/// gives them checked (from the same folder for the CLI; streamed and
+/// checked as they arrived for the browser). A failure comes with what was
+/// checked before it, as `shafaf verify` reports it.
+pub fn verify_signed<'a>(
+    publication: &Publication,
+    anchor: &TrustAnchor,
+    now: OffsetDateTime,
+    policy: &LogPolicy,
+    mut listed: impl FnMut(&FileEntry) -> Result<CheckedFile<'a>, Finding>,
+) -> Result<SignedRelease, Failure> {
+    let mut audit = Audit::default();
+    let required =
+        |path: &str| publication.get(path).ok_or_else(|| vec![Finding::FileMissing { file: path.to_owned() }]);
+    let (root_bytes, root_sigs) = match (required(format::ROOT), required(format::ROOT_SIGS)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => return Err(Failure::new([a.err(), b.err()].into_iter().flatten().flatten().collect(), audit)),
+    };
+    let root = verify_root(root_bytes, root_sigs, anchor, now).map_err(|f| Failure::new(f, audit.clone()))?;
+    audit.root = Some(root.audit().clone());
+    let (release_bytes, release_sigs) = match (required(format::RELEASE), required(format::RELEASE_SIGS)) {
+        (Ok(a), Ok(b)) => (a, b),
+        (a, b) => return Err(Failure::new([a.err(), b.err()].into_iter().flatten().flatten().collect(), audit)),
+    };
+    let release = verify_release(root, release_bytes, release_sigs, now).map_err(|f| Failure::new(f, audit.clone()))?;
+    audit.release = Some(release.audit().clone());
+    let logged = verify_log(release, publication, policy, now).map_err(|f| Failure::new(f, audit.clone()))?;
+    audit.log = logged.log().cloned();
+    audit.pointer = logged.pointer().cloned();
+    let mut file = |kind: FileKind| match logged.release().entry(kind, None) {
+        Some(entry) => listed(entry),
+        None => Err(Finding::UnknownReference {
+            file: format::RELEASE.into(),
+            what: format!("{kind} file"),
+            id: "-".into(),
+            defined_in: "files".into(),
+        }),
+    };
+    let (election, summary) = (file(FileKind::Election), file(FileKind::Summary));
+    let entries: Vec<FileEntry> = logged.release().files().to_vec();
+    verify_files(logged, election, summary).map_err(|f| {
+        audit.files = entries
+            .iter()
+            .filter(|e| matches!(e.kind, FileKind::Election | FileKind::Summary))
+            .map(|e| FileAudit::of(e, !f.iter().any(|f| f.file() == e.path)))
+            .collect();
+        Failure::new(f, audit)
+    })
 }
 
 /// A listed file of the publication, checked.
@@ -362,13 +387,10 @@ fn read<'p>(
 fn boundaries(release: &VerifiedRelease, publication: &Publication) -> Boundaries {
     let mut out = Boundaries::default();
     for entry in release.files() {
-        let Some(bytes) = publication.get(&entry.path) else { continue };
-        if check_file(entry, Some(bytes)).is_err() {
-            continue;
-        }
+        let Ok(file) = check_file(entry, publication.get(&entry.path)) else { continue };
         match (entry.kind, &entry.province) {
-            (FileKind::GeoProvinces, _) => out.set_provinces(&entry.path, bytes),
-            (FileKind::GeoCounties, Some(province)) => out.add_counties(province.clone(), &entry.path, bytes),
+            (FileKind::GeoProvinces, _) => out.set_provinces(&file),
+            (FileKind::GeoCounties, Some(province)) => out.add_counties(province.clone(), &file),
             _ => {}
         }
     }
