@@ -3,6 +3,7 @@
 //! to get from a clone to a served app or a green test run.
 
 mod bench;
+mod compress;
 mod exec;
 mod paths;
 mod serve;
