@@ -160,7 +160,6 @@ pub fn encode(encoding: Encoding, effort: Effort, bytes: &[u8], output: impl Wri
 }
 
 /// `bytes` compressed as the server would send them.
-#[cfg(test)]
 pub fn encode_bytes(encoding: Encoding, effort: Effort, bytes: &[u8]) -> Vec<u8> {
     let mut out = Vec::new();
     // Writing to a Vec cannot fail.
