@@ -1,7 +1,23 @@
-//! `cargo xtask bench`: the core's benchmarks natively (criterion, through
-//! `cargo bench -p shafaf-core`) and in headless Chromium, printed side by side.
+//! `cargo xtask bench`: what verification costs and what a reader gets, in
+//! one report (`--only` picks parts; every figure is printed beside its
+//! target with MET or NOT MET; a missed target is never an error):
 //!
-//! The browser half: `cargo test -p shafaf-core --target wasm32-unknown-unknown`
+//! - `core`: the core's criterion benchmarks natively (`cargo bench -p
+//!   shafaf-core`) and the same measurements in headless Chromium, side by side;
+//! - `native`: the release CLI verifying the demo publication
+//!   (`--scale national` by default), against stations × one `verify_strict` ÷ cores;
+//! - `browser`: a desktop Chromium from navigation of `/` to the audit being
+//!   complete, and its longest main-thread task;
+//! - `phone`: a throttled phone (4× CPU, 1.6 Mbit/s, 150 ms) from navigation
+//!   of `/` and of a council's `/c/<id>` to the first verified view, and the
+//!   bytes and requests it took;
+//! - `size`: the app's wasm and JavaScript, raw and compressed;
+//! - `lighthouse`: Lighthouse 12's mobile scores of `/`.
+//!
+//! The browser parts run `tests/bench/browser.mjs` against the app and the
+//! demo served by [`crate::serve`] (compressed, as a CDN would) on a free port.
+//!
+//! The browser half of `core`: `cargo test -p shafaf-core --target wasm32-unknown-unknown`
 //! built with the app's size-first `wasm-release` profile and `SHAFAF_BENCH=1`
 //! in the environment, filtered to tests whose name contains `bench`. A wasm
 //! test cannot read the environment at run time, so a bench test checks
@@ -15,31 +31,228 @@
 //!
 //! where `<name>` is the criterion id of the same measurement, so the rows meet.
 
+mod browser;
+mod lighthouse;
+mod native;
+mod report;
+mod size;
+
 use std::collections::BTreeMap;
 use std::fs;
-use std::path::Path;
-use std::time::SystemTime;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant, SystemTime};
 
 use anyhow::{Context, Result};
+use clap::{Args, ValueEnum};
 
+use self::browser::Run;
+use self::report::{bytes, seconds, thousands, Report, Section, Target};
 use crate::exec::{self, cargo};
 use crate::paths::Paths;
+use crate::serve;
+use crate::site::{self, Demo, DemoSpec, Scale};
 use crate::stamp;
 use crate::test::browser_env;
 use crate::tools::{self, WASM_TARGET};
 
-pub fn run(paths: &Paths) -> Result<()> {
+#[derive(Args)]
+pub struct BenchArgs {
+    /// Size of the demo election measured.
+    #[arg(long, value_enum, default_value_t = Scale::National)]
+    scale: Scale,
+    /// Seed of the demo generator.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Run only these parts (comma-separated or repeated) [default: all].
+    #[arg(long, value_enum, value_delimiter = ',')]
+    only: Vec<Part>,
+    /// Seconds a browser run waits for its view before reporting it not reached.
+    #[arg(long, default_value_t = 120)]
+    timeout: u64,
+    /// Timed runs of `shafaf verify` (the median is reported).
+    #[arg(long, default_value_t = 3)]
+    runs: usize,
+    /// Folder of province and county boundaries [default: ../shared/geo].
+    #[arg(long, env = "SHAFAF_GEO")]
+    geo: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Part {
+    /// The core's criterion benchmarks, natively and in headless Chromium.
+    Core,
+    /// `shafaf verify` on the demo, against its signatures' floor.
+    Native,
+    /// Desktop Chromium: navigation to a complete audit.
+    Browser,
+    /// A throttled phone: the landing page and a council, to the first verified view.
+    Phone,
+    /// The app's wasm and JavaScript, raw and compressed.
+    Size,
+    /// Lighthouse's mobile scores of the landing page.
+    Lighthouse,
+}
+
+/// The targets the app is held to.
+const NATIVE_RATIO: f64 = 1.0;
+const DESKTOP_RATIO: f64 = 1.5;
+const LONGEST_TASK_MS: f64 = 50.0;
+const PHONE_MS: f64 = 3_000.0;
+const PHONE_BYTES: f64 = 1_500_000.0;
+const FIRST_VIEW_GZIP: f64 = 300_000.0;
+const PERFORMANCE: f64 = 90.0;
+
+pub fn run(paths: &Paths, args: &BenchArgs) -> Result<()> {
+    let parts = if args.only.is_empty() {
+        vec![Part::Core, Part::Native, Part::Browser, Part::Phone, Part::Size, Part::Lighthouse]
+    } else {
+        args.only.clone()
+    };
+    let wants = |part: Part| parts.contains(&part);
+    let started = Instant::now();
+    // The machine may be busy with other work: the report says how busy.
+    let load =
+        fs::read_to_string("/proc/loadavg").ok().and_then(|text| text.split_whitespace().next().map(str::to_string));
+
     println!("==> tools");
-    tools::ensure_wasm_target()?;
-    tools::ensure_wasm_bindgen(paths)?;
+    tools::ensure_for_app(paths)?;
     tools::ensure_browser()?;
 
-    println!("==> native benchmarks");
+    let mut sections = Vec::new();
+    if wants(Part::Core) {
+        sections.push(core(paths)?);
+    }
+    if parts.iter().all(|part| *part == Part::Core) {
+        return print_report(paths, args, sections, started, load.as_deref());
+    }
+
+    if !parts.iter().any(|part| matches!(part, Part::Native | Part::Browser | Part::Phone | Part::Lighthouse)) {
+        // Sizes only: the app, without the demo.
+        println!("==> the app");
+        site::build_app(paths)?;
+        println!("==> sizes");
+        sections.push(size_section(&paths.dist(), None)?);
+        return print_report(paths, args, sections, started, load.as_deref());
+    }
+    println!("==> the demo ({} scale, seed {}) and the app", args.scale.as_str(), args.seed);
+    let spec = DemoSpec { scale: args.scale, seed: args.seed, geo: args.geo.clone().unwrap_or_else(|| paths.geo()) };
+    let site = site::prepare(paths, &spec, false)?;
+    let demo = Demo {
+        publication: site.demo.publication.clone(),
+        tampered: site.demo.tampered.clone(),
+        keys: site.demo.keys.clone(),
+    };
+
+    let native = if wants(Part::Native) || wants(Part::Browser) {
+        println!("==> native: shafaf verify");
+        let measured = native::pin(&demo)
+            .and_then(|pin| native::measure(&paths.cli_binary(), &demo.publication, &pin, args.runs.max(1)));
+        if wants(Part::Native) {
+            sections.push(native_section(&measured, args));
+        }
+        measured.ok()
+    } else {
+        None
+    };
+
+    let mut runs = Vec::new();
+    let mut browser_failure = None;
+    let mut lighthouse = None;
+    if wants(Part::Browser) || wants(Part::Phone) || wants(Part::Lighthouse) {
+        let audit_attribute = browser::app_has_audit_attribute(&site.dist);
+        let council = first_council(&demo.publication)?;
+        let mut server = serve::start(site, "127.0.0.1:0")?;
+        println!("==> compressing the app and the demo for the server (once; kept in target/shafaf/compressed)");
+        let compressing = Instant::now();
+        server.wait_for_compression();
+        println!("    {:.1} s", compressing.elapsed().as_secs_f64());
+
+        let mut names = Vec::new();
+        if wants(Part::Browser) {
+            names.push("desktop");
+        }
+        if wants(Part::Phone) {
+            names.extend(["phone-landing", "phone-council"]);
+        }
+        if !names.is_empty() {
+            println!("==> browser: {}", names.join(", "));
+            let options = browser::Options {
+                base_url: &server.url(),
+                runs: &names,
+                council: council.as_deref(),
+                timeout_ms: args.timeout * 1000,
+                audit_attribute,
+            };
+            let (measured, failure) = browser::measure(&paths.root, &options);
+            runs = measured;
+            browser_failure = failure;
+        }
+        if wants(Part::Lighthouse) {
+            println!("==> lighthouse");
+            let out = paths.work().join("bench").join(format!("lighthouse-{}.json", args.scale.as_str()));
+            lighthouse = Some(lighthouse::measure(&paths.root, &server.url(), &out).map_err(|err| format!("{err:#}")));
+        }
+        server.stop();
+        let find = |name: &str| runs.iter().find(|run| run.run == name).ok_or(browser_failure.as_deref());
+        if wants(Part::Browser) {
+            sections.push(desktop_section(find("desktop"), native.as_ref(), audit_attribute));
+        }
+        if wants(Part::Phone) {
+            sections.push(phone_section("Phone: landing page /", find("phone-landing"), "[data-testid=summary]"));
+            let title = format!("Phone: council /c/{}", council.as_deref().unwrap_or("?"));
+            sections.push(phone_section(&title, find("phone-council"), "[data-testid=candidate-table]"));
+        }
+    }
+    if wants(Part::Size) {
+        println!("==> sizes");
+        let first_view = runs.iter().find(|run| run.run == "phone-landing").or_else(|| runs.first());
+        sections.push(size_section(&paths.dist(), first_view)?);
+    }
+    if let Some(lighthouse) = lighthouse {
+        sections.push(lighthouse_section(lighthouse));
+    }
+    print_report(paths, args, sections, started, load.as_deref())
+}
+
+fn print_report(
+    paths: &Paths,
+    args: &BenchArgs,
+    sections: Vec<Section>,
+    started: Instant,
+    load: Option<&str>,
+) -> Result<()> {
+    let report = Report {
+        title: format!(
+            "Shafaf bench: {} demo (seed {}), {} core(s){}, {:.0} s",
+            args.scale.as_str(),
+            args.seed,
+            std::thread::available_parallelism().map(|n| n.get()).unwrap_or(1),
+            load.map(|load| format!(", load average {load} at the start")).unwrap_or_default(),
+            started.elapsed().as_secs_f64()
+        ),
+        sections,
+    };
+    let text = report.render();
+    println!("==> report\n\n{text}");
+    let out = paths.work().join("bench").join(format!("report-{}.txt", args.scale.as_str()));
+    if let Some(parent) = out.parent() {
+        fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    }
+    fs::write(&out, &text).with_context(|| format!("writing {}", out.display()))?;
+    println!("(also in {})", out.display());
+    Ok(())
+}
+
+/// The criterion benchmarks natively and in headless Chromium.
+fn core(paths: &Paths) -> Result<Section> {
+    tools::ensure_wasm_bindgen(paths)?;
+
+    println!("==> core: native benchmarks (criterion)");
     let started = SystemTime::now();
     exec::run(cargo().args(["bench", "-p", "shafaf-core"]).current_dir(&paths.root))?;
     let native = criterion_results(&paths.target.join("criterion"), started)?;
 
-    println!("==> wasm benchmarks (headless Chromium)");
+    println!("==> core: wasm benchmarks (headless Chromium)");
     let mut cmd = cargo();
     cmd.args(["test", "-p", "shafaf-core", "--target", WASM_TARGET])
         .args(["--profile", "wasm-release"])
@@ -49,13 +262,266 @@ pub fn run(paths: &Paths) -> Result<()> {
     browser_env(paths, &mut cmd)?;
     let output = exec::run_teeing(&mut cmd)?;
     let wasm = bench_lines(&output);
-    if wasm.is_empty() {
-        println!("    no `BENCH <name> <ns>` lines: the core has no wasm bench test yet (see xtask/src/bench.rs)");
-    }
 
-    println!("==> results");
-    print!("{}", table(&native, &wasm));
-    Ok(())
+    let mut section = Section::new("Core benchmarks (criterion natively | wasm in Chromium)");
+    for line in table(&native, &wasm).lines() {
+        section.line(line);
+    }
+    if wasm.is_empty() {
+        section.note("no `BENCH <name> <ns>` lines: the core has no wasm bench test yet (see xtask/src/bench.rs)");
+    }
+    Ok(section)
+}
+
+fn native_section(native: &Result<native::Native>, args: &BenchArgs) -> Section {
+    let mut section = Section::new(format!("Native: shafaf verify <{} demo> --root-sha256 <pin>", args.scale.as_str()));
+    let native = match native {
+        Ok(native) => native,
+        Err(err) => {
+            section.note(format!("not measured: {err:#}"));
+            return section;
+        }
+    };
+    section.row("stations (device signatures verified)", thousands(native.stations));
+    section.row("cores", native.cores.to_string());
+    section.row(format!("wall time (median of {})", native.runs), seconds(native.wall.as_secs_f64()));
+    section.row(
+        "CPU time (user + system)",
+        native.cpu.map_or_else(|| "n/a".to_string(), |cpu| seconds(cpu.as_secs_f64())),
+    );
+    section.row("one verify_strict (this run)", micros(native.verify_strict));
+    section.row("stations × verify_strict ÷ cores", seconds(native.floor().as_secs_f64()));
+    let ratio = native.ratio();
+    section.target(
+        "native ÷ (stations × verify_strict ÷ cores)",
+        format!("{ratio:.2}"),
+        Target::at_most(Some(ratio), NATIVE_RATIO, "1.0"),
+    );
+    if native.status != "verified" {
+        section.note(format!("the CLI's verdict was `{}`", native.status));
+    }
+    section.note(
+        "verify_strict timed in xtask through shafaf_core::PublicKey::verify (600-byte message, best of 5 × 2,000)",
+    );
+    section
+}
+
+/// A run of the browser script, or why there is none.
+type Measured<'a> = Result<&'a Run, Option<&'a str>>;
+
+fn no_result(section: &mut Section, failure: Option<&str>) {
+    section.note(format!("no result from the browser script{}", failure.map(|f| format!(": {f}")).unwrap_or_default()));
+}
+
+fn desktop_section(run: Measured, native: Option<&native::Native>, audit_attribute: bool) -> Section {
+    let mut section = Section::new("Browser, desktop (no throttling): / to a complete audit");
+    let run = match run {
+        Ok(run) => run,
+        Err(failure) => {
+            no_result(&mut section, failure);
+            return section;
+        }
+    };
+    let ms = reached_ms(run);
+    section.row("navigation to complete", shown_time(run));
+    let ratio = ms.zip(native).map(|(ms, native)| ms / 1e3 / native.wall.as_secs_f64());
+    section.target(
+        "÷ native wall time",
+        ratio.map_or_else(|| "n/a".to_string(), |ratio| format!("{ratio:.2}")),
+        Target::at_most(if run.reached { ratio } else { Some(f64::INFINITY) }, DESKTOP_RATIO, "1.5"),
+    );
+    section.target(
+        "longest main-thread task",
+        run.longest_task_ms
+            .map_or_else(|| "n/a".to_string(), |ms| format!("{ms:.0} ms ({} over 50 ms)", run.long_tasks.unwrap_or(0))),
+        Target::at_most(run.longest_task_ms, LONGEST_TASK_MS, "50 ms"),
+    );
+    section.row("transferred", format!("{} in {} requests", bytes(run.bytes), run.requests));
+    match run.how.as_deref() {
+        Some("data-status") => {
+            section.note("the app sets no data-audit yet: complete = the first moment data-status left `loading`")
+        }
+        Some("refused") => section.note(format!("the page refused the publication: status {:?}", run.status)),
+        _ => {}
+    }
+    if !audit_attribute && run.how.as_deref() != Some("data-status") && !run.reached {
+        section.note("the app sets no data-audit yet: waited for data-status to leave `loading`");
+    }
+    common_notes(&mut section, run, false);
+    section
+}
+
+fn phone_section(title: &str, run: Measured, selector: &str) -> Section {
+    let mut section = Section::new(format!("{title} (4× CPU, 1.6 Mbit/s, 150 ms RTT, 390×844)"));
+    let run = match run {
+        Ok(run) => run,
+        Err(failure) => {
+            no_result(&mut section, failure);
+            return section;
+        }
+    };
+    section.target(
+        "navigation to first verified view",
+        shown_time(run),
+        Target::at_most(Some(reached_ms(run).unwrap_or(f64::INFINITY)), PHONE_MS, "3 s"),
+    );
+    section.target(
+        if run.reached { "transferred until then (compressed)" } else { "transferred until timeout (compressed)" },
+        bytes(run.bytes),
+        Target::at_most(Some(run.bytes as f64), PHONE_BYTES, "1.5 MB"),
+    );
+    section.row(
+        "requests",
+        format!(
+            "{} ({} app, {} publication; {} unfinished)",
+            run.requests,
+            run.app_paths.len(),
+            run.publication_paths.len(),
+            run.unfinished
+        ),
+    );
+    section.row("publication files", browser::describe_publication_paths(&run.publication_paths));
+    section.row(
+        "longest main-thread task",
+        match run.longest_task_ms {
+            Some(ms) => format!("{ms:.0} ms (throttled)"),
+            None if run.busy => "still running at the timeout".to_string(),
+            None => "n/a".to_string(),
+        },
+    );
+    section.note(format!("view = data-status verified or verified_with_findings, and {selector} visible"));
+    common_notes(&mut section, run, true);
+    section
+}
+
+fn common_notes(section: &mut Section, run: &Run, throttled: bool) {
+    if run.busy {
+        section.note("the page's main thread did not answer within 10 s of the timeout: one task was still running");
+    } else if let Some(status) = run.status.as_deref().filter(|_| !run.reached) {
+        section.note(format!("status when it stopped: {status}"));
+    }
+    if run.workers > 0 {
+        section.note(format!("{} worker(s), which fetched {} of it", run.workers, bytes(run.worker_bytes)));
+        if throttled {
+            section.note(
+                "Chromium throttles a worker's network but not its CPU (Emulation.setCPUThrottlingRate is for \
+                 pages only): the worker ran at this machine's speed",
+            );
+        }
+    }
+    for error in &run.page_errors {
+        section.note(format!("page error: {error}"));
+    }
+}
+
+fn size_section(dist: &Path, first_view: Option<&Run>) -> Result<Section> {
+    let assets = size::assets(dist)?;
+    let mut section = Section::new("Sizes: wasm and JavaScript in dist/ (raw / gzip / brotli, as served)");
+    for asset in &assets {
+        section
+            .row(asset.name.clone(), format!("{} / {} / {}", bytes(asset.raw), bytes(asset.gzip), bytes(asset.brotli)));
+    }
+    // The first view's code: what the browser run fetched from dist/, else what index.html loads.
+    let (names, source): (Vec<String>, &str) = match first_view {
+        Some(run) => (
+            run.app_paths.iter().map(|path| path.trim_start_matches('/').to_string()).collect(),
+            if run.reached {
+                "requested by the browser run until its view"
+            } else {
+                "requested by the browser run until its timeout"
+            },
+        ),
+        None => (size::referenced_by_index(dist), "loaded by index.html (run `phone` to count a worker too)"),
+    };
+    let needed: Vec<&size::Asset> = assets.iter().filter(|asset| names.contains(&asset.name)).collect();
+    let gzip: u64 = needed.iter().map(|asset| asset.gzip).sum();
+    let brotli: u64 = needed.iter().map(|asset| asset.brotli).sum();
+    section.target(
+        format!("first view's wasm + JS, gzip ({} files)", needed.len()),
+        format!("{} (brotli {})", bytes(gzip), bytes(brotli)),
+        Target::at_most(Some(gzip as f64), FIRST_VIEW_GZIP, "300 kB"),
+    );
+    section.note(format!("first view = the wasm and JS {source}"));
+    Ok(section)
+}
+
+fn lighthouse_section(result: Result<lighthouse::Lighthouse, String>) -> Section {
+    let mut section = Section::new("Lighthouse (mobile defaults) on /");
+    let report = match result {
+        Ok(report) => report,
+        Err(err) => {
+            section.note(format!("Lighthouse did not run: {err}"));
+            return section;
+        }
+    };
+    let no_report = report.scores.iter().all(|(_, score)| score.is_none());
+    for (category, score) in &report.scores {
+        let value = score
+            .map_or_else(|| if no_report { "no report" } else { "n/a" }.to_string(), |score| format!("{score:.0}"));
+        match category.as_str() {
+            "performance" => section.target(category.clone(), value, Target::at_least(*score, PERFORMANCE, "90")),
+            "accessibility" | "best-practices" => {
+                section.target(category.clone(), value, Target::at_least(*score, 100.0, "100"))
+            }
+            _ => section.row(category.clone(), value),
+        }
+    }
+    let ms = |value: Option<f64>| value.map_or_else(|| "n/a".to_string(), |ms| seconds(ms / 1e3));
+    section.row("largest contentful paint", ms(report.lcp_ms));
+    section.row("total blocking time", ms(report.tbt_ms));
+    section.row("cumulative layout shift", report.cls.map_or_else(|| "n/a".to_string(), |cls| format!("{cls:.3}")));
+    for (category, audits) in
+        report.missed.iter().filter(|(category, audits)| category != "performance" && !audits.is_empty())
+    {
+        section.note(format!("{category} audits not passed: {}", audits.join(", ")));
+    }
+    if !report.version.is_empty() {
+        section.note(format!("Lighthouse {}", report.version));
+    }
+    if let Some(error) = &report.runtime_error {
+        section.note(format!("Lighthouse's runtime error: {error}"));
+    }
+    if report.runtime_error.as_deref().is_some_and(|error| error.starts_with("PROTOCOL_TIMEOUT")) {
+        section.note(
+            "Lighthouse gives up when the page does not answer its DevTools commands for 30 s (a blocked main thread)",
+        );
+    }
+    section
+}
+
+/// The run's time when it reached its view.
+fn reached_ms(run: &Run) -> Option<f64> {
+    run.ms.filter(|_| run.reached)
+}
+
+fn shown_time(run: &Run) -> String {
+    match (run.reached, run.ms, run.how.as_deref()) {
+        (true, Some(ms), _) => seconds(ms / 1e3),
+        (false, Some(ms), Some("refused")) => format!("refused after {}", seconds(ms / 1e3)),
+        _ => format!("not reached in {}", seconds(run.timeout_ms / 1e3)),
+    }
+}
+
+fn micros(duration: Duration) -> String {
+    format!("{:.1} µs", duration.as_secs_f64() * 1e6)
+}
+
+/// The first council of the publication's first contests file, for the
+/// deep-link run; `None` when the release lists none.
+fn first_council(publication: &Path) -> Result<Option<String>> {
+    let release_path = publication.join("release.json");
+    let release = read_json(&release_path)?;
+    let Some(contests) = release["files"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|file| file["kind"] == "contests")
+        .and_then(|file| file["path"].as_str())
+    else {
+        return Ok(None);
+    };
+    let contests = read_json(&publication.join(contests))?;
+    Ok(contests["contests"][0]["id"].as_str().map(str::to_string))
 }
 
 /// Nanoseconds per iteration by benchmark id, from criterion's

@@ -3,6 +3,7 @@
 //! to get from a clone to a served app or a green test run.
 
 mod bench;
+mod compress;
 mod exec;
 mod paths;
 mod serve;
@@ -31,8 +32,9 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Install missing tools, then run format, lint, native, wasm and end-to-end tests.
     Test,
-    /// Run the core's benchmarks natively and in headless Chromium, side by side.
-    Bench,
+    /// Measure verification natively and what a reader gets in Chromium (desktop,
+    /// throttled phone, sizes, Lighthouse), against targets; and the core's benchmarks.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> ExitCode {
@@ -57,6 +59,6 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&paths, &args),
         Command::Test => test::run(&paths),
-        Command::Bench => bench::run(&paths),
+        Command::Bench(args) => bench::run(&paths, &args),
     }
 }

@@ -8,6 +8,12 @@
 //!   `/sequence/<name>/...`: each of its folders at a fixed address;
 //! - everything else from `dist/`, with unknown paths that have no file
 //!   extension answered by `dist/index.html`, as a single-page app needs.
+//!
+//! Like a CDN, it compresses text-like files (brotli or gzip, by the
+//! client's `Accept-Encoding`; see [`crate::compress`]), and lets browsers
+//! keep for a year what never changes: Trunk's hashed assets and the
+//! publication's content-addressed `files/`. The app and the demo are
+//! compressed in the background at start-up, the rest on first request.
 
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -18,8 +24,10 @@ use anyhow::{anyhow, Context, Result};
 use clap::Args;
 use tiny_http::{Header, Method, Request, Response, Server};
 
+use crate::compress::{self, Cache as Compressed, Effort, Encoding};
 use crate::paths::Paths;
 use crate::site::{self, DemoSpec, Scale, Site};
+use crate::stamp;
 use crate::tools;
 
 #[derive(Args)]
@@ -46,8 +54,11 @@ pub fn run(paths: &Paths, args: &ServeArgs) -> Result<()> {
     let spec = DemoSpec { scale: args.scale, seed: args.seed, geo: args.geo.clone().unwrap_or_else(|| paths.geo()) };
     tools::ensure_for_app(paths)?;
     let site = site::prepare(paths, &spec, args.live)?;
-    let server = start(site, &format!("127.0.0.1:{}", args.port))?;
+    let mut server = start(site, &format!("127.0.0.1:{}", args.port))?;
     println!("Serving Shafaf on {}", server.url());
+    let compressing = std::time::Instant::now();
+    server.wait_for_compression();
+    println!("    the app and the demo are compressed ({:.1} s)", compressing.elapsed().as_secs_f64());
     server.wait();
     Ok(())
 }
@@ -59,11 +70,21 @@ pub struct Running {
     server: Arc<Server>,
     port: u16,
     workers: Vec<JoinHandle<()>>,
+    /// Precompresses the app and the demo publication.
+    warming: Option<JoinHandle<()>>,
 }
 
 impl Running {
     pub fn url(&self) -> String {
         format!("http://127.0.0.1:{}/", self.port)
+    }
+
+    /// Waits until the app and the demo publication are compressed, so that
+    /// what is measured next is the app, not the server's first compression.
+    pub fn wait_for_compression(&mut self) {
+        if let Some(warming) = self.warming.take() {
+            let _ = warming.join();
+        }
     }
 
     /// Serves until the process is stopped.
@@ -88,24 +109,42 @@ impl Drop for Running {
     }
 }
 
-/// Listens on `address` (port 0 picks a free port) and serves `site`.
+/// Listens on `address` (port 0 picks a free port) and serves `site`, with
+/// compressed copies kept in `target/shafaf/compressed/`.
 pub fn start(site: Site, address: &str) -> Result<Running> {
+    start_with_cache(site, address, Paths::discover()?.work().join("compressed"))
+}
+
+/// [`start`] with the compressed copies kept in `cache`.
+pub fn start_with_cache(site: Site, address: &str, cache: PathBuf) -> Result<Running> {
     let server = Server::http(address).map_err(|err| anyhow!("listening on {address}: {err}"))?;
     let port = server.server_addr().to_ip().context("the server is not listening on an IP address")?.port();
     let server = Arc::new(server);
     let site = Arc::new(site);
+    let compressed = Arc::new(Compressed::new(cache));
     let workers = (0..WORKERS)
         .map(|_| {
             let server = Arc::clone(&server);
             let site = Arc::clone(&site);
+            let compressed = Arc::clone(&compressed);
             thread::spawn(move || {
                 while let Ok(request) = server.recv() {
-                    answer(&site, request);
+                    answer(&site, &compressed, request);
                 }
             })
         })
         .collect();
-    Ok(Running { server, port, workers })
+    let warming = {
+        let folders = [(site.dist.clone(), Effort::Best), (site.demo.publication.clone(), Effort::Fast)];
+        thread::spawn(move || {
+            compressed.prune();
+            for (folder, effort) in folders {
+                let files = stamp::files_under(&folder).unwrap_or_default();
+                compressed.warm(files.iter().map(|relative| folder.join(relative)), effort, content_type);
+            }
+        })
+    };
+    Ok(Running { server, port, workers, warming: Some(warming) })
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -129,10 +168,12 @@ enum Cache {
     Immutable,
 }
 
-fn answer(site: &Site, request: Request) {
+fn answer(site: &Site, compressed: &Compressed, request: Request) {
     let url = request.url().to_string();
+    let accept_encoding =
+        request.headers().iter().find(|h| h.field.equiv("Accept-Encoding")).map(|h| h.value.as_str().to_string());
     let response = match request.method() {
-        Method::Get | Method::Head => respond(site, &url),
+        Method::Get | Method::Head => respond(site, compressed, &url, accept_encoding.as_deref()),
         _ => text(405, "method not allowed"),
     };
     let status = response.status_code().0;
@@ -143,29 +184,71 @@ fn answer(site: &Site, request: Request) {
     let _ = request.respond(response);
 }
 
-fn respond(site: &Site, url: &str) -> Response<Box<dyn std::io::Read + Send>> {
+fn respond(
+    site: &Site,
+    compressed: &Compressed,
+    url: &str,
+    accept_encoding: Option<&str>,
+) -> Response<Box<dyn std::io::Read + Send>> {
     match route(site, url) {
         Route::Switched => text(200, "switched"),
         Route::Config => Response::from_data(site.config_json.clone().into_bytes())
             .with_header(header("Content-Type", "application/json"))
             .with_header(header("Cache-Control", "no-cache"))
             .boxed(),
-        Route::File { path, cache } => match File::open(&path) {
-            Ok(file) => Response::from_file(file)
-                .with_header(header("Content-Type", content_type(&path)))
-                .with_header(header(
-                    "Cache-Control",
-                    match cache {
-                        Cache::Revalidate => "no-cache",
-                        Cache::Immutable => "public, max-age=31536000, immutable",
-                    },
-                ))
-                .boxed(),
-            Err(_) => text(404, "not found"),
-        },
+        Route::File { path, cache } => {
+            // The app is compressed once per build, publications as they come.
+            let effort = if path.starts_with(&site.dist) { Effort::Best } else { Effort::Fast };
+            file(compressed, &path, cache, effort, accept_encoding)
+        }
         Route::NotFound => text(404, "not found"),
         Route::BadRequest => text(400, "bad request"),
     }
+}
+
+/// The file at `path`, compressed when its type gains from it and the
+/// client accepts it, with the length of what is sent.
+fn file(
+    compressed: &Compressed,
+    path: &Path,
+    cache: Cache,
+    effort: Effort,
+    accept_encoding: Option<&str>,
+) -> Response<Box<dyn std::io::Read + Send>> {
+    let kind = content_type(path);
+    let compressible = compress::compressible(kind);
+    let wanted = if compressible { Encoding::negotiate(accept_encoding) } else { Encoding::Identity };
+    let (body, encoding) = match compressed.get(path, wanted, effort) {
+        Ok(Some(copy)) => (copy, wanted),
+        Ok(None) => (path.to_path_buf(), Encoding::Identity),
+        Err(err) => {
+            if path.is_file() {
+                eprintln!("    warning: serving {} uncompressed: {err}", path.display());
+            }
+            (path.to_path_buf(), Encoding::Identity)
+        }
+    };
+    let Ok(file) = File::open(&body) else {
+        return text(404, "not found");
+    };
+    let mut response = Response::from_file(file)
+        // Always a Content-Length (tiny_http would send files over 32 KiB chunked).
+        .with_chunked_threshold(usize::MAX)
+        .with_header(header("Content-Type", kind))
+        .with_header(header(
+            "Cache-Control",
+            match cache {
+                Cache::Revalidate => "no-cache",
+                Cache::Immutable => "public, max-age=31536000, immutable",
+            },
+        ));
+    if compressible {
+        response = response.with_header(header("Vary", "Accept-Encoding"));
+    }
+    if let Some(token) = encoding.token() {
+        response = response.with_header(header("Content-Encoding", token));
+    }
+    response.boxed()
 }
 
 fn text(status: u16, body: &str) -> Response<Box<dyn std::io::Read + Send>> {
@@ -214,7 +297,10 @@ fn data_file(base: &Path, segments: &[&str]) -> Route {
     if segments.is_empty() || !path.is_file() {
         return Route::NotFound;
     }
-    Route::File { path, cache: Cache::Revalidate }
+    // `files/<kind>[-<province>].<sha256>.<ext>` never changes (docs/FORMAT.md).
+    let content_addressed = segments.first() == Some(&"files")
+        && segments.last().is_some_and(|name| name.split('.').any(|part| is_hex(part, 64)));
+    Route::File { path, cache: if content_addressed { Cache::Immutable } else { Cache::Revalidate } }
 }
 
 fn app_file(dist: &Path, segments: &[&str]) -> Route {
@@ -244,10 +330,11 @@ fn join(base: &Path, segments: &[&str]) -> PathBuf {
 /// Trunk names its outputs `name-<16 hex digits>.ext`.
 fn looks_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or_default();
-    stem.rsplit_once('-').is_some_and(|(_, hash)| {
-        let hash = hash.strip_suffix("_bg").unwrap_or(hash);
-        hash.len() == 16 && hash.bytes().all(|byte| byte.is_ascii_hexdigit())
-    })
+    stem.rsplit_once('-').is_some_and(|(_, hash)| is_hex(hash.strip_suffix("_bg").unwrap_or(hash), 16))
+}
+
+fn is_hex(text: &str, digits: usize) -> bool {
+    text.len() == digits && text.bytes().all(|byte| byte.is_ascii_hexdigit())
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -265,6 +352,8 @@ fn content_type(path: &Path) -> &'static str {
         "png" => "image/png",
         "ico" => "image/x-icon",
         "txt" | "sigs" | "md" => "text/plain; charset=utf-8",
+        // The publication's `checkpoint` and log proofs are text without an extension.
+        "" => "text/plain; charset=utf-8",
         _ => "application/octet-stream",
     }
 }
@@ -412,10 +501,72 @@ mod tests {
     }
 
     #[test]
-    fn serves_over_http_on_a_free_port() {
+    fn content_addressed_publication_files_are_immutable() {
+        let f = Fixture::new("immutable");
+        let hashed = format!("files/results-IR-15.{}.jsonl", "ab12".repeat(16));
+        fs::write(f.dir.join("pub").join(&hashed), "{}").unwrap();
+        fs::create_dir_all(f.dir.join("pub/log/inclusion")).unwrap();
+        fs::write(f.dir.join("pub/log/inclusion/0-1"), "proof").unwrap();
+        assert_eq!(route(&f.site, &format!("/demo/{hashed}")), f.file(&format!("pub/{hashed}"), Cache::Immutable));
+        // Not content-addressed: the name has no SHA-256, or it is not under files/.
+        assert_eq!(route(&f.site, "/demo/files/stations.jsonl"), f.file("pub/files/stations.jsonl", Cache::Revalidate));
+        assert_eq!(route(&f.site, "/demo/root.json"), f.file("pub/root.json", Cache::Revalidate));
+        assert_eq!(route(&f.site, "/demo/log/inclusion/0-1"), f.file("pub/log/inclusion/0-1", Cache::Revalidate));
+        assert_eq!(content_type(Path::new("checkpoint")), "text/plain; charset=utf-8");
+    }
+
+    /// An HTTP/1.1 answer: status line, headers (names lower-cased) and body.
+    struct Reply {
+        status: String,
+        headers: Vec<(String, String)>,
+        body: Vec<u8>,
+    }
+
+    impl Reply {
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers.iter().find(|(n, _)| n == name).map(|(_, v)| v.as_str())
+        }
+
+        /// The body with its Content-Encoding undone.
+        fn decoded(&self) -> Vec<u8> {
+            use std::io::Read;
+            let mut out = Vec::new();
+            match self.header("content-encoding") {
+                None => out.extend_from_slice(&self.body),
+                Some("gzip") => {
+                    flate2::read::GzDecoder::new(&self.body[..]).read_to_end(&mut out).unwrap();
+                }
+                Some("br") => {
+                    brotli::Decompressor::new(&self.body[..], 4096).read_to_end(&mut out).unwrap();
+                }
+                Some(other) => panic!("unexpected Content-Encoding {other}"),
+            }
+            out
+        }
+    }
+
+    fn request(server: &Running, method: &str, path: &str, accept_encoding: Option<&str>) -> Reply {
         use std::io::{Read, Write};
 
-        let f = Fixture::new("http");
+        let address = server.url().trim_start_matches("http://").replace('/', "");
+        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        let accept = accept_encoding.map(|value| format!("Accept-Encoding: {value}\r\n")).unwrap_or_default();
+        write!(stream, "{method} {path} HTTP/1.1\r\nHost: x\r\n{accept}Connection: close\r\n\r\n").unwrap();
+        let mut reply = Vec::new();
+        stream.read_to_end(&mut reply).unwrap();
+        let split = reply.windows(4).position(|w| w == b"\r\n\r\n").expect("a header block");
+        let head = String::from_utf8(reply[..split].to_vec()).unwrap();
+        let mut lines = head.split("\r\n");
+        let status = lines.next().unwrap().to_string();
+        let headers = lines
+            .filter_map(|line| line.split_once(':'))
+            .map(|(name, value)| (name.trim().to_ascii_lowercase(), value.trim().to_string()))
+            .collect();
+        Reply { status, headers, body: reply[split + 4..].to_vec() }
+    }
+
+    /// A server on a free port over the fixture, with its own compression cache.
+    fn serve(f: &Fixture, config_json: &str) -> Running {
         let site = Site {
             dist: f.site.dist.clone(),
             demo: Demo {
@@ -423,18 +574,76 @@ mod tests {
                 tampered: f.site.demo.tampered.clone(),
                 keys: f.site.demo.keys.clone(),
             },
-            config_json: "{\"demo\":true}".into(),
+            config_json: config_json.into(),
             live: None,
         };
-        let server = start(site, "127.0.0.1:0").unwrap();
-        let address = server.url().trim_start_matches("http://").replace('/', "");
-        let mut stream = std::net::TcpStream::connect(address).unwrap();
-        stream.write_all(b"GET /config.json HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
-        let mut reply = String::new();
-        stream.read_to_string(&mut reply).unwrap();
-        assert!(reply.starts_with("HTTP/1.1 200"), "{reply}");
-        assert!(reply.contains("application/json"), "{reply}");
-        assert!(reply.ends_with("{\"demo\":true}"), "{reply}");
+        let mut server = start_with_cache(site, "127.0.0.1:0", f.dir.join("compressed")).unwrap();
+        server.wait_for_compression();
+        server
+    }
+
+    #[test]
+    fn serves_over_http_on_a_free_port() {
+        let f = Fixture::new("http");
+        let server = serve(&f, "{\"demo\":true}");
+        let reply = request(&server, "GET", "/config.json", None);
+        assert!(reply.status.starts_with("HTTP/1.1 200"), "{}", reply.status);
+        assert_eq!(reply.header("content-type"), Some("application/json"));
+        assert_eq!(reply.body, b"{\"demo\":true}");
+        server.stop();
+    }
+
+    #[test]
+    fn gzip_and_brotli_clients_get_the_same_bytes_and_others_the_identity() {
+        let f = Fixture::new("encodings");
+        let hashed = format!("files/results-IR-15.{}.jsonl", "0f".repeat(32));
+        let original: Vec<u8> =
+            (0..5_000).flat_map(|n| format!("{{\"station\":\"S{n:05}\"}}\n").into_bytes()).collect();
+        fs::write(f.dir.join("pub").join(&hashed), &original).unwrap();
+        let server = serve(&f, "{}");
+        let path = format!("/demo/{hashed}");
+
+        let plain = request(&server, "GET", &path, None);
+        let gzip = request(&server, "GET", &path, Some("gzip, deflate"));
+        let brotli = request(&server, "GET", &path, Some("gzip, deflate, br, zstd"));
+        assert_eq!(plain.header("content-encoding"), None);
+        assert_eq!(plain.body, original);
+        assert_eq!(gzip.header("content-encoding"), Some("gzip"));
+        assert_eq!(brotli.header("content-encoding"), Some("br"));
+        for reply in [&plain, &gzip, &brotli] {
+            assert!(reply.status.starts_with("HTTP/1.1 200"), "{}", reply.status);
+            assert_eq!(reply.decoded(), original);
+            assert_eq!(reply.header("content-length"), Some(reply.body.len().to_string().as_str()));
+            assert_eq!(reply.header("content-type"), Some("application/x-ndjson"));
+            assert_eq!(reply.header("vary"), Some("Accept-Encoding"));
+            assert_eq!(reply.header("cache-control"), Some("public, max-age=31536000, immutable"));
+        }
+        assert!(brotli.body.len() < gzip.body.len() && gzip.body.len() < original.len() / 4);
+
+        // HEAD: the same headers, the compressed length, no body.
+        let head = request(&server, "HEAD", &path, Some("br"));
+        assert_eq!(head.header("content-encoding"), Some("br"));
+        assert_eq!(head.header("content-length"), Some(brotli.body.len().to_string().as_str()));
+        assert!(head.body.is_empty());
+        server.stop();
+    }
+
+    #[test]
+    fn fonts_and_small_files_are_sent_as_they_are() {
+        let f = Fixture::new("woff2");
+        let font = vec![b'w'; 50_000];
+        fs::write(f.dir.join("dist/fonts/Vazirmatn-Variable.woff2"), &font).unwrap();
+        let server = serve(&f, "{}");
+        let reply = request(&server, "GET", "/fonts/Vazirmatn-Variable.woff2", Some("br, gzip"));
+        assert_eq!(reply.header("content-encoding"), None);
+        assert_eq!(reply.header("vary"), None);
+        assert_eq!(reply.header("content-type"), Some("font/woff2"));
+        assert_eq!(reply.header("content-length"), Some("50000"));
+        assert_eq!(reply.body, font);
+        // root.json of the fixture is a few bytes: not worth compressing.
+        let small = request(&server, "GET", "/demo/root.json", Some("br"));
+        assert_eq!(small.header("content-encoding"), None);
+        assert_eq!(small.body, b"pub/root.json");
         server.stop();
     }
 }
