@@ -73,9 +73,19 @@ export function tamperedPageUrl(name, path = '') {
   return new URL(`${path}?pub=tampered/${name}/`, baseUrl).href;
 }
 
-/** Waits until the status block leaves "loading" and returns its status. */
+/** Waits until the verdict is final — every station of the release verified
+ * and recounted (`data-audit="complete"`), or loading refused the release —
+ * and returns it. */
 export async function settledStatus(page) {
-  const status = page.locator('[data-testid=status]:not([data-status=loading])');
+  const status = page.locator('[data-testid=status][data-audit=complete]');
+  await status.waitFor({ timeout: SETTLE_MS });
+  return status.getAttribute('data-status');
+}
+
+/** Waits until the view's figures are drawn from signed files (the first
+ * verified view, before the audit of every station) and returns the status. */
+export async function signedStatus(page) {
+  const status = page.locator('[data-testid=status][data-audit]:not([data-status=loading])');
   await status.waitFor({ timeout: SETTLE_MS });
   return status.getAttribute('data-status');
 }

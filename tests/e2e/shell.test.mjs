@@ -13,7 +13,16 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 
-import { baseUrl, launch, newPage, publicationDir, tamperCases, tamperedDir, tamperedUrl } from './browser.mjs';
+import {
+  baseUrl,
+  launch,
+  newPage,
+  publicationDir,
+  settledStatus,
+  tamperCases,
+  tamperedDir,
+  tamperedUrl,
+} from './browser.mjs';
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL('../../', import.meta.url));
@@ -30,12 +39,6 @@ after(async () => {
   await browser?.close();
 });
 
-/** Waits until the status block leaves "loading" and returns its status. */
-async function settledStatus(page) {
-  const status = page.locator('[data-testid=status]:not([data-status=loading])');
-  await status.waitFor({ timeout: SETTLE_MS });
-  return status.getAttribute('data-status');
-}
 
 async function config() {
   const response = await fetch(new URL('config.json', baseUrl));
