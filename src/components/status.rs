@@ -168,7 +168,9 @@ pub fn AuditStatus(release: Release) -> impl IntoView {
                 {explanation}
                 <p class="status-explained">{tr(Msg::LevelsExplained)}</p>
                 <AuditProgress audit/>
-                <AuditChecks audit/>
+                // What was checked, for a release that did not fail: a failed one shows no count of it.
+                {move || matches!(status.get(), ViewStatus::Verified | ViewStatus::VerifiedWithFindings)
+                    .then(|| view! { <AuditChecks audit/> })}
                 <p class="status-more">
                     <a href=links.href("/verify") data-testid="status-details">{tr(Msg::WhatWasChecked)}</a>
                 </p>

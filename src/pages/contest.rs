@@ -21,7 +21,7 @@ use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::load::Links;
 use crate::pages::not_found::NotFound;
 use crate::pages::summary::LevelBadge;
-use crate::pages::{follow, open_province, set_title, verified};
+use crate::pages::{follow, open_province, set_title, verified, Withdrawn};
 use crate::state::{Area, Level, Place, Places, ProvinceData};
 
 #[component]
@@ -45,11 +45,7 @@ pub fn ContestPage() -> impl IntoView {
                             Some(c) => view! { <Contest places p c data/> }.into_any(),
                             None => view! { <NotFound what=Msg::PlaceNotFound/> }.into_any(),
                         },
-                        Area::Failed(findings) => view! {
-                            <p class="withdrawn" role="alert" data-testid="withdrawn">{tr(Msg::Withdrawn)}</p>
-                            <FindingsList findings=findings.to_vec()/>
-                        }
-                        .into_any(),
+                        Area::Failed(findings) => view! { <Withdrawn findings/> }.into_any(),
                         Area::Summary => view! {
                             <p class="loading-note" aria-busy="true" data-testid="contest-loading">{tr(Msg::ProvinceLoading)}</p>
                         }

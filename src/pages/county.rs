@@ -9,7 +9,7 @@ use crate::i18n::{text, tr, use_lang, Msg};
 use crate::load::Links;
 use crate::pages::not_found::NotFound;
 use crate::pages::summary::{AreaFigures, ContestRow, ContestTable, LevelBadge};
-use crate::pages::{follow, open_province, set_title, verified};
+use crate::pages::{follow, open_province, set_title, verified, Withdrawn};
 use crate::state::{Place, Places};
 
 #[component]
@@ -32,7 +32,10 @@ pub fn CountyPage() -> impl IntoView {
                 follow(
                     release,
                     move |places| places.area(p).clone(),
-                    move |places| view! { <County places p k/> }.into_any(),
+                    move |places| match places.area(p).clone() {
+                        crate::state::Area::Failed(findings) => view! { <Withdrawn findings/> }.into_any(),
+                        _ => view! { <County places p k/> }.into_any(),
+                    },
                 )
                 .into_any()
             })

@@ -30,20 +30,27 @@ pub fn HomePage() -> impl IntoView {
         let summary = {
             let links = links.clone();
             follow(release, every_area, move |places| {
+                // A province whose files failed is withdrawn: no row, no figure of it.
                 let rows: Vec<AreaRow> = places
                     .provinces()
-                    .map(|(p, described)| {
-                        AreaRow::new(&places, &links, Place::Province(p), &described.code, places.province_totals(p))
+                    .filter_map(|(p, described)| {
+                        let totals = places.province_totals(p)?;
+                        Some(AreaRow::new(&places, &links, Place::Province(p), &described.code, Some(totals)))
                     })
                     .collect();
+                if rows.is_empty() {
+                    return ().into_any();
+                }
                 let file_name = csv::file_name(&["shafaf", places.election().id.as_str(), "provinces"]);
                 let map = crate::map::national_map(&places, &links);
                 let charts = links.href(&crate::charts::charts_path(&places, None));
                 let level = level_of(places.levels());
                 view! {
-                    <FiguresAndMap totals=places.national_totals() level map/>
-                    <crate::charts::ChartsLink href=charts/>
-                    <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
+                    <section class="summary" data-testid="summary" aria-labelledby="summary-heading">
+                        <FiguresAndMap totals=places.national_totals() level map/>
+                        <crate::charts::ChartsLink href=charts/>
+                        <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
+                    </section>
                 }
                 .into_any()
             })
@@ -73,9 +80,7 @@ pub fn HomePage() -> impl IntoView {
                 <h2 id="find-heading">{tr(Msg::FindHeading)}</h2>
                 <SearchBox id="home-search" large=true/>
             </section>
-            <section class="summary" data-testid="summary" aria-labelledby="summary-heading">
-                {summary}
-            </section>
+            {summary}
             {findings}
         }
         .into_any()

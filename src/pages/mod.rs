@@ -76,6 +76,16 @@ pub fn open_province(release: Release, p: usize) {
     crate::load::open_province(config, release, p);
 }
 
+/// A view of a province whose files failed: its figures are withdrawn, and why.
+#[component]
+pub fn Withdrawn(findings: Arc<Vec<shafaf_core::Finding>>) -> impl IntoView {
+    view! {
+        <p class="withdrawn" role="alert" data-testid="withdrawn">{tr(Msg::Withdrawn)}</p>
+        <FindingsList findings=findings.to_vec()/>
+        <SeeVerification/>
+    }
+}
+
 #[component]
 fn SeeVerification() -> impl IntoView {
     let links = expect_context::<Links>();

@@ -11,7 +11,7 @@ use crate::i18n::{text, tr, use_lang, Msg};
 use crate::load::Links;
 use crate::pages::not_found::NotFound;
 use crate::pages::summary::{AreaRow, AreaTable, ContestRow, ContestTable, FiguresAndMap};
-use crate::pages::{follow, open_province, set_title, verified};
+use crate::pages::{follow, open_province, set_title, verified, Withdrawn};
 use crate::state::{Place, Places};
 
 #[component]
@@ -32,7 +32,10 @@ pub fn ProvincePage() -> impl IntoView {
                 let body = follow(
                     release,
                     move |places| (places.area(p).clone(), places.county_boundaries(p).is_some()),
-                    move |places| view! { <Province places p/> }.into_any(),
+                    move |places| match places.area(p).clone() {
+                        crate::state::Area::Failed(findings) => view! { <Withdrawn findings/> }.into_any(),
+                        _ => view! { <Province places p/> }.into_any(),
+                    },
                 );
                 body.into_any()
             })

@@ -482,6 +482,9 @@ fn StationSignatures(places: Arc<Places>) -> impl IntoView {
         .provinces()
         .filter_map(|(p, described)| Some((p, described, places.area(p).data().filter(|d| d.recounted())?.clone())))
         .collect();
+    if recounted.is_empty() {
+        return ().into_any();
+    }
     let registered = recounted.iter().map(|(_, _, d)| d.stations().len() as u64).sum::<u64>();
     let verified = recounted.iter().map(|(_, _, d)| d.signatures_verified()).sum::<u64>();
     let provinces = recounted
@@ -559,6 +562,7 @@ fn StationSignatures(places: Arc<Places>) -> impl IntoView {
             {provinces}
         </section>
     }
+    .into_any()
 }
 
 /// One council's recount against its published totals.
@@ -598,6 +602,9 @@ fn Recount(places: Arc<Places>) -> impl IntoView {
             })
         })
         .collect();
+    if rows.is_empty() {
+        return ().into_any();
+    }
     let recounted = rows.len() as u64;
     let matching = rows.iter().filter(|r| r.matches).count() as u64;
     let caption = Signal::derive(move || lang.get().t(Msg::RecountCaption).to_owned());
@@ -649,6 +656,7 @@ fn Recount(places: Arc<Places>) -> impl IntoView {
             />
         </section>
     }
+    .into_any()
 }
 
 #[component]

@@ -26,7 +26,7 @@ use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::compress::{self, Cache as Compressed, Effort, Encoding};
 use crate::paths::Paths;
-use crate::site::{self, DemoSpec, Scale, Site};
+use crate::site::{self, DemoSpec, Scale, ShardTamper, Site};
 use crate::stamp;
 use crate::tools;
 
@@ -156,6 +156,8 @@ enum Route {
         path: PathBuf,
         cache: Cache,
     },
+    /// The file, then bytes without end: a server attacking its readers.
+    Endless(PathBuf),
     NotFound,
     BadRequest,
 }
@@ -201,6 +203,16 @@ fn respond(
             let effort = if path.starts_with(&site.dist) { Effort::Best } else { Effort::Fast };
             file(compressed, &path, cache, effort, accept_encoding)
         }
+        Route::Endless(path) => match File::open(&path) {
+            Ok(file) => Response::new(
+                tiny_http::StatusCode(200),
+                vec![header("Content-Type", content_type(&path)), header("Cache-Control", "no-cache")],
+                Box::new(std::io::Read::chain(file, std::io::repeat(b' '))) as Box<dyn std::io::Read + Send>,
+                None,
+                None,
+            ),
+            Err(_) => text(404, "not found"),
+        },
         Route::NotFound => text(404, "not found"),
         Route::BadRequest => text(400, "bad request"),
     }
@@ -276,6 +288,23 @@ fn route(site: &Site, url: &str) -> Route {
         ["config.json"] => Route::Config,
         ["demo", rest @ ..] => data_file(&site.demo.publication, rest),
         ["tampered", case, rest @ ..] => data_file(&site.demo.tampered.join(case), rest),
+        ["west", rest @ ..] => match &site.west {
+            Some(west) => data_file(&west.publication, rest),
+            None => Route::NotFound,
+        },
+        ["west-tampered", case, rest @ ..] => match &site.west {
+            Some(west) => match data_file(&west.tampered.join(case), rest) {
+                // The endless copy's overlong results file never ends when served.
+                Route::File { path, .. }
+                    if *case == ShardTamper::Endless.name()
+                        && rest.last().is_some_and(|name| name.starts_with("results-")) =>
+                {
+                    Route::Endless(path)
+                }
+                route => route,
+            },
+            None => Route::NotFound,
+        },
         ["live", rest @ ..] => match site.live.as_ref().and_then(|live| live.current()) {
             Some(folder) => data_file(folder, rest),
             None => Route::NotFound,
@@ -408,6 +437,7 @@ mod tests {
             let site = Site {
                 dist: dir.join("dist"),
                 demo: Demo { publication: dir.join("pub"), tampered: dir.join("tampered"), keys: dir.join("pub.keys") },
+                west: None,
                 config_json: "{}".into(),
                 live: None,
             };
@@ -574,6 +604,7 @@ mod tests {
                 tampered: f.site.demo.tampered.clone(),
                 keys: f.site.demo.keys.clone(),
             },
+            west: None,
             config_json: config_json.into(),
             live: None,
         };

@@ -29,6 +29,7 @@ use crate::stamp::{self, Stamp};
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
 pub enum Scale {
     Lorestan,
+    West,
     National,
 }
 
@@ -36,6 +37,7 @@ impl Scale {
     pub fn as_str(self) -> &'static str {
         match self {
             Scale::Lorestan => "lorestan",
+            Scale::West => "west",
             Scale::National => "national",
         }
     }
@@ -61,6 +63,10 @@ pub struct Demo {
 pub struct Site {
     pub dist: PathBuf,
     pub demo: Demo,
+    /// Several provinces under the same trust root (`--scale west`), served
+    /// at `/west/`, and its copies with one province's files altered at
+    /// `/west-tampered/<case>/` (see [`ShardTamper`]); for the tests.
+    pub west: Option<Demo>,
     /// Served as `/config.json`: pins the demo's root.
     pub config_json: String,
     /// Election night, served at `/live/` (see [`LiveDemo`]), when asked for.
@@ -71,12 +77,113 @@ pub struct Site {
 /// place: see [`crate::tools::ensure_for_app`]); with `live`, also the
 /// release sequence served at `/live/`.
 pub fn prepare(paths: &Paths, spec: &DemoSpec, live: bool) -> Result<Site> {
+    prepare_with(paths, spec, live, false)
+}
+
+/// [`prepare`]; with `west`, also the several-province demo and its
+/// altered copies (the tests').
+pub fn prepare_with(paths: &Paths, spec: &DemoSpec, live: bool, west: bool) -> Result<Site> {
     let cli = build_cli(paths)?;
     let demo = demo(paths, spec, &cli)?;
     let live = if live { Some(live_demo(paths, spec, &cli, &demo)?) } else { None };
+    let west = if west { Some(west_demo(paths, spec, &cli, &demo)?) } else { None };
     build_app(paths)?;
     let config_json = config_json(&demo.publication)?;
-    Ok(Site { dist: paths.dist(), demo, config_json, live })
+    Ok(Site { dist: paths.dist(), demo, west, config_json, live })
+}
+
+/// The several-province demo (same seed, so the same trust root) and one
+/// copy per [`ShardTamper`] case.
+pub fn west_demo(paths: &Paths, spec: &DemoSpec, cli: &Path, demo: &Demo) -> Result<Demo> {
+    let name = format!("west-{}", spec.seed);
+    let work = paths.work();
+    let publication = work.join(&name);
+    let tampered = work.join(format!("{name}-tampered"));
+    let keys = work.join(format!("{name}.keys"));
+    let stamp_file = work.join(format!("{name}.stamp"));
+    let mut stamp = Stamp::new("west v1");
+    stamp.file("shafaf binary", cli)?;
+    stamp.dir(&spec.geo)?;
+    stamp.text("seed", &spec.seed.to_string());
+    for case in ShardTamper::ALL {
+        stamp.text("tamper", case.name());
+    }
+    let digest = stamp.finish();
+    let west = Demo { publication: publication.clone(), tampered: tampered.clone(), keys: keys.clone() };
+    if stamp::is_fresh(&stamp_file, &digest) && publication.join("root.json").is_file() {
+        println!("    ok: several-province demo {}", publication.display());
+        return Ok(west);
+    }
+    for dir in [&publication, &tampered, &keys] {
+        if dir.exists() {
+            fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
+        }
+    }
+    println!("    generating the several-province demo");
+    exec::run(
+        command(cli)
+            .arg("demo")
+            .arg("--out")
+            .arg(&publication)
+            .args(["--seed", &spec.seed.to_string()])
+            .args(["--scale", "west"])
+            .arg("--geo")
+            .arg(&spec.geo)
+            .arg("--keys")
+            .arg(&keys),
+    )?;
+    if fs::read(publication.join("root.json")).ok() != fs::read(demo.publication.join("root.json")).ok() {
+        bail!("the several-province demo is not under the demo's trust root");
+    }
+    for case in ShardTamper::ALL {
+        let copy = tampered.join(case.name());
+        copy_dir(&publication, &copy)?;
+        case.apply(&copy).with_context(|| format!("making the altered copy `{}`", case.name()))?;
+    }
+    stamp::write(&stamp_file, &digest)?;
+    Ok(west)
+}
+
+/// The province whose files [`ShardTamper`] alters: not the first of the
+/// several, so that the others verify around it.
+pub const SHARD_PROVINCE: &str = "IR-16";
+
+/// One province's file altered in a several-province publication.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ShardTamper {
+    /// One byte in the middle of the province's results file changed.
+    FlipResults,
+    /// The province's results file has bytes past its listed size; the
+    /// server sends them without end (`/west-tampered/endless/…`).
+    Endless,
+}
+
+impl ShardTamper {
+    pub const ALL: [ShardTamper; 2] = [ShardTamper::FlipResults, ShardTamper::Endless];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            ShardTamper::FlipResults => "flip-results",
+            ShardTamper::Endless => "endless",
+        }
+    }
+
+    pub fn apply(self, publication: &Path) -> Result<()> {
+        let path = data_file(publication, &format!("results-{SHARD_PROVINCE}."))?;
+        let mut bytes = fs::read(&path).with_context(|| format!("reading {}", path.display()))?;
+        match self {
+            ShardTamper::FlipResults => {
+                let middle = bytes.len() / 2;
+                // The lowest bit of a digit: still a digit, only the hash can tell.
+                let at = (middle..bytes.len())
+                    .find(|&i| bytes[i].is_ascii_digit())
+                    .with_context(|| format!("{} has no digit to change", path.display()))?;
+                bytes[at] ^= 0x01;
+            }
+            ShardTamper::Endless => bytes.extend(std::iter::repeat_n(b' ', 64 * 1024)),
+        }
+        fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))
+    }
 }
 
 /// Election night for the live tests: the publication folder as it stood

@@ -124,7 +124,7 @@ fn has_wasm_tests(dirs: &[PathBuf]) -> Result<bool> {
 /// on a free port, and runs every `tests/e2e/*.test.mjs` with node's test runner.
 fn end_to_end(paths: &Paths) -> Result<()> {
     let spec = DemoSpec { scale: Scale::Lorestan, seed: 1, geo: paths.geo() };
-    let site = site::prepare(paths, &spec, true)?;
+    let site = site::prepare_with(paths, &spec, true, true)?;
     let live_keys = site.live.as_ref().map(|live| live.keys.clone()).unwrap_or_default();
     let live_folders: Vec<String> = site
         .live
@@ -133,6 +133,7 @@ fn end_to_end(paths: &Paths) -> Result<()> {
         .map(|(name, folder)| format!("{name}={}", folder.display()))
         .collect();
     let publication = site.demo.publication.clone();
+    let west = site.west.as_ref().map(|w| (w.publication.clone(), w.tampered.clone())).unwrap_or_default();
     let tampered = site.demo.tampered.clone();
     let keys = site.demo.keys.clone();
     let server = serve::start(site, "127.0.0.1:0")?;
@@ -150,6 +151,9 @@ fn end_to_end(paths: &Paths) -> Result<()> {
             .env("SHAFAF_TAMPERED_DIR", &tampered)
             .env("SHAFAF_DEMO_KEYS_DIR", &keys)
             .env("SHAFAF_TAMPER_CASES", cases.join(","))
+            .env("SHAFAF_WEST_DIR", &west.0)
+            .env("SHAFAF_WEST_TAMPERED_DIR", &west.1)
+            .env("SHAFAF_SHARD_PROVINCE", site::SHARD_PROVINCE)
             .env("SHAFAF_LIVE_FOLDERS", live_folders.join(","))
             .env("SHAFAF_LIVE_KEYS_DIR", &live_keys)
             .env("SHAFAF_CHROMIUM", CHROMIUM),

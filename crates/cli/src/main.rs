@@ -249,6 +249,7 @@ enum KeyRole {
 #[derive(Clone, Copy, ValueEnum)]
 enum DemoScale {
     Lorestan,
+    West,
     National,
 }
 
@@ -499,6 +500,7 @@ fn run(command: Command) -> Result<ExitCode> {
             let input = fsio::read_geo(&geo)?;
             let scale = match scale {
                 DemoScale::Lorestan => Scale::Lorestan,
+                DemoScale::West => Scale::West,
                 DemoScale::National => Scale::National,
             };
             let sequence = SequenceOptions { releases, step: release_step, witness_threshold, pointer_expires };
