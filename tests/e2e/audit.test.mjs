@@ -1,0 +1,155 @@
+// The whole country on a phone, in small: on a publication of several
+// provinces the page draws the signed figures first, from the summary,
+// fetching only what a view needs; it audits every province in its workers
+// and then reaches the verdict `shafaf verify` gives, also when one
+// province's files are altered or a server sends a file without end.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+
+import { baseUrl, cliReport, launch, newPage, settledStatus, signedStatus } from './browser.mjs';
+
+const westDir = process.env.SHAFAF_WEST_DIR;
+const westTamperedDir = process.env.SHAFAF_WEST_TAMPERED_DIR;
+const shard = process.env.SHAFAF_SHARD_PROVINCE ?? 'IR-16';
+
+/** The app at `path` on the several-province demo, or a copy of it. */
+function west(path = '', publication = 'west/') {
+  return new URL(`${path}?pub=${publication}`, baseUrl).href;
+}
+
+/** The publication files a page asked for (the paths under `files/`), in order. */
+function publicationRequests(page) {
+  const seen = [];
+  page.on('request', (request) => {
+    const path = new URL(request.url()).pathname;
+    const at = path.indexOf('/files/');
+    if (at >= 0) seen.push(path.slice(at + 1));
+  });
+  return seen;
+}
+
+/** A browser that asks to save data: the audit waits for the reader. */
+async function savingData(page) {
+  await page.addInitScript(() => {
+    Object.defineProperty(navigator, 'connection', { value: { saveData: true, type: 'cellular' } });
+  });
+}
+
+/** The finding codes and files a page lists, as `code file`. */
+async function shownFindings(page) {
+  return page
+    .locator('[data-testid=findings] li[data-code]')
+    .evaluateAll((items) => items.map((li) => `${li.dataset.code} ${li.dataset.file ?? ''}`));
+}
+
+let browser;
+before(async () => {
+  assert.ok(westDir, 'SHAFAF_WEST_DIR is not set');
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+test('the landing page shows signed figures before any province file is requested, and its audit waits when the browser saves data', async () => {
+  const page = await newPage(browser);
+  await savingData(page);
+  const requested = publicationRequests(page);
+  await page.goto(west());
+  assert.equal(await signedStatus(page), 'verified');
+  const status = page.locator('[data-testid=status]');
+  assert.equal(await status.getAttribute('data-audit'), 'signed');
+
+  // The country's figures are the CLI's, drawn from the summary alone.
+  const report = await cliReport(westDir);
+  const shown = page.locator('[data-testid=summary] [data-figure=ballots_cast] dd');
+  assert.equal(Number(await shown.getAttribute('data-value')), report.election.totals.ballots_cast);
+  assert.equal(await page.locator('[data-testid=province-table] tbody tr').count(), report.election.provinces.length);
+  const provinceFiles = requested.filter((path) => /^files\/(contests|stations|results|geo-counties)-/.test(path));
+  assert.deepEqual(provinceFiles, [], `the landing page asked for ${provinceFiles.join(', ')}`);
+  assert.ok(requested.some((path) => path.startsWith('files/summary.')));
+
+  // Asked, the audit verifies every station and reaches the CLI's verdict.
+  await page.locator('[data-testid=audit-start]').click();
+  assert.equal(await settledStatus(page), report.status);
+  const levels = await page
+    .locator('[data-testid=province-table] tbody tr td[data-raw]')
+    .evaluateAll((cells) => cells.map((c) => c.dataset.raw).filter((v) => /^(signed|recounted|failed)$/.test(v)));
+  assert.ok(levels.length > 0 && levels.every((level) => level === 'recounted'), `levels: ${levels.join(', ')}`);
+  assert.deepEqual(page.errors, []);
+});
+
+test("a council's deep link fetches its own province's files only", async () => {
+  const report = await cliReport(westDir);
+  const province = report.election.provinces.find((p) => p.code === shard);
+  const council = province.contests[0];
+  const page = await newPage(browser);
+  await savingData(page);
+  const requested = publicationRequests(page);
+  await page.goto(west(`c/${encodeURIComponent(council.id)}`));
+  await page.locator(`[data-testid=contest][data-contest="${council.id}"]`).waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid=candidate-table]').waitFor();
+  assert.equal(await signedStatus(page), 'verified');
+  assert.equal(await page.locator('[data-testid=level]').first().getAttribute('data-level'), 'signed');
+  // The elected are the authority's, as signed.
+  const elected = await page
+    .locator('[data-testid=elected] li')
+    .evaluateAll((items) => items.map((li) => li.dataset.candidate));
+  assert.deepEqual(
+    elected,
+    council.candidates.filter((c) => c.standing === 'elected').map((c) => c.id),
+  );
+  const perProvince = requested.filter((path) => /^files\/[a-z-]+-IR-\d\d\./.test(path));
+  assert.ok(perProvince.length > 0);
+  for (const path of perProvince) {
+    assert.ok(path.includes(`-${shard}.`), `the council's page asked for ${path}`);
+    assert.ok(!/^files\/(stations|results)-/.test(path), `the council's page asked for ${path} before the audit`);
+  }
+  assert.deepEqual(page.errors, []);
+});
+
+test('on a desktop the audit starts by itself, province by province, and completes with the CLI\'s findings', async () => {
+  const page = await newPage(browser);
+  await page.goto(west('verify'));
+  const report = await cliReport(westDir);
+  assert.equal(await settledStatus(page), report.status);
+  const signatures = page.locator('[data-testid=signature-counts]');
+  assert.equal(Number(await signatures.getAttribute('data-verified')), report.audit.station_signatures_verified);
+  const progress = page.locator('[data-testid=audit-progress]');
+  assert.equal(await progress.getAttribute('data-provinces-done'), String(report.election.provinces.length));
+  assert.deepEqual(page.errors, []);
+});
+
+for (const [name, code] of [
+  ['flip-results', 'hash_mismatch'],
+  ['endless', 'too_large'],
+]) {
+  test(`one province's altered results ("${name}") withdraw that province's figures only, and fail the verdict as the CLI does`, async () => {
+    const page = await newPage(browser);
+    await page.goto(west('', `west-tampered/${name}/`));
+    assert.equal(await settledStatus(page), 'failed');
+    const shown = await shownFindings(page);
+    assert.ok(
+      shown.some((f) => f.startsWith(`${code} files/results-${shard}.`)),
+      `findings: ${shown.join('; ')}`,
+    );
+    // The province is withdrawn; the others keep their recounted figures.
+    const rows = page.locator('[data-testid=province-table] tbody tr');
+    const codes = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.code));
+    assert.ok(!codes.includes(shard), `the withdrawn ${shard} still has a row`);
+    assert.ok(codes.length > 0, 'no other province is shown');
+    assert.equal(await page.locator('[data-testid=withdrawn]').count(), 1);
+
+    // `shafaf verify` says the same of the same folder.
+    const report = await cliReport(join(westTamperedDir, name));
+    assert.equal(report.status, 'failed');
+    assert.deepEqual(report.findings.map((f) => `${f.code} ${f.file ?? ''}`).sort(), shown.sort());
+
+    // The province's own page says why, and shows none of its figures.
+    await page.goto(west(`p/${shard}`, `west-tampered/${name}/`));
+    await page.locator('[data-testid=withdrawn]').waitFor({ timeout: 120_000 });
+    assert.equal(await page.locator('[data-testid=summary]').count(), 0);
+    assert.deepEqual(page.errors, []);
+  });
+}
