@@ -247,6 +247,10 @@ fn heard(pool: &Rc<RefCell<Pool>>, index: usize, report: Report) {
                 Err(findings) => Area::Failed(Arc::new(findings.clone())),
             };
             let stations = outcome.as_ref().map_or(0, |v| v.signatures_verified);
+            // The province's figures move on before the verdict that counts them.
+            if let Some(p) = p {
+                release.places.update(|places| *places = Arc::new(places.with_area(p, area)));
+            }
             release.audit.update(|a| {
                 Arc::make_mut(&mut a.audited).add_province(&province, outcome);
                 a.provinces_done += 1;
@@ -257,9 +261,6 @@ fn heard(pool: &Rc<RefCell<Pool>>, index: usize, report: Report) {
                     a.phase = AuditPhase::Complete;
                 }
             });
-            if let Some(p) = p {
-                release.places.update(|places| *places = Arc::new(places.with_area(p, area)));
-            }
             dispatch(pool, index);
         }
         Report::Unavailable { id, province, error } => {

@@ -69,7 +69,9 @@ pub fn HomePage() -> impl IntoView {
             }
         };
         view! {
-            <Breadcrumbs trail=crumbs/>
+            <div class="home-breadcrumbs">
+                <Breadcrumbs trail=crumbs/>
+            </div>
             <h1 class="page-title">{text(move |lang| lang.name(&name))}</h1>
             <p class="page-subtitle">
                 {tr(Msg::ElectionDay)}

@@ -65,7 +65,8 @@ pub fn follow<K: PartialEq + Clone + Send + Sync + 'static>(
 ) -> impl IntoView {
     let key = Memo::new(move |_| release.places.with(|p| key(p)));
     move || {
-        key.track();
+        // Reading the memo (not only tracking it) makes it compute, and follow the snapshot.
+        key.with(|_| ());
         view(release.places.get_untracked())
     }
 }

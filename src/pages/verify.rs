@@ -34,7 +34,7 @@ pub fn VerifyPage() -> impl IntoView {
             // Drawn again as each province's audit ends.
             let done = Memo::new(move |_| release.audit.with(|a| (a.provinces_done, a.phase)));
             (move || {
-                done.track();
+                done.with(|_| ());
                 let places = release.places.get_untracked();
                 let (audit, verdict) = release.audit.with_untracked(|a| (a.audited.audit(), a.audited.verdict()));
                 let contests = contest_names(&places, &links, &verdict.findings);

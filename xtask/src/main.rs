@@ -31,7 +31,7 @@ enum Command {
     /// Build the CLI, the demo publication and the app, then serve them on 127.0.0.1.
     Serve(serve::ServeArgs),
     /// Install missing tools, then run format, lint, native, wasm and end-to-end tests.
-    Test,
+    Test(test::TestArgs),
     /// Measure verification natively and what a reader gets in Chromium (desktop,
     /// throttled phone, sizes, Lighthouse), against targets; and the core's benchmarks.
     Bench(bench::BenchArgs),
@@ -58,7 +58,7 @@ fn run(cli: Cli) -> Result<()> {
     tools::put_tools_on_path(&paths)?;
     match cli.command {
         Command::Serve(args) => serve::run(&paths, &args),
-        Command::Test => test::run(&paths),
+        Command::Test(args) => test::run(&paths, &args),
         Command::Bench(args) => bench::run(&paths, &args),
     }
 }

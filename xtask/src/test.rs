@@ -16,9 +16,20 @@ use crate::site::{self, DemoSpec, Scale, Tamper};
 use crate::stamp;
 use crate::tools::{self, CHROMEDRIVER, CHROMIUM, WASM_TARGET};
 
-pub fn run(paths: &Paths) -> Result<()> {
+/// `cargo xtask test [--only end-to-end]`.
+#[derive(clap::Args)]
+pub struct TestArgs {
+    /// Run only the end-to-end tests (after the tools), for iterating on them.
+    #[arg(long, value_parser = ["end-to-end"])]
+    only: Option<String>,
+}
+
+pub fn run(paths: &Paths, args: &TestArgs) -> Result<()> {
     step("tools", || tools::ensure_for_tests(paths))?;
     share_data_with_tests(paths);
+    if args.only.is_some() {
+        return step("end-to-end", || end_to_end(paths));
+    }
 
     step("format", || exec::run(cargo().args(["fmt", "--all", "--", "--check"]).current_dir(&paths.root)))?;
     step("clippy (native)", || {
