@@ -238,7 +238,7 @@ fn heard(pool: &Rc<RefCell<Pool>>, index: usize, report: Report) {
             };
             release.audit.update(|a| a.bytes_done = a.bytes_done.saturating_add(delta));
         }
-        Report::Done { id, province, outcome, bytes } => {
+        Report::Done { id, province, outcome, bytes, counties } => {
             let delta = finish_job(pool, index, id, bytes);
             let p = release.places.with_untracked(|places| places.province_index(&province));
             let outcome = outcome.map(Arc::new);
@@ -249,7 +249,15 @@ fn heard(pool: &Rc<RefCell<Pool>>, index: usize, report: Report) {
             let stations = outcome.as_ref().map_or(0, |v| v.signatures_verified);
             // The province's figures move on before the verdict that counts them.
             if let Some(p) = p {
-                release.places.update(|places| *places = Arc::new(places.with_area(p, area)));
+                release.places.update(|places| {
+                    let mut next = places.with_area(p, area);
+                    if next.county_boundaries(p).is_none() {
+                        if let Some(counties) = counties.as_deref().and_then(|b64| counties_of(&next, p, b64)) {
+                            next = next.with_counties(p, counties);
+                        }
+                    }
+                    *places = Arc::new(next);
+                });
             }
             release.audit.update(|a| {
                 Arc::make_mut(&mut a.audited).add_province(&province, outcome);
@@ -269,6 +277,19 @@ fn heard(pool: &Rc<RefCell<Pool>>, index: usize, report: Report) {
             dispatch(pool, index);
         }
     }
+}
+
+/// Province `p`'s counties' boundaries from the bytes a worker downloaded,
+/// once they match the release again.
+fn counties_of(places: &crate::state::Places, p: usize, base64: &str) -> Option<shafaf_core::map::Boundaries> {
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD.decode(base64).ok()?;
+    let province = places.province(p).code.clone();
+    let entry = places.signed.entry(FileKind::GeoCounties, Some(&province))?;
+    let file = shafaf_core::verify::check_file(entry, Some(&bytes)).ok()?;
+    let mut boundaries = shafaf_core::map::Boundaries::default();
+    boundaries.add_counties(province, &file);
+    Some(boundaries)
 }
 
 /// Frees worker `index` from job `id`; the bytes it read beyond what it

@@ -295,8 +295,14 @@ async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Res
     let fetched = join_all(entry.iter().map(|(path, limit)| fetch_unlisted(config, path, *limit))).await;
     let mut publication = Publication::new();
     for ((path, _), bytes) in entry.iter().zip(fetched) {
-        if let Some(bytes) = bytes? {
-            publication.insert(*path, bytes);
+        match bytes? {
+            Some(bytes) => publication.insert(*path, bytes),
+            // Without the root or the release there is no publication there at all.
+            None if [ROOT, ROOT_SIGS, RELEASE, RELEASE_SIGS].contains(path) => {
+                let url = resolve_in(path, &config.source.publication)?;
+                return Err(LoadError::Status { url, status: 404 });
+            }
+            None => {}
         }
     }
 
@@ -387,34 +393,35 @@ async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Res
 /// A province's councils as published and its counties' boundaries,
 /// fetched and checked: its "signed" level, for a view of it.
 pub struct ProvinceLoad {
-    pub contests: Result<SignedContests, Vec<Finding>>,
+    /// When asked for.
+    pub contests: Option<Result<SignedContests, Vec<Finding>>>,
     /// The counties' boundaries, when the release lists them and they verified.
     pub counties: Option<Boundaries>,
 }
 
-/// Fetches and checks province `code`'s contests file and counties' boundaries.
-pub async fn province(config: &Config, signed: &SignedRelease, code: &str) -> Result<ProvinceLoad, LoadError> {
+/// Fetches and checks province `code`'s contests file and counties'
+/// boundaries, each only when `want` says so.
+pub async fn province(
+    config: &Config,
+    signed: &SignedRelease,
+    code: &str,
+    want: (bool, bool),
+) -> Result<ProvinceLoad, LoadError> {
     let folder = &config.source.publication;
     let contests = async {
-        match signed.entry(FileKind::Contests, Some(code)) {
+        match signed.entry(FileKind::Contests, Some(code)).filter(|_| want.0) {
             Some(entry) => fetch_listed(folder, entry, Freshness::Cached, |_| {}).await.map(Some),
             None => Ok(None),
         }
     };
     let geo = async {
-        match signed.entry(FileKind::GeoCounties, Some(code)) {
+        match signed.entry(FileKind::GeoCounties, Some(code)).filter(|_| want.1) {
             Some(entry) => fetch_listed(folder, entry, Freshness::Cached, |_| {}).await.map(Some),
             None => Ok(None),
         }
     };
     let (contests, geo) = futures::join!(contests, geo);
-    let missing = || Finding::UnknownReference {
-        file: RELEASE.into(),
-        what: "contests file".into(),
-        id: code.to_owned(),
-        defined_in: "files".into(),
-    };
-    let contests = signed.contests(code, contests?.unwrap_or_else(|| Err(missing())));
+    let contests = contests?.map(|file| signed.contests(code, file));
     let counties = geo?.and_then(Result::ok).map(|file| {
         let mut boundaries = Boundaries::default();
         if let Some((province, _)) = signed.province(code) {
@@ -446,11 +453,11 @@ pub fn open_province(config: Option<Config>, release: Release, p: usize) {
         return;
     }
     leptos::task::spawn_local(async move {
-        if let Ok(load) = province(&config, &places.signed, &code).await {
+        if let Ok(load) = province(&config, &places.signed, &code, (needs_contests, needs_counties)).await {
             release.places.update(|current| {
                 let mut next = (**current).clone();
-                if matches!(next.area(p), Area::Summary) {
-                    let area = match load.contests {
+                if let (true, Some(contests)) = (matches!(next.area(p), Area::Summary), load.contests) {
+                    let area = match contests {
                         Ok(contests) => {
                             let outcomes = contests.doc().contests.iter().map(ContestOutcome::published).collect();
                             Area::Signed(Arc::new(ProvinceData::signed(outcomes)))
@@ -459,7 +466,7 @@ pub fn open_province(config: Option<Config>, release: Release, p: usize) {
                     };
                     next = next.with_area(p, area);
                 }
-                if let Some(counties) = load.counties {
+                if let (None, Some(counties)) = (next.county_boundaries(p), load.counties) {
                     next = next.with_counties(p, counties);
                 }
                 *current = Arc::new(next);

@@ -38,8 +38,11 @@ pub fn VerifyPage() -> impl IntoView {
                 let places = release.places.get_untracked();
                 let (audit, verdict) = release.audit.with_untracked(|a| (a.audited.audit(), a.audited.verdict()));
                 let contests = contest_names(&places, &links, &verdict.findings);
+                let failed = verdict.complete && verdict.status == shafaf_core::verify::Status::Failed;
+                let not_checked = failed.then(|| view! { <NotChecked audit=audit.clone()/> });
                 view! {
                     <AuditView audit/>
+                    {not_checked}
                     <StationSignatures places=places.clone()/>
                     <Recount places=places.clone()/>
                     <AllFindings findings=verdict.findings contests=Some(contests)/>

@@ -138,7 +138,7 @@ for (const [name, code] of [
     const rows = page.locator('[data-testid=province-table] tbody tr');
     const codes = await rows.evaluateAll((trs) => trs.map((tr) => tr.dataset.code));
     assert.ok(!codes.includes(shard), `the withdrawn ${shard} still has a row`);
-    assert.ok(codes.length > 0, 'no other province is shown');
+    assert.ok(codes.length > 0, `no other province is shown; findings: ${shown.join('; ')}`);
     assert.equal(await page.locator('[data-testid=withdrawn]').count(), 1);
 
     // `shafaf verify` says the same of the same folder.

@@ -22,13 +22,16 @@ pub struct TestArgs {
     /// Run only the end-to-end tests (after the tools), for iterating on them.
     #[arg(long, value_parser = ["end-to-end"])]
     only: Option<String>,
+    /// Only the end-to-end tests whose name matches (node's --test-name-pattern).
+    #[arg(long)]
+    pattern: Option<String>,
 }
 
 pub fn run(paths: &Paths, args: &TestArgs) -> Result<()> {
     step("tools", || tools::ensure_for_tests(paths))?;
     share_data_with_tests(paths);
     if args.only.is_some() {
-        return step("end-to-end", || end_to_end(paths));
+        return step("end-to-end", || end_to_end(paths, args.pattern.as_deref()));
     }
 
     step("format", || exec::run(cargo().args(["fmt", "--all", "--", "--check"]).current_dir(&paths.root)))?;
@@ -56,7 +59,7 @@ pub fn run(paths: &Paths, args: &TestArgs) -> Result<()> {
     } else {
         println!("==> wasm tests (app): none yet, skipped");
     }
-    step("end-to-end", || end_to_end(paths))?;
+    step("end-to-end", || end_to_end(paths, args.pattern.as_deref()))?;
     println!("==> all steps passed");
     Ok(())
 }
@@ -133,7 +136,7 @@ fn has_wasm_tests(dirs: &[PathBuf]) -> Result<bool> {
 
 /// Serves the real app with the lorestan demo (seed 1) and its tampered copies
 /// on a free port, and runs every `tests/e2e/*.test.mjs` with node's test runner.
-fn end_to_end(paths: &Paths) -> Result<()> {
+fn end_to_end(paths: &Paths, pattern: Option<&str>) -> Result<()> {
     let spec = DemoSpec { scale: Scale::Lorestan, seed: 1, geo: paths.geo() };
     let site = site::prepare_with(paths, &spec, true, true)?;
     let live_keys = site.live.as_ref().map(|live| live.keys.clone()).unwrap_or_default();
@@ -155,6 +158,7 @@ fn end_to_end(paths: &Paths) -> Result<()> {
     let result = exec::run(
         command("node")
             .args(["--test", "--test-reporter=spec"])
+            .args(pattern.map(|p| format!("--test-name-pattern={p}")))
             .args(&tests)
             .current_dir(&paths.root)
             .env("SHAFAF_BASE_URL", server.url())

@@ -56,6 +56,10 @@ pub enum Report {
         outcome: Result<VerifiedProvince, Vec<Finding>>,
         /// Bytes of the province's files read.
         bytes: u64,
+        /// The province's counties' boundaries as downloaded (base64), when
+        /// the release lists them: the page draws its map from them
+        /// (checking them again) instead of downloading them twice.
+        counties: Option<String>,
     },
     /// A file could not be downloaded (network, server error): no verdict.
     Unavailable { id: u32, province: String, error: FetchError },

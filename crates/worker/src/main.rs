@@ -12,6 +12,8 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::rc::Rc;
 
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
 use futures::future::join_all;
 use shafaf_core::format::{Publication, RELEASE, RELEASE_SIGS, ROOT, ROOT_SIGS};
 use shafaf_core::log::Checkpoint;
@@ -65,7 +67,9 @@ async fn handle(data: JsValue) {
         }
     }
     let report = match audit(&job, &metadata).await {
-        Ok((outcome, bytes)) => Report::Done { id: job.id, province: job.province.clone(), outcome, bytes },
+        Ok((outcome, bytes, counties)) => {
+            Report::Done { id: job.id, province: job.province.clone(), outcome, bytes, counties }
+        }
         Err(error) => Report::Unavailable { id: job.id, province: job.province.clone(), error },
     };
     post(&report);
@@ -73,10 +77,10 @@ async fn handle(data: JsValue) {
 
 type Outcome = Result<shafaf_core::verify::VerifiedProvince, Vec<Finding>>;
 
-async fn audit(job: &Job, metadata: &Publication) -> Result<(Outcome, u64), FetchError> {
+async fn audit(job: &Job, metadata: &Publication) -> Result<(Outcome, u64, Option<String>), FetchError> {
     let signed = match signed_release(job, metadata) {
         Ok(signed) => signed,
-        Err(findings) => return Ok((Err(findings), 0)),
+        Err(findings) => return Ok((Err(findings), 0, None)),
     };
     let code = job.province.as_str();
     let kinds = [FileKind::Contests, FileKind::Stations, FileKind::Results, FileKind::GeoCounties];
@@ -106,6 +110,10 @@ async fn audit(job: &Job, metadata: &Publication) -> Result<(Outcome, u64), Fetc
         files.insert(kind, file?);
     }
     let bytes = received.borrow().values().sum();
+    let counties = match files.get(&FileKind::GeoCounties) {
+        Some(Ok(file)) => Some(BASE64.encode(file.bytes())),
+        _ => None,
+    };
     let outcome = audit_province(&signed, code, |kind| {
         files.remove(&kind).unwrap_or_else(|| {
             Err(Finding::UnknownReference {
@@ -116,7 +124,7 @@ async fn audit(job: &Job, metadata: &Publication) -> Result<(Outcome, u64), Fetc
             })
         })
     });
-    Ok((outcome, bytes))
+    Ok((outcome, bytes, counties))
 }
 
 /// Stages 1–4 over the metadata the page sent, or the release verified for
