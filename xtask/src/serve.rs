@@ -26,7 +26,7 @@ use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::compress::{self, Cache as Compressed, Effort, Encoding};
 use crate::paths::Paths;
-use crate::site::{self, DemoSpec, Scale, ShardTamper, Site};
+use crate::site::{self, DemoSpec, Scale, ShardTamper, Site, SHARD_PROVINCE};
 use crate::stamp;
 use crate::tools;
 
@@ -297,7 +297,7 @@ fn route(site: &Site, url: &str) -> Route {
                 // The endless copy's overlong results file never ends when served.
                 Route::File { path, .. }
                     if *case == ShardTamper::Endless.name()
-                        && rest.last().is_some_and(|name| name.starts_with("results-")) =>
+                        && rest.last().is_some_and(|name| name.starts_with(&format!("results-{SHARD_PROVINCE}."))) =>
                 {
                     Route::Endless(path)
                 }

@@ -212,6 +212,14 @@ impl AuditedRelease {
         for (file, _) in &self.national {
             checked.insert(&file.path, file.verified);
         }
+        // A province that failed had every file checked first: those its
+        // findings do not name matched.
+        for (i, outcome) in self.provinces.iter().enumerate() {
+            let (Some(Err(findings)), Some(province)) = (outcome, signed.election().provinces.get(i)) else { continue };
+            for entry in signed.release().files().iter().filter(|e| e.province.as_ref() == Some(&province.code)) {
+                checked.insert(&entry.path, !findings.iter().any(|f| f.file() == entry.path));
+            }
+        }
         for p in self.verified() {
             for file in &p.files {
                 checked.insert(&file.path, file.verified);
@@ -252,20 +260,39 @@ pub fn audit_province<'a>(
     code: &str,
     mut file: impl FnMut(FileKind) -> Result<CheckedFile<'a>, Finding>,
 ) -> Result<VerifiedProvince, Vec<Finding>> {
-    let contests = signed.contests(code, file(FileKind::Contests))?;
-    let mut geo = None;
-    if signed.entry(FileKind::GeoCounties, Some(code)).is_some() {
-        let checked = file(FileKind::GeoCounties)
-            .and_then(|f| f.of(signed.release(), FileKind::GeoCounties, Some(code)))
-            .map_err(|f| vec![f])?;
-        geo = Some(checked.audit());
+    // Every file's size and hash first, as the release lists them: a file
+    // that fails is named whatever else fails, and one that is not named
+    // by a finding matched.
+    let mut checked = Vec::new();
+    let mut failed = Vec::new();
+    for kind in PROVINCE_FILES {
+        if signed.entry(kind, Some(code)).is_none() && kind == FileKind::GeoCounties {
+            continue;
+        }
+        match file(kind).and_then(|f| f.of(signed.release(), kind, Some(code))) {
+            Ok(f) => checked.push((kind, f)),
+            Err(finding) => failed.push(finding),
+        }
     }
-    let (stations, results) = (file(FileKind::Stations), file(FileKind::Results));
+    if !failed.is_empty() {
+        return Err(failed);
+    }
+    let mut take = |kind: FileKind| match checked.iter().position(|(k, _)| *k == kind) {
+        Some(i) => Ok(checked.swap_remove(i).1),
+        None => Err(Finding::FileMissing { file: format!("{kind} file of {code}") }),
+    };
+    let contests = signed.contests(code, take(FileKind::Contests))?;
+    let geo = take(FileKind::GeoCounties).ok().map(|f| f.audit());
+    let (stations, results) = (take(FileKind::Stations), take(FileKind::Results));
     let checked = verify_province(signed, contests, stations, results)?;
     let mut province = recount(signed, checked);
     province.files.extend(geo);
     Ok(province)
 }
+
+/// A province's files, in the order they are checked.
+const PROVINCE_FILES: [FileKind; 4] =
+    [FileKind::Contests, FileKind::GeoCounties, FileKind::Stations, FileKind::Results];
 
 /// Verifies everything in a publication, in the order trust flows. The
 /// release log is checked as far as the publication holds it (see
