@@ -95,52 +95,14 @@ pub fn prepare_with(paths: &Paths, spec: &DemoSpec, live: bool, west: bool) -> R
 /// The several-province demo (same seed, so the same trust root) and one
 /// copy per [`ShardTamper`] case.
 pub fn west_demo(paths: &Paths, spec: &DemoSpec, cli: &Path, demo: &Demo) -> Result<Demo> {
-    let name = format!("west-{}", spec.seed);
-    let work = paths.work();
-    let publication = work.join(&name);
-    let tampered = work.join(format!("{name}-tampered"));
-    let keys = work.join(format!("{name}.keys"));
-    let stamp_file = work.join(format!("{name}.stamp"));
-    let mut stamp = Stamp::new("west v1");
-    stamp.file("shafaf binary", cli)?;
-    stamp.dir(&spec.geo)?;
-    stamp.text("seed", &spec.seed.to_string());
-    for case in ShardTamper::ALL {
-        stamp.text("tamper", case.name());
-    }
-    let digest = stamp.finish();
-    let west = Demo { publication: publication.clone(), tampered: tampered.clone(), keys: keys.clone() };
-    if stamp::is_fresh(&stamp_file, &digest) && publication.join("root.json").is_file() {
-        println!("    ok: several-province demo {}", publication.display());
-        return Ok(west);
-    }
-    for dir in [&publication, &tampered, &keys] {
-        if dir.exists() {
-            fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
-        }
-    }
-    println!("    generating the several-province demo");
-    exec::run(
-        command(cli)
-            .arg("demo")
-            .arg("--out")
-            .arg(&publication)
-            .args(["--seed", &spec.seed.to_string()])
-            .args(["--scale", "west"])
-            .arg("--geo")
-            .arg(&spec.geo)
-            .arg("--keys")
-            .arg(&keys),
-    )?;
-    if fs::read(publication.join("root.json")).ok() != fs::read(demo.publication.join("root.json")).ok() {
+    let cases: Vec<&str> = ShardTamper::ALL.iter().map(|c| c.name()).collect();
+    let west = generated(paths, &format!("west-{}", spec.seed), "west", spec, cli, &cases, |name, copy, _| {
+        let case = ShardTamper::ALL.into_iter().find(|c| c.name() == name).context("no such case")?;
+        case.apply(copy)
+    })?;
+    if fs::read(west.publication.join("root.json")).ok() != fs::read(demo.publication.join("root.json")).ok() {
         bail!("the several-province demo is not under the demo's trust root");
     }
-    for case in ShardTamper::ALL {
-        let copy = tampered.join(case.name());
-        copy_dir(&publication, &copy)?;
-        case.apply(&copy).with_context(|| format!("making the altered copy `{}`", case.name()))?;
-    }
-    stamp::write(&stamp_file, &digest)?;
     Ok(west)
 }
 
@@ -318,44 +280,64 @@ pub fn build_app(paths: &Paths) -> Result<()> {
 /// Generates the demo publication and its tampered copies unless the stamp
 /// says they are current.
 pub fn demo(paths: &Paths, spec: &DemoSpec, cli: &Path) -> Result<Demo> {
+    let name = format!("demo-{}-{}", spec.scale.as_str(), spec.seed);
+    let cases: Vec<&str> = Tamper::ALL.iter().map(|c| c.name()).collect();
+    generated(paths, &name, spec.scale.as_str(), spec, cli, &cases, |name, copy, keys| {
+        let case = Tamper::ALL.into_iter().find(|c| c.name() == name).context("no such case")?;
+        case.apply(copy, keys)
+    })
+}
+
+/// `shafaf demo --scale <scale>` into `target/shafaf/<name>/` (keys in
+/// `<name>.keys/`), and one altered copy per case in `<name>-tampered/`,
+/// made by `alter(case, copy, keys)`; nothing is made again while the
+/// stamp says it is current.
+fn generated(
+    paths: &Paths,
+    name: &str,
+    scale: &str,
+    spec: &DemoSpec,
+    cli: &Path,
+    cases: &[&str],
+    alter: impl Fn(&str, &Path, &Path) -> Result<()>,
+) -> Result<Demo> {
     if !spec.geo.is_dir() {
         bail!("boundaries folder {} not found (pass --geo or set SHAFAF_GEO)", spec.geo.display());
     }
-    let name = format!("demo-{}-{}", spec.scale.as_str(), spec.seed);
     let work = paths.work();
-    let publication = work.join(&name);
+    let publication = work.join(name);
     let tampered = work.join(format!("{name}-tampered"));
     let keys = work.join(format!("{name}.keys"));
     let stamp_file = work.join(format!("{name}.stamp"));
 
-    let mut stamp = Stamp::new("demo v2");
+    let mut stamp = Stamp::new("demo v3");
     stamp.file("shafaf binary", cli)?;
     stamp.dir(&spec.geo)?;
-    stamp.text("scale", spec.scale.as_str());
+    stamp.text("scale", scale);
     stamp.text("seed", &spec.seed.to_string());
-    for case in Tamper::ALL {
-        stamp.text("tamper", case.name());
+    for case in cases {
+        stamp.text("tamper", case);
     }
     let digest = stamp.finish();
+    let demo = Demo { publication: publication.clone(), tampered: tampered.clone(), keys: keys.clone() };
     if stamp::is_fresh(&stamp_file, &digest) && publication.join("root.json").is_file() {
         println!("    ok: demo publication {}", publication.display());
-        return Ok(Demo { publication, tampered, keys });
+        return Ok(demo);
     }
-
     for dir in [&publication, &tampered, &keys] {
         if dir.exists() {
             fs::remove_dir_all(dir).with_context(|| format!("removing {}", dir.display()))?;
         }
     }
     fs::create_dir_all(&work).with_context(|| format!("creating {}", work.display()))?;
-    println!("    generating the demo publication");
+    println!("    generating the demo publication {name}");
     exec::run(
         command(cli)
             .arg("demo")
             .arg("--out")
             .arg(&publication)
             .args(["--seed", &spec.seed.to_string()])
-            .args(["--scale", spec.scale.as_str()])
+            .args(["--scale", scale])
             .arg("--geo")
             .arg(&spec.geo)
             .arg("--keys")
@@ -364,13 +346,13 @@ pub fn demo(paths: &Paths, spec: &DemoSpec, cli: &Path) -> Result<Demo> {
     if !publication.join("root.json").is_file() {
         bail!("`shafaf demo` succeeded but wrote no root.json in {}", publication.display());
     }
-    for case in Tamper::ALL {
-        let copy = tampered.join(case.name());
+    for case in cases {
+        let copy = tampered.join(case);
         copy_dir(&publication, &copy)?;
-        case.apply(&copy, &keys).with_context(|| format!("making the tampered copy `{}`", case.name()))?;
+        alter(case, &copy, &keys).with_context(|| format!("making the tampered copy `{case}`"))?;
     }
     stamp::write(&stamp_file, &digest)?;
-    Ok(Demo { publication, tampered, keys })
+    Ok(demo)
 }
 
 /// `/config.json`: where the publication is and the SHA-256 of the root the
