@@ -37,6 +37,13 @@ pub fn App() -> impl IntoView {
             let _ = html.set_attribute("lang", lang.code());
             let _ = html.set_attribute("dir", lang.dir());
         }
+        // The title and description search engines and link previews read.
+        if let Some(document) = web_sys::window().and_then(|w| w.document()) {
+            document.set_title(lang.t(Msg::AppName));
+            if let Ok(Some(meta)) = document.query_selector("meta[name=description]") {
+                let _ = meta.set_attribute("content", lang.t(Msg::MetaDescription));
+            }
+        }
     });
     provide_context(Links::from_page());
     // Controls come back as the reader left them when a live update redraws the page.

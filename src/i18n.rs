@@ -120,6 +120,33 @@ impl Lang {
         }
     }
 
+    /// How long before `now` a moment was, in its largest whole unit:
+    /// "۵ ماه پیش", "5 months ago".
+    pub fn ago(self, t: OffsetDateTime, now: OffsetDateTime) -> String {
+        let seconds = (now - t).whole_seconds();
+        if seconds < 60 {
+            return self
+                .pick(
+                    if seconds < -60 { "جلوتر از ساعت شما" } else { "همین حالا" },
+                    if seconds < -60 { "ahead of your clock" } else { "just now" },
+                )
+                .into();
+        }
+        let units = [
+            (365 * 86_400, "سال", "year"),
+            (30 * 86_400, "ماه", "month"),
+            (86_400, "روز", "day"),
+            (3_600, "ساعت", "hour"),
+            (60, "دقیقه", "minute"),
+        ];
+        let (size, fa, en) = units.into_iter().find(|(size, _, _)| seconds >= *size).unwrap_or(units[4]);
+        let n = (seconds / size).unsigned_abs();
+        match self {
+            Lang::Fa => format!("{} {fa} پیش", self.number(n)),
+            Lang::En => format!("{n} {en}{} ago", if n == 1 { "" } else { "s" }),
+        }
+    }
+
     /// A moment as written in its file: date, hour and minute, UTC offset.
     pub fn date_time(self, t: OffsetDateTime) -> String {
         let (h, m) = (u64::from(t.hour()), u64::from(t.minute()));
@@ -578,6 +605,7 @@ impl Lang {
 pub enum Msg {
     AppName,
     Tagline,
+    MetaDescription,
     SkipToContent,
     DemoBanner,
     SwitchLanguage,
@@ -876,6 +904,10 @@ impl Msg {
             Msg::Tagline => (
                 "نتایج انتخابات شوراهای شهر و روستا، وارسی‌شده در مرورگر شما",
                 "City and village council election results, verified in your browser",
+            ),
+            Msg::MetaDescription => (
+                "نتایج انتخابات شوراهای شهر و روستا از روی پرونده‌های امضاشدهٔ هر شعبه، پیش از نمایش در مرورگر شما وارسی می‌شوند: نقشه، مشارکت و نتیجهٔ هر شورا.",
+                "City and village council election results, checked in your browser against every polling station's signed files before they are shown: maps, turnout and each council's result.",
             ),
             Msg::SkipToContent => ("پرش به محتوا", "Skip to content"),
             Msg::DemoBanner => ("نمایشی — این نتایج واقعی نیستند", "DEMO — not real results"),

@@ -155,6 +155,7 @@ fn AuditView(audit: Audit) -> impl IntoView {
 fn LogView(log: LogAudit, pointer: Option<PointerAudit>) -> impl IntoView {
     let lang = use_lang();
     let size = log.checkpoint.size;
+    let now = crate::load::now();
     let signatures = log
         .checkpoint
         .signatures
@@ -169,7 +170,9 @@ fn LogView(log: LogAudit, pointer: Option<PointerAudit>) -> impl IntoView {
                     <td><code dir="ltr">{s.name.clone()}</code></td>
                     <td><code dir="ltr">{s.key.to_string()}</code></td>
                     <td>{tr(yes_no(valid))}</td>
-                    <td>{when.map(|t| text(move |lang| lang.date_time(t)))}</td>
+                    <td data-testid="cosigned-at">
+                        {when.map(|t| text(move |lang| format!("{} ({})", lang.date_time(t), lang.ago(t, now))))}
+                    </td>
                 </tr>
             }
         })

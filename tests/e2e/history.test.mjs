@@ -101,6 +101,8 @@ test('the verification panel shows the checkpoint of the release shown and who w
   const witnesses = log.locator('[data-testid=checkpoint-signer][data-role=witness][data-valid=true]');
   assert.equal(await witnesses.count(), 2);
   assert.match(await witnesses.first().innerText(), /demo-witness-1/);
+  // Each witness's time reads as a date, with how long ago it was.
+  assert.match(await witnesses.first().locator('[data-testid=cosigned-at]').innerText(), /[۰-۹]{4}[\s\S]*\([۰-۹]+ .+ پیش\)/);
   assert.equal(await log.locator('[data-testid=checkpoint-signer][data-role=publisher]').count(), 2);
   assert.ok(Number(await log.locator('[data-testid=pointer-expires]').getAttribute('data-expires')) > Date.now() / 1000);
   await assertNoSeriousViolations(page, '/verify');

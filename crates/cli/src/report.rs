@@ -46,6 +46,20 @@ fn when(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 
+/// How long before `now` a time was, in the largest whole unit: "5 months ago".
+fn ago(t: OffsetDateTime, now: OffsetDateTime) -> String {
+    let seconds = (now - t).whole_seconds();
+    if seconds < 60 {
+        return if seconds < -60 { "ahead of this clock".into() } else { "just now".into() };
+    }
+    let (n, unit) = [(365 * 86_400, "year"), (30 * 86_400, "month"), (86_400, "day"), (3_600, "hour"), (60, "minute")]
+        .into_iter()
+        .find(|(size, _)| seconds >= *size)
+        .map(|(size, unit)| (seconds / size, unit))
+        .unwrap_or((seconds / 60, "minute"));
+    format!("{n} {unit}{} ago", if n == 1 { "" } else { "s" })
+}
+
 fn thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::new();
@@ -100,7 +114,7 @@ pub fn text(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Out
         );
         let _ = writeln!(o, "              {valid} valid publisher signature(s), threshold {} ✓", rel.threshold);
     }
-    log_lines(&mut o, audit, log, outcome.is_ok());
+    log_lines(&mut o, audit, log, outcome.is_ok(), now);
     if !audit.files.is_empty() {
         let ok = audit.files.iter().filter(|f| f.verified).count();
         let _ = writeln!(o, "Files         {} of {} listed files match their size and SHA-256", ok, audit.files.len());
@@ -151,7 +165,7 @@ pub fn text(dir: &Path, anchor: &TrustAnchor, now: OffsetDateTime, outcome: &Out
     o
 }
 
-fn log_lines(o: &mut String, audit: &Audit, log: &LogReport, verified: bool) {
+fn log_lines(o: &mut String, audit: &Audit, log: &LogReport, verified: bool, now: OffsetDateTime) {
     if let Some(l) = &audit.log {
         let c = &l.checkpoint;
         let _ = writeln!(
@@ -163,7 +177,7 @@ fn log_lines(o: &mut String, audit: &Audit, log: &LogReport, verified: bool) {
         let witnesses: Vec<String> = c
             .witnesses()
             .map(|w| match w.timestamp {
-                Some(t) => format!("{} ({})", w.name, when(t)),
+                Some(t) => format!("{} ({}, {})", w.name, when(t), ago(t, now)),
                 None => w.name.clone(),
             })
             .collect();
@@ -368,4 +382,22 @@ pub fn json(
         history: log.history,
     };
     Ok(serde_json::to_string_pretty(&report)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::ago;
+
+    #[test]
+    fn ago_says_the_largest_whole_unit() {
+        let now = datetime!(2026-12-04 12:00 UTC);
+        assert_eq!(ago(now, now), "just now");
+        assert_eq!(ago(datetime!(2026-12-04 11:59 UTC), now), "1 minute ago");
+        assert_eq!(ago(datetime!(2026-12-04 09:00 UTC), now), "3 hours ago");
+        assert_eq!(ago(datetime!(2026-06-20 12:00 UTC), now), "5 months ago");
+        assert_eq!(ago(datetime!(2024-12-01 12:00 UTC), now), "2 years ago");
+        assert_eq!(ago(datetime!(2026-12-04 12:05 UTC), now), "ahead of this clock");
+    }
 }

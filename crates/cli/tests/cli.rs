@@ -204,9 +204,23 @@ fn verify_md_recipe_passes_with_standard_tools_and_catches_tampering() {
 fn keygen_root_sign_result_publish_verify() {
     let tmp = tempfile::tempdir().unwrap();
     let t = |p: &str| tmp.path().join(p).to_str().unwrap().to_owned();
-    for k in ["root1", "root2", "pub1", "dev1", "dev2"] {
+    let openssl = |args: &[&str]| {
+        let o = Command::new("openssl").args(args).output().expect("run openssl");
+        assert!(o.status.success(), "openssl {args:?}: {}", text(&o));
+        o
+    };
+    // Keys made by shafaf are read by OpenSSL, which derives the same public key.
+    for k in ["root1", "pub1", "dev1"] {
         let o = shafaf(&["keygen", "--out", &t(&format!("keys/{k}"))]);
         assert!(o.status.success(), "{}", text(&o));
+        let o = openssl(&["pkey", "-in", &t(&format!("keys/{k}.key")), "-pubout"]);
+        assert_eq!(text(&o), fs::read_to_string(t(&format!("keys/{k}.pub.pem"))).unwrap());
+    }
+    // Keys made by OpenSSL sign the root and a station's result below, and
+    // shafaf verifies what they signed.
+    for k in ["root2", "dev2"] {
+        openssl(&["genpkey", "-algorithm", "ed25519", "-out", &t(&format!("keys/{k}.key"))]);
+        openssl(&["pkey", "-in", &t(&format!("keys/{k}.key")), "-pubout", "-out", &t(&format!("keys/{k}.pub.pem"))]);
     }
     #[cfg(unix)]
     {

@@ -13,7 +13,8 @@ use std::fmt;
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
-use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey};
+use ed25519_dalek::pkcs8::spki::der::pem::LineEnding;
+use ed25519_dalek::pkcs8::{DecodePrivateKey, DecodePublicKey, EncodePrivateKey, KeypairBytes};
 use ed25519_dalek::{Signature, Signer as _, SigningKey, VerifyingKey};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
@@ -200,15 +201,23 @@ impl SecretKey {
         Self { key, public }
     }
 
+    /// Reads PKCS#8 PEM in either form: version 1 (RFC 8410, the seed alone, as
+    /// `shafaf keygen` and `openssl genpkey -algorithm ed25519` write it) or
+    /// version 2 (RFC 5958, with the public key, as earlier versions of Shafaf
+    /// wrote it; the public key must match the seed).
     pub fn from_pkcs8_pem(pem: &str) -> Result<Self, KeyError> {
         let key = SigningKey::from_pkcs8_pem(pem).map_err(|e| KeyError::Pkcs8(e.to_string()))?;
         let public = PublicKey::from_verifying_key(key.verifying_key());
         Ok(Self { key, public })
     }
 
-    /// PKCS#8 PEM, as `openssl pkeyutl -sign -inkey` reads it.
+    /// PKCS#8 version 1 PEM (RFC 8410's `PrivateKeyInfo`, the 32-byte seed and
+    /// no public key): the form OpenSSL 3.0 (`openssl pkey -in`), Python's
+    /// `cryptography` and HSM import tools read. Version 2 with the public key
+    /// attached is refused by some of them.
     pub fn to_pkcs8_pem(&self) -> Result<String, KeyError> {
-        self.key.to_pkcs8_pem(Default::default()).map(|pem| pem.to_string()).map_err(|e| KeyError::Pkcs8(e.to_string()))
+        let bytes = KeypairBytes { secret_key: self.key.to_bytes(), public_key: None };
+        bytes.to_pkcs8_pem(LineEnding::LF).map(|pem| pem.to_string()).map_err(|e| KeyError::Pkcs8(e.to_string()))
     }
 
     pub fn public(&self) -> &PublicKey {
@@ -248,6 +257,22 @@ mod tests {
         assert_eq!(PublicKey::from_pem(&key.public().to_pem()).unwrap(), *key.public());
         let pem = key.to_pkcs8_pem().unwrap();
         assert_eq!(SecretKey::from_pkcs8_pem(&pem).unwrap().public(), key.public());
+    }
+
+    /// `openssl genpkey -algorithm ed25519` output (version 1) and the
+    /// version 2 form Shafaf wrote before: both are read.
+    #[test]
+    fn reads_both_pkcs8_versions_and_writes_version_1() {
+        let key = SecretKey::from_seed(&[3; 32]);
+        let pem = key.to_pkcs8_pem().unwrap();
+        let der = base64_decode(&pem.lines().filter(|l| !l.starts_with("-----")).collect::<String>()).unwrap();
+        // SEQUENCE { INTEGER 0, AlgorithmIdentifier { 1.3.101.112 }, OCTET STRING { OCTET STRING seed } }
+        assert_eq!(der.len(), 48, "version 1 carries the seed alone");
+        assert_eq!(&der[..7], &[0x30, 0x2e, 0x02, 0x01, 0x00, 0x30, 0x05]);
+        let v2 = key.key.to_pkcs8_pem(LineEnding::LF).unwrap();
+        assert_eq!(SecretKey::from_pkcs8_pem(&v2).unwrap().public(), key.public());
+        let openssl = "-----BEGIN PRIVATE KEY-----\nMC4CAQAwBQYDK2VwBCIEINTuctv5E1hK1bbY8fdp+K06/nwoy/HU++CXqI9EdVhC\n-----END PRIVATE KEY-----\n";
+        assert!(SecretKey::from_pkcs8_pem(openssl).is_ok());
     }
 
     #[test]

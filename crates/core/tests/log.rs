@@ -272,6 +272,45 @@ tests! {
         assert_eq!(v.audit.log.unwrap().checkpoint.unknown_signatures, 1);
     }
 
+    fn a_cosignature_dated_in_the_future_or_before_its_release_is_refused_and_named() {
+        let fx = fixture();
+        let good = fx.steps[2].get("checkpoint").unwrap().to_vec();
+        let cp = Checkpoint::from_note("c", &good).unwrap();
+        let keys: Vec<_> = fx.publisher_keys.iter().collect();
+        // The second witness cosigns at the time given; the first honestly at NOW.
+        let with_second_at = |timestamp: u64| {
+            let mut p = fx.steps[2].clone();
+            let r = root(&p);
+            let bytes = log_files::sign_checkpoint(&cp, &r, &keys).unwrap();
+            let bytes = log_files::cosign_checkpoint(&bytes, &r, &fx.witness_keys[0], NOW).unwrap();
+            let mut note = log::note::SignedNote::parse("checkpoint", &bytes).unwrap();
+            let name = r.key_name(&fx.witness_keys[1].public().id());
+            note.add(log::note::cosign(&note.text.clone(), &name, &fx.witness_keys[1], timestamp));
+            p.insert("checkpoint", note.to_bytes());
+            p.insert("releases/3/checkpoint", note.to_bytes());
+            p
+        };
+        let unix = |t: time::OffsetDateTime| t.unix_timestamp() as u64;
+        let problem = |p: &Publication| match &refused(p, &strict())[..] {
+            [Finding::BadCheckpoint { file, problem }] if file == "checkpoint" => problem.clone(),
+            f => panic!("{f:?}"),
+        };
+        let name = root(&fx.steps[2]).key_name(&fx.witness_keys[1].public().id());
+        // Dated 2100: after the reader's clock.
+        let p = problem(&with_second_at(unix(datetime!(2100-01-01 00:00 UTC))));
+        assert!(p.contains(&name) && p.contains("2100-01-01") && p.contains("after the reader's clock"), "{p}");
+        // Dated before the release it covers was issued.
+        let p = problem(&with_second_at(unix(LOG_ISSUED[2]) - 3600));
+        assert!(p.contains(&name) && p.contains("before the release it covers was issued"), "{p}");
+        // Dated 2^63 - 1 seconds after 1970: no calendar holds it, and it does not count.
+        let p = problem(&with_second_at(i64::MAX as u64));
+        assert!(p.contains(&name) && p.contains("past the year 9999"), "{p}");
+        // A witness clock a few minutes ahead of the reader's is allowed.
+        let v = verify(&with_second_at(unix(NOW) + 300), &strict()).unwrap();
+        let times: Vec<_> = v.audit.log.unwrap().checkpoint.witnesses().map(|w| w.timestamp.unwrap()).collect();
+        assert_eq!(times, [NOW, NOW + time::Duration::minutes(5)]);
+    }
+
     fn a_tampered_checkpoint_is_refused() {
         let fx = fixture();
         let good = fx.steps[2].get("checkpoint").unwrap().to_vec();

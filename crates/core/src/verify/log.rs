@@ -8,7 +8,7 @@
 use std::collections::BTreeSet;
 
 use serde::Serialize;
-use time::OffsetDateTime;
+use time::{Duration, OffsetDateTime};
 
 use super::common::{fmt_time, SignatureCheck};
 use super::release::VerifiedRelease;
@@ -132,16 +132,33 @@ pub fn verify_checkpoint(
                     });
                     continue;
                 }
-                let (valid, timestamp) = match role {
+                let (verified, timestamp) = match role {
                     Role::Witness => match note::verify_cosignature(&signed.text, line, key) {
-                        Some(t) => {
-                            (true, i64::try_from(t).ok().and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok()))
-                        }
+                        Some(t) => (true, Some(t)),
                         None => (false, None),
                     },
                     _ => (note::verify_signature(&signed.text, line, key), None),
                 };
-                if !valid {
+                // A time no calendar holds tells a reader nothing: that
+                // cosignature does not count.
+                let timestamp = timestamp
+                    .map(|t| (t, i64::try_from(t).ok().and_then(|t| OffsetDateTime::from_unix_timestamp(t).ok())));
+                let valid = verified && !matches!(timestamp, Some((_, None)));
+                let timestamp = match timestamp {
+                    Some((t, None)) => {
+                        findings.push(Finding::BadCheckpoint {
+                            file: file.to_owned(),
+                            problem: format!(
+                                "the cosignature of witness {name} (key {id}) is dated {t} seconds after 1970, \
+                                 past the year 9999"
+                            ),
+                        });
+                        None
+                    }
+                    Some((_, at)) => at,
+                    None => None,
+                };
+                if !verified {
                     findings.push(Finding::BadSignature { file: file.to_owned(), role, key: id });
                 }
                 signatures.push(CheckpointSignature { role, key: id, name, timestamp, valid });
@@ -173,6 +190,37 @@ pub fn verify_checkpoint(
         signatures,
         unknown_signatures: unknown,
     })
+}
+
+/// How far a witness's clock may run ahead of the reader's.
+pub const COSIGNATURE_CLOCK_SKEW: Duration = Duration::minutes(10);
+
+/// Checks when the witnesses say they cosigned: a cosignature is a witness's
+/// statement that it saw the log at that time, so one dated after the reader's
+/// clock (beyond [`COSIGNATURE_CLOCK_SKEW`]) or before the checkpoint's newest
+/// release was issued cannot be true, and is refused and named.
+pub fn check_cosignature_times(
+    file: &str,
+    checkpoint: &CheckpointAudit,
+    issued: OffsetDateTime,
+    now: OffsetDateTime,
+) -> Vec<Finding> {
+    let mut findings = Vec::new();
+    for witness in checkpoint.witnesses() {
+        let Some(at) = witness.timestamp else { continue };
+        let problem = if at > now + COSIGNATURE_CLOCK_SKEW {
+            format!("is dated {}, after the reader's clock ({})", fmt_time(at), fmt_time(now))
+        } else if at < issued {
+            format!("is dated {}, before the release it covers was issued ({})", fmt_time(at), fmt_time(issued))
+        } else {
+            continue;
+        };
+        findings.push(Finding::BadCheckpoint {
+            file: file.to_owned(),
+            problem: format!("the cosignature of witness {} (key {}) {problem}", witness.name, witness.key),
+        });
+    }
+    findings
 }
 
 /// How a new checkpoint relates to one verified before.
@@ -414,6 +462,10 @@ fn check_current(
             } else {
                 let bytes = required(format::CHECKPOINT)?;
                 let checkpoint = verify_checkpoint(format::CHECKPOINT, bytes, root, require_witnesses)?;
+                let times = check_cosignature_times(format::CHECKPOINT, &checkpoint, release.audit().issued, now);
+                if !times.is_empty() {
+                    return Err(times);
+                }
                 let index = log_ref.index;
                 if checkpoint.origin != log_ref.origin.as_str() {
                     return Err(vec![Finding::BadCheckpoint {
