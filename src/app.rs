@@ -37,9 +37,8 @@ pub fn App() -> impl IntoView {
             let _ = html.set_attribute("lang", lang.code());
             let _ = html.set_attribute("dir", lang.dir());
         }
-        // The title and description search engines and link previews read.
+        // The description search engines and link previews read (each page sets its title).
         if let Some(document) = web_sys::window().and_then(|w| w.document()) {
-            document.set_title(lang.t(Msg::AppName));
             if let Ok(Some(meta)) = document.query_selector("meta[name=description]") {
                 let _ = meta.set_attribute("content", lang.t(Msg::MetaDescription));
             }
