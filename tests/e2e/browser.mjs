@@ -51,11 +51,15 @@ export function launch() {
   });
 }
 
-/** A new page that records uncaught errors in `page.errors`. */
+/** A new page that records uncaught errors and CSP violations in `page.errors`. */
 export async function newPage(browser) {
   const page = await browser.newPage();
   page.errors = [];
   page.on('pageerror', (error) => page.errors.push(error));
+  // The app runs under a strict Content-Security-Policy: a violation is an error.
+  page.on('console', (message) => {
+    if (message.type() === 'error' && /Content.Security.Policy/i.test(message.text())) page.errors.push(message.text());
+  });
   return page;
 }
 

@@ -5,6 +5,7 @@
 mod bench;
 mod compress;
 mod exec;
+mod headers;
 mod paths;
 mod serve;
 mod site;

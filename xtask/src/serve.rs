@@ -178,6 +178,9 @@ fn answer(site: &Site, compressed: &Compressed, request: Request) {
         Method::Get | Method::Head => respond(site, compressed, &url, accept_encoding.as_deref()),
         _ => text(405, "method not allowed"),
     };
+    let response = crate::headers::security_headers(&site.csp)
+        .into_iter()
+        .fold(response, |response, (name, value)| response.with_header(header(name, &value)));
     let status = response.status_code().0;
     if status >= 400 && !url.ends_with("favicon.ico") {
         eprintln!("    {} {url} -> {status}", request.method());
@@ -440,6 +443,7 @@ mod tests {
                 west: None,
                 config_json: "{}".into(),
                 live: None,
+                csp: "default-src 'none'".into(),
             };
             Fixture { dir, site }
         }
@@ -607,6 +611,7 @@ mod tests {
             west: None,
             config_json: config_json.into(),
             live: None,
+            csp: crate::headers::content_security_policy("<script>x</script>"),
         };
         let mut server = start_with_cache(site, "127.0.0.1:0", f.dir.join("compressed")).unwrap();
         server.wait_for_compression();
@@ -675,6 +680,20 @@ mod tests {
         let small = request(&server, "GET", "/demo/root.json", Some("br"));
         assert_eq!(small.header("content-encoding"), None);
         assert_eq!(small.body, b"pub/root.json");
+        server.stop();
+    }
+
+    #[test]
+    fn every_answer_carries_the_security_headers() {
+        let f = Fixture::new("headers");
+        let server = serve(&f, "{}");
+        for path in ["/", "/index.html", "/config.json", "/demo/root.json", "/missing.js"] {
+            let reply = request(&server, "GET", path, None);
+            let csp = reply.header("content-security-policy").unwrap_or_else(|| panic!("{path}: no CSP"));
+            assert!(csp.starts_with("default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{csp}");
+            assert!(!csp.contains("unsafe-inline"), "{csp}");
+            assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{path}");
+        }
         server.stop();
     }
 }

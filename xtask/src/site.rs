@@ -71,6 +71,8 @@ pub struct Site {
     pub config_json: String,
     /// Election night, served at `/live/` (see [`LiveDemo`]), when asked for.
     pub live: Option<LiveDemo>,
+    /// The Content-Security-Policy every response carries (see [`crate::headers`]).
+    pub csp: String,
 }
 
 /// Builds the CLI, the demo publication and the app (the tools must be in
@@ -89,7 +91,9 @@ pub fn prepare_with(paths: &Paths, spec: &DemoSpec, live: bool, west: bool) -> R
     let west = if west { Some(west_demo(paths, spec, &cli, &demo)?) } else { None };
     build_app(paths)?;
     let config_json = config_json(&demo.publication)?;
-    Ok(Site { dist: paths.dist(), demo, west, config_json, live })
+    let index = std::fs::read_to_string(paths.dist().join("index.html")).context("reading the built index.html")?;
+    let csp = crate::headers::content_security_policy(&index);
+    Ok(Site { dist: paths.dist(), demo, west, config_json, live, csp })
 }
 
 /// The several-province demo (same seed, so the same trust root) and one
