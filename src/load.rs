@@ -158,7 +158,10 @@ pub async fn config() -> Result<Config, LoadError> {
     let file: ConfigFile = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
     let root_sha256 = Sha256Hex::from_hex(&file.root_sha256)
         .ok_or_else(|| bad("root_sha256 is not 64 lowercase hex digits".into()))?;
-    let default = Source { publication: folder(resolve_same_site(&file.publication, &base)?), root_sha256 };
+    // The deployer's own file may name a publication on another site (its
+    // origin must then be in the Content-Security-Policy's connect-src, and
+    // the publication must allow it by CORS: docs/DEPLOY.md); a link may not.
+    let default = Source { publication: folder(resolve_web(&file.publication, &base)?), root_sha256 };
     let (source, kind) = if let Some(link) = publication_override() {
         let publication = folder(resolve_same_site(&link, &base)?);
         (Source { publication, root_sha256 }, SourceKind::Link)
@@ -555,6 +558,16 @@ fn resolve_same_site(relative: &str, base: &str) -> Result<String, LoadError> {
     let url = web_sys::Url::new_with_base(relative, base).map_err(|_| bad())?;
     let page = web_sys::Url::new(base).map_err(|_| bad())?;
     if url.origin() != page.origin() {
+        return Err(bad());
+    }
+    Ok(url.href())
+}
+
+/// `relative` resolved against `base`, on any `https:` or `http:` origin.
+fn resolve_web(relative: &str, base: &str) -> Result<String, LoadError> {
+    let bad = || LoadError::BadPublicationUrl { url: relative.to_owned() };
+    let url = web_sys::Url::new_with_base(relative, base).map_err(|_| bad())?;
+    if !matches!(url.protocol().as_str(), "https:" | "http:") {
         return Err(bad());
     }
     Ok(url.href())

@@ -11,6 +11,16 @@ use sha2::{Digest, Sha256};
 /// page, its workers, its styles, fonts and the publications it fetches all
 /// come from its own origin.
 pub fn content_security_policy(index_html: &str) -> String {
+    content_security_policy_with(index_html, None)
+}
+
+/// [`content_security_policy`], allowing the app to fetch a publication
+/// from `publication_origin` too (`https://results.example`).
+pub fn content_security_policy_with(index_html: &str, publication_origin: Option<&str>) -> String {
+    let connect = match publication_origin {
+        Some(origin) => format!("connect-src 'self' {origin}"),
+        None => "connect-src 'self'".to_owned(),
+    };
     let scripts: String = inline_scripts(index_html)
         .iter()
         .map(|body| format!(" 'sha256-{}'", BASE64.encode(Sha256::digest(body))))
@@ -19,7 +29,7 @@ pub fn content_security_policy(index_html: &str) -> String {
         "default-src 'none'".to_owned(),
         format!("script-src 'self' 'wasm-unsafe-eval'{scripts}"),
         "worker-src 'self'".into(),
-        "connect-src 'self'".into(),
+        connect,
         "style-src 'self'".into(),
         "font-src 'self'".into(),
         "img-src 'self' data: blob:".into(),
@@ -32,7 +42,8 @@ pub fn content_security_policy(index_html: &str) -> String {
 }
 
 /// Every header the app and its publications are served with, besides the
-/// type, caching and encoding of each file.
+/// type, caching and encoding of each file (the same in `cargo xtask serve`
+/// and in the header files of `cargo xtask dist`).
 pub fn security_headers(csp: &str) -> [(&'static str, String); 4] {
     [
         ("Content-Security-Policy", csp.to_owned()),

@@ -4,6 +4,7 @@
 
 mod bench;
 mod compress;
+mod dist;
 mod exec;
 mod headers;
 mod paths;
@@ -31,6 +32,8 @@ struct Cli {
 enum Command {
     /// Build the CLI, the demo publication and the app, then serve them on 127.0.0.1.
     Serve(serve::ServeArgs),
+    /// Build the app for deployment: one folder of static files, its config.json and header files.
+    Dist(dist::DistArgs),
     /// Install missing tools, then run format, lint, native, wasm and end-to-end tests.
     Test(test::TestArgs),
     /// Measure verification natively and what a reader gets in Chromium (desktop,
@@ -59,6 +62,7 @@ fn run(cli: Cli) -> Result<()> {
     tools::put_tools_on_path(&paths)?;
     match cli.command {
         Command::Serve(args) => serve::run(&paths, &args),
+        Command::Dist(args) => dist::run(&paths, &args),
         Command::Test(args) => test::run(&paths, &args),
         Command::Bench(args) => bench::run(&paths, &args),
     }

@@ -360,7 +360,7 @@ fn join(base: &Path, segments: &[&str]) -> PathBuf {
 }
 
 /// Trunk names its outputs `name-<16 hex digits>.ext`.
-fn looks_hashed(name: &str) -> bool {
+pub(crate) fn looks_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or_default();
     stem.rsplit_once('-').is_some_and(|(_, hash)| is_hex(hash.strip_suffix("_bg").unwrap_or(hash), 16))
 }
