@@ -573,6 +573,21 @@ fn resolve_web(relative: &str, base: &str) -> Result<String, LoadError> {
     Ok(url.href())
 }
 
+/// This app's own file list (`app-files.txt`, see `shafaf_core::app_files`)
+/// and the one hash that names the build, as the /source page shows them.
+pub async fn app_build() -> Result<(usize, shafaf_core::model::Sha256Hex), LoadError> {
+    let url = resolve_same_site(shafaf_core::app_files::MANIFEST, &app_base())?;
+    let bytes = fetch_with(&url, web_sys::RequestCache::NoCache).await?;
+    let files = String::from_utf8(bytes.clone())
+        .map_err(|e| e.to_string())
+        .and_then(|text| shafaf_core::app_files::parse_manifest(&text))
+        .map_err(|detail| LoadError::BadConfig { url: url.clone(), detail })?;
+    Ok((files.len(), shafaf_core::app_files::app_hash(&bytes)))
+}
+
+/// The commit the app was built from, when the build said.
+pub const APP_COMMIT: Option<&str> = option_env!("SHAFAF_COMMIT");
+
 /// A path of the publication, resolved against its folder.
 fn resolve_in(relative: &str, folder: &str) -> Result<String, LoadError> {
     let bad = || LoadError::BadPublicationUrl { url: relative.to_owned() };

@@ -71,10 +71,38 @@ pub fn SourcePage() -> impl IntoView {
             }
         })
     };
+    let build = LocalResource::new(load::app_build);
+    let app = move || {
+        build.get().map(|result| match result {
+            Ok((count, hash)) => view! {
+                <dl class="facts" data-testid="app-build" data-hash=hash.to_hex()>
+                    <div>
+                        <dt>{tr(Msg::AppCommit)}</dt>
+                        <dd><code class="hash">{load::APP_COMMIT.unwrap_or("?")}</code></dd>
+                    </div>
+                    <div>
+                        <dt>{tr(Msg::AppHash)}</dt>
+                        <dd><code class="hash">{hash.to_hex()}</code></dd>
+                    </div>
+                    <div>
+                        <dt>{tr(Msg::AppFiles)}</dt>
+                        <dd>{move || lang.get().number(count as u64)}</dd>
+                    </div>
+                </dl>
+            }
+            .into_any(),
+            Err(_) => view! { <p data-testid="app-build" data-hash="">{tr(Msg::AppHashUnknown)}</p> }.into_any(),
+        })
+    };
     view! {
         <h1 class="page-title">{tr(Msg::SourceHeading)}</h1>
         <p>{tr(Msg::SourceExplained)}</p>
         {facts}
+        <section aria-labelledby="app-build-heading">
+            <h2 id="app-build-heading">{tr(Msg::AppBuildHeading)}</h2>
+            <p>{tr(Msg::AppBuildExplained)}</p>
+            {app}
+        </section>
         <form class="source-form" on:submit=save data-testid="source-form">
             <h2>{tr(Msg::ChooseSource)}</h2>
             <label for="source-publication">{tr(Msg::PublicationUrl)}</label>

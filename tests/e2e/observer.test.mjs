@@ -5,6 +5,7 @@
 // with impossible figures it lists the mismatches and links them to councils.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -224,6 +225,10 @@ test('the publication page shows the pinned source and can switch to another and
   assert.equal(await current.getAttribute('data-kind'), 'default');
   const { root_sha256: pin } = await appConfig();
   assert.match(await current.innerText(), new RegExp(pin));
+  // The app names itself by one hash: the SHA-256 of its served app-files.txt.
+  const list = await (await fetch(new URL('app-files.txt', baseUrl))).arrayBuffer();
+  const appHash = createHash('sha256').update(Buffer.from(list)).digest('hex');
+  assert.equal(await page.locator('[data-testid=app-build]').getAttribute('data-hash'), appHash);
 
   // A saved source is remembered: a tampered copy, under the same pin, fails.
   await page.locator('#source-publication').fill('tampered/flip-byte/');

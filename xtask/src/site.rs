@@ -278,7 +278,53 @@ pub fn build_cli(paths: &Paths) -> Result<PathBuf> {
 /// `trunk build --offline --release` into `dist/`; never downloads a tool.
 pub fn build_app(paths: &Paths) -> Result<()> {
     println!("    building the app with Trunk");
-    exec::run(command("trunk").args(["build", "--offline", "--release"]).current_dir(&paths.root))
+    let mut trunk = command("trunk");
+    trunk.args(["build", "--offline", "--release"]).current_dir(&paths.root);
+    // The /source page names the commit it was built from.
+    if let Some(commit) = git_commit(&paths.root) {
+        trunk.env("SHAFAF_COMMIT", commit);
+    }
+    exec::run(&mut trunk)?;
+    write_app_manifest(&paths.dist())
+}
+
+/// The commit checked out at `root`, with `-modified` when the work tree
+/// differs from it; `None` outside git.
+fn git_commit(root: &Path) -> Option<String> {
+    let out = std::process::Command::new("git").args(["rev-parse", "HEAD"]).current_dir(root).output().ok()?;
+    let commit = String::from_utf8(out.stdout).ok()?.trim().to_owned();
+    if !out.status.success() || commit.is_empty() {
+        return None;
+    }
+    let status = std::process::Command::new("git")
+        .args(["status", "--porcelain", "--untracked-files=no"])
+        .current_dir(root)
+        .output()
+        .ok()?;
+    Some(if status.stdout.is_empty() { commit } else { format!("{commit}-modified") })
+}
+
+/// `app-files.txt`: every file of the built app in `sha256sum` format
+/// (see `shafaf_core::app_files`).
+fn write_app_manifest(dist: &Path) -> Result<()> {
+    let mut files = Vec::new();
+    let mut stack = vec![dist.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+            let path = entry?.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dist)?.to_string_lossy().replace('\\', "/");
+                if rel != shafaf_core::app_files::MANIFEST {
+                    files.push((rel, fs::read(&path)?));
+                }
+            }
+        }
+    }
+    let list = shafaf_core::app_files::manifest(files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+    fs::write(dist.join(shafaf_core::app_files::MANIFEST), list)?;
+    Ok(())
 }
 
 /// Generates the demo publication and its tampered copies unless the stamp

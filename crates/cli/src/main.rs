@@ -6,6 +6,7 @@
 // A `Finding` is the error of the core's checks: large, rare, kept whole (as in the core).
 #![allow(clippy::result_large_err)]
 
+mod check_app;
 mod fsio;
 mod report;
 
@@ -131,6 +132,18 @@ enum Command {
         pointer_valid_for: Duration,
         #[arg(long)]
         out: PathBuf,
+    },
+    /// Check that the app served at URL is exactly a build: the one in --dist
+    /// (`cargo xtask dist` of this source) or the one --hash names.
+    CheckApp {
+        /// Where the app is served (`https://results.example/`).
+        url: String,
+        /// A local build of this source to compare with.
+        #[arg(long)]
+        dist: Option<PathBuf>,
+        /// The SHA-256 of the build's app-files.txt, as its /source page and release notes give it.
+        #[arg(long)]
+        hash: Option<String>,
     },
     /// As an independent witness: check a publication's release log and cosign its checkpoint.
     Witness {
@@ -298,6 +311,11 @@ fn main() -> ExitCode {
 fn run(command: Command) -> Result<ExitCode> {
     match command {
         Command::Keygen { out, role } => keygen(&out, role),
+        Command::CheckApp { url, dist, hash } => Ok(if check_app::run(&url, dist.as_deref(), hash.as_deref())? {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::FAILURE
+        }),
         Command::Root {
             election,
             root_keys,

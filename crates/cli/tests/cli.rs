@@ -754,3 +754,81 @@ fn publish_appends_to_the_log_and_witnesses_cosign_after_checking_it() {
     assert!(!o.status.success());
     assert!(text(&o).contains("the next release is version 4, not 7"), "{}", text(&o));
 }
+
+/// Serves `dir` over HTTP on a free port until the test ends; returns its URL.
+fn serve_dir(dir: PathBuf) -> String {
+    use std::io::{BufRead as _, BufReader, Write as _};
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}/", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut request = String::new();
+            let _ = reader.read_line(&mut request);
+            let mut line = String::new();
+            while reader.read_line(&mut line).is_ok_and(|n| n > 2) {
+                line.clear();
+            }
+            let path = request.split(' ').nth(1).unwrap_or("/").trim_start_matches('/').to_owned();
+            let mut stream = stream;
+            let _ = match fs::read(dir.join(&path)) {
+                Ok(body) => stream
+                    .write_all(
+                        format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len())
+                            .as_bytes(),
+                    )
+                    .and_then(|()| stream.write_all(&body)),
+                Err(_) => stream.write_all(b"HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"),
+            };
+        }
+    });
+    url
+}
+
+#[test]
+fn check_app_says_identical_for_the_build_and_names_a_changed_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let site = tmp.path().join("site");
+    fs::create_dir_all(site.join("fonts")).unwrap();
+    fs::write(site.join("index.html"), "<!DOCTYPE html><title>x</title>").unwrap();
+    fs::write(site.join("app-0123456789abcdef.js"), "export default 1;\n").unwrap();
+    fs::write(site.join("fonts/f.woff2"), [0u8, 1, 2, 3]).unwrap();
+    // The list is what `sha256sum` writes, sorted by path.
+    let o = Command::new("bash")
+        .arg("-c")
+        .arg("sha256sum app-0123456789abcdef.js fonts/f.woff2 index.html > app-files.txt")
+        .current_dir(&site)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", text(&o));
+    let local = tmp.path().join("local");
+    copy_dir(&site, &local);
+    let hash = {
+        let o = Command::new("sha256sum").arg(site.join("app-files.txt")).output().unwrap();
+        text(&o).split_whitespace().next().unwrap().to_owned()
+    };
+    let url = serve_dir(site.clone());
+    let local_arg = local.to_str().unwrap();
+
+    let o = shafaf(&["check-app", &url, "--dist", local_arg, "--hash", &hash]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("identical"), "{}", text(&o));
+
+    // One changed byte in a served file: named, against both the served list and the build.
+    let mut js = fs::read(site.join("app-0123456789abcdef.js")).unwrap();
+    js[0] ^= 1;
+    fs::write(site.join("app-0123456789abcdef.js"), js).unwrap();
+    let o = shafaf(&["check-app", &url, "--dist", local_arg]);
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("DIFFERS") && text(&o).contains("✗ app-0123456789abcdef.js: served with SHA-256"),
+        "{}",
+        text(&o)
+    );
+    assert!(!text(&o).contains("index.html:"), "{}", text(&o));
+
+    // A build known by another hash is not this one.
+    let o = shafaf(&["check-app", &url, "--hash", &"0".repeat(64)]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("app-files.txt: its hash is"), "{}", text(&o));
+}
