@@ -6,6 +6,7 @@ mod bench;
 mod compress;
 mod dist;
 mod exec;
+mod fuzz;
 mod headers;
 mod paths;
 mod serve;
@@ -32,6 +33,8 @@ struct Cli {
 enum Command {
     /// Build the CLI, the demo publication and the app, then serve them on 127.0.0.1.
     Serve(serve::ServeArgs),
+    /// Fuzz every parser of untrusted input (cargo-fuzz on nightly), seeded from the demo.
+    Fuzz(fuzz::FuzzArgs),
     /// Build the app for deployment: one folder of static files, its config.json and header files.
     Dist(dist::DistArgs),
     /// Install missing tools, then run format, lint, native, wasm and end-to-end tests.
@@ -63,6 +66,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&paths, &args),
         Command::Dist(args) => dist::run(&paths, &args),
+        Command::Fuzz(args) => fuzz::run(&paths, &args),
         Command::Test(args) => test::run(&paths, &args),
         Command::Bench(args) => bench::run(&paths, &args),
     }

@@ -60,6 +60,9 @@ pub fn run(paths: &Paths, args: &TestArgs) -> Result<()> {
         println!("==> wasm tests (app): none yet, skipped");
     }
     step("end-to-end", || end_to_end(paths, args.pattern.as_deref()))?;
+    step("fuzz (short, repeatable run: 20,000 inputs per parser)", || {
+        crate::fuzz::run(paths, &crate::fuzz::FuzzArgs { seconds: 60, target: None, runs: Some(20_000) })
+    })?;
     println!("==> all steps passed");
     Ok(())
 }

@@ -14,6 +14,7 @@
 pub mod app_files;
 pub mod findings;
 pub mod format;
+pub mod fuzzing;
 pub mod history;
 pub mod keys;
 pub mod log;

@@ -136,6 +136,11 @@ fn shapes(file: &str, bytes: &[u8], province: Option<&str>) -> Result<Vec<Shape>
         // A few counties have no English name in the files: the Persian one stands in.
         let name_en = text("name_en").map_err(|p| fail(&label, p))?.unwrap_or_else(|| name_fa.clone());
         let geometry = feature.geometry.as_ref().ok_or_else(|| fail(&label, "has no geometry".into()))?;
+        // The geojson crate's conversion indexes [0] and [1] of every position
+        // and panics on a shorter one (found by `cargo xtask fuzz`).
+        if !positions_have_two_numbers(&geometry.value) {
+            return Err(fail(&label, "a position has fewer than two coordinates".into()));
+        }
         let geometry: MultiPolygon<f64> = match geo::Geometry::<f64>::try_from(geometry) {
             Ok(geo::Geometry::Polygon(p)) => MultiPolygon(vec![p]),
             Ok(geo::Geometry::MultiPolygon(m)) => m,
@@ -147,6 +152,19 @@ fn shapes(file: &str, bytes: &[u8], province: Option<&str>) -> Result<Vec<Shape>
         out.push(Shape { code, name_fa, name_en, geometry, bounds });
     }
     Ok(out)
+}
+
+/// Whether every position of a geometry has at least a longitude and a latitude.
+fn positions_have_two_numbers(value: &geojson::GeometryValue) -> bool {
+    use geojson::GeometryValue as Value;
+    let ok = |p: &geojson::Position| p.as_slice().len() >= 2;
+    match value {
+        Value::Point { coordinates } => ok(coordinates),
+        Value::MultiPoint { coordinates } | Value::LineString { coordinates } => coordinates.iter().all(ok),
+        Value::MultiLineString { coordinates } | Value::Polygon { coordinates } => coordinates.iter().flatten().all(ok),
+        Value::MultiPolygon { coordinates } => coordinates.iter().flatten().flatten().all(ok),
+        Value::GeometryCollection { geometries } => geometries.iter().all(|g| positions_have_two_numbers(&g.value)),
+    }
 }
 
 /// Coordinates must be longitudes and latitudes, rings closed and long enough.
