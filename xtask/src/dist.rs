@@ -134,7 +134,7 @@ fn netlify_headers(csp: &str, hashed: &[&str]) -> String {
     }
     // Both hosts join the values of every rule that matches, so the
     // revalidating rule names only what is not hashed.
-    for path in ["/", "/index.html", "/config.json", "/robots.txt", "/fonts/*", "/shafaf-worker*"] {
+    for path in ["/", "/index.html", "/config.json", "/robots.txt", "/favicon.svg", "/fonts/*", "/shafaf-worker*"] {
         out.push_str(&format!("{path}\n  Cache-Control: {REVALIDATE}\n"));
     }
     for file in hashed {
