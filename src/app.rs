@@ -22,7 +22,8 @@ use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::live::{self, LiveRegion, LiveSignal, LiveStatus};
 use crate::load::{self, Config, Links, Outcome, Progress, SourceKind};
 use crate::pages::{
-    ContestPage, CountyPage, FindPage, HistoryPage, HomePage, NotFoundPage, ProvincePage, SourcePage, VerifyPage,
+    ContestPage, CountyPage, FindPage, HistoryPage, HomePage, NotFoundPage, ProvincePage, SheetPage, SourcePage,
+    VerifyPage,
 };
 use crate::state::{ConfigSignal, Current, Loaded, Places, PlacesSignal, Release, RootSignal};
 
@@ -208,6 +209,7 @@ fn Views() -> impl IntoView {
                 <Route path=path!("/verify") view=VerifyPage/>
                 <Route path=path!("/source") view=SourcePage/>
                 <Route path=path!("/history") view=HistoryPage/>
+                <Route path=path!("/sheet") view=SheetPage/>
                 <Route path=path!("/charts") view=crate::charts::ChartsPage/>
                 <Route path=path!("/charts/:province") view=crate::charts::ChartsPage/>
                 <Route path=path!("/charts/:province/:county") view=crate::charts::ChartsPage/>
@@ -265,6 +267,7 @@ fn Header(
         ("/", Msg::NavOverview),
         ("/history", Msg::NavHistory),
         ("/verify", Msg::NavVerification),
+        ("/sheet", Msg::NavSheet),
         ("/source", Msg::NavSource),
     ]
     .into_iter()

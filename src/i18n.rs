@@ -167,6 +167,17 @@ impl Lang {
         format!("{}{comma} {}:{} \u{2066}(UTC{sign}{oh:02}:{om:02})\u{2069}", self.date(t.date()), two(h), two(m))
     }
 
+    /// "2 of 2 required".
+    pub fn of_required(self, n: u64, required: u64) -> String {
+        if required == 0 {
+            return self.number(n);
+        }
+        match self {
+            Lang::Fa => format!("{} از {} گواهی لازم", self.number(n), self.number(required)),
+            Lang::En => format!("{n} of {required} required"),
+        }
+    }
+
     pub fn bytes(self, n: u64) -> String {
         const KIB: u64 = 1024;
         const MIB: u64 = 1024 * KIB;
@@ -220,6 +231,33 @@ impl Lang {
         match self {
             Lang::Fa => format!("نمودارها همه‌ی شعبه‌های این ناحیه را می‌خوانند و پس از وارسی آن‌ها نشان داده می‌شوند: {r} از {t} استان بازشماری شده است."),
             Lang::En => format!("The charts read every station of this area and are drawn once they are verified: {r} of {t} provinces recounted so far."),
+        }
+    }
+
+    /// "2 of 3 parts read".
+    pub fn sheet_parts(self, read: usize, n: usize) -> String {
+        let (read, n) = (self.number(read as u64), self.number(n as u64));
+        match self {
+            Lang::Fa => format!("{read} بخش از {n} بخش برگه خوانده شد؛ بقیه را هم بخوانید"),
+            Lang::En => format!("{read} of the sheet's {n} parts read; scan the others"),
+        }
+    }
+
+    /// "In release 4 (the current one)".
+    pub fn sheet_release(self, version: u64) -> String {
+        let v = self.number(version);
+        match self {
+            Lang::Fa => format!("انتشار {v}، انتشار کنونی"),
+            Lang::En => format!("Release {v}, the current one"),
+        }
+    }
+
+    /// "Published in release 3, corrected in release 4".
+    pub fn sheet_corrected(self, printed: u64, corrected: u64) -> String {
+        let (a, b) = (self.number(printed), self.number(corrected));
+        match self {
+            Lang::Fa => format!("در انتشار {a} منتشر شد و در انتشار {b} اصلاح شد؛ ارقامی که تغییر کرد:"),
+            Lang::En => format!("Published in release {a}, corrected in release {b}; the figures that changed:"),
         }
     }
 
@@ -590,6 +628,10 @@ impl Lang {
                 "انجماد: اشاره‌گر به آخرین نسخه منقضی شده است، پس شاید نسخه‌های تازه‌تر پنهان شده باشند",
                 "Freeze: the pointer to the latest release has expired, so newer releases may be withheld",
             ),
+            "not_committed" => (
+                "آنچه باید پیش از گشایش صندوق‌ها ثبت می‌شد ثبت نشده یا بعداً تغییر کرده است",
+                "Something that had to be committed before the polls opened was not, or was changed later",
+            ),
             "pointer_mismatch" => (
                 "اشاره‌گر به آخرین نسخه با انتشار نمی‌خواند",
                 "The pointer to the latest release does not match the release",
@@ -799,6 +841,24 @@ pub enum Msg {
     ResetSource,
     // Live updates and history
     NavHistory,
+    NavSheet,
+    SheetHeading,
+    SheetExplained,
+    SheetUpload,
+    SheetCamera,
+    SheetCameraStop,
+    SheetMatches,
+    SheetDiffers,
+    SheetUnpublished,
+    SheetCorrected,
+    SheetWrongDevice,
+    SheetInvalid,
+    SheetStation,
+    SheetSignedBy,
+    SheetCommittedKey,
+    SheetField,
+    SheetOnPaper,
+    SheetPublished,
     LiveHeading,
     LiveLastChecked,
     LiveNotYet,
@@ -822,6 +882,13 @@ pub enum Msg {
     VotesAfter,
     RankAfter,
     LogHeading,
+    SetupHeading,
+    SetupExplained,
+    SetupCommitted,
+    PollsOpen,
+    SetupWitnessedBefore,
+    BeforePollsOpened,
+    SetupPhase,
     LogSize,
     LogRootHash,
     PointerExpires,
@@ -1183,6 +1250,33 @@ impl Msg {
             Msg::ResetSource => ("بازگشت به پیش‌فرض", "Reset to the default"),
             // Live updates and history
             Msg::NavHistory => ("تاریخچه", "History"),
+            Msg::NavSheet => ("وارسی برگه‌ی شعبه", "Check a sheet"),
+            Msg::SheetHeading => ("وارسی برگه‌ی نتیجه‌ی شعبه", "Check a station's result sheet"),
+            Msg::SheetExplained => (
+                "دستگاه هر شعبه پس از بسته شدن صندوق نتیجه را چاپ می‌کند و بر در شعبه می‌چسباند. از کدهای QR آن عکس بگیرید یا با دوربین بخوانید: امضای دستگاه با کلیدی که پیش از گشایش صندوق‌ها ثبت شد سنجیده می‌شود و نتیجه با آنچه منتشر شده مقایسه می‌شود.",
+                "Each station's device prints its result when the polls close and posts it at the station's door. Photograph its QR codes or scan them with the camera: the device's signature is checked against the key committed before the polls opened, and the result is compared with what was published.",
+            ),
+            Msg::SheetUpload => ("عکس برگه (یک یا چند عکس):", "Photo of the sheet (one or more):"),
+            Msg::SheetCamera => ("خواندن با دوربین", "Scan with the camera"),
+            Msg::SheetCameraStop => ("توقف دوربین", "Stop the camera"),
+            Msg::SheetMatches => ("با نتیجه‌ی منتشرشده یکی است", "Matches the published result"),
+            Msg::SheetDiffers => (
+                "با نتیجه‌ی منتشرشده فرق دارد: دستگاه شعبه نتیجه‌ی دیگری را امضا کرده است",
+                "Differs from the published result: the station's device signed another result",
+            ),
+            Msg::SheetUnpublished => ("نتیجه‌ی این شعبه هنوز منتشر نشده است", "This station's result is not published yet"),
+            Msg::SheetCorrected => ("این نتیجه منتشر شد و سپس اصلاح شد", "This result was published, then corrected"),
+            Msg::SheetWrongDevice => (
+                "امضاشده با کلیدی که کلید ثبت‌شده‌ی دستگاه این شعبه نیست",
+                "Signed by a key that is not this station's committed device",
+            ),
+            Msg::SheetInvalid => ("برگه‌ی معتبری نیست", "Not a valid sheet"),
+            Msg::SheetStation => ("شعبه:", "Station:"),
+            Msg::SheetSignedBy => ("امضاشده با کلید", "Signed with key"),
+            Msg::SheetCommittedKey => ("کلید ثبت‌شده‌ی دستگاه:", "Committed device key:"),
+            Msg::SheetField => ("رقم", "Figure"),
+            Msg::SheetOnPaper => ("روی برگه", "On the sheet"),
+            Msg::SheetPublished => ("منتشرشده", "Published"),
             Msg::LiveHeading => ("به‌روزرسانی زنده", "Live updates"),
             Msg::LiveLastChecked => ("آخرین بررسی:", "Last checked:"),
             Msg::LiveNotYet => ("هنوز انتشار تازه‌تری بررسی نشده", "Not checked for a newer release yet"),
@@ -1218,6 +1312,19 @@ impl Msg {
             Msg::VotesAfter => ("رأی (پس)", "Votes (after)"),
             Msg::RankAfter => ("رتبه (پس)", "Rank (after)"),
             Msg::LogHeading => ("دفتر انتشارها", "Release log"),
+            Msg::SetupHeading => ("ثبت پیش از گشایش صندوق‌ها", "Committed before the polls opened"),
+            Msg::SetupExplained => (
+                "انتشار ۱، انتشار آغازین، پیش از گشایش صندوق‌ها همه‌ی شعبه‌ها، کلید دستگاه هر شعبه و نامزدهای هر شورا را ثبت کرد و گواهان آن را امضا کردند. هر انتشار بعدی با آن سنجیده می‌شود: شعبه یا کلیدی که بعداً پیدا شود، یا فهرست نامزدی که تغییر کند، پذیرفته نمی‌شود.",
+                "Release 1, the setup, fixed every station, each station's device key and every council's candidates before the polls opened, and the witnesses cosigned it. Every later release is checked against it: a station or key that appears later, or a changed list of candidates, is refused.",
+            ),
+            Msg::SetupCommitted => ("ثبت‌شده در", "Committed at"),
+            Msg::PollsOpen => ("گشایش صندوق‌ها", "Polls opened at"),
+            Msg::SetupWitnessedBefore => ("گواهی‌شده پیش از گشایش صندوق‌ها", "Witnessed before the polls opened"),
+            Msg::BeforePollsOpened => ("پیش از گشایش صندوق‌ها؟", "Before the polls opened?"),
+            Msg::SetupPhase => (
+                "هنوز نتیجه‌ای منتشر نشده است. این انتشارِ آغازین است: شعبه‌ها، کلید دستگاه‌هایشان و نامزدها را پیش از گشایش صندوق‌ها ثبت می‌کند تا نتیجه‌های بعدی با آن سنجیده شوند.",
+                "No results yet. This is the setup release: it commits the stations, their device keys and the candidates before the polls open, so that every result published later can be checked against it.",
+            ),
             Msg::LogSize => ("شمار انتشارها در دفتر", "Releases in the log"),
             Msg::LogRootHash => ("چکیده‌ی ریشه‌ی دفتر", "Log root hash"),
             Msg::PointerExpires => ("اعتبار اشاره‌گر به آخرین نسخه تا", "The pointer to the latest release is valid until"),

@@ -337,7 +337,19 @@ async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Res
         let bytes_total = national.iter().map(|e| e.size).sum();
         let done = Cell::new(0u64);
         report(Progress::Files { bytes_done: 0, bytes_total });
-        let logs = join_all(log_files.iter().map(|path| fetch_unlisted(config, path, PROOF_LIMIT)));
+        // Proofs are small; the setup's manifest (`releases/1/…`) may not be.
+        let limit = |path: &str| {
+            if path.ends_with(".sigs") {
+                shafaf_core::format::SIGS_LIMIT
+            } else if path.ends_with("release.json") {
+                shafaf_core::format::RELEASE_LIMIT
+            } else if path.ends_with("/checkpoint") {
+                shafaf_core::log::note::NOTE_LIMIT
+            } else {
+                PROOF_LIMIT
+            }
+        };
+        let logs = join_all(log_files.iter().map(|path| fetch_unlisted(config, path, limit(path))));
         let files = join_all(national.iter().map(|entry| {
             let done = &done;
             let mut mine = 0u64;
@@ -637,6 +649,12 @@ async fn fetch_fresh_in(config: &Config, path: &str) -> Result<Vec<u8>, LoadErro
 /// manifest, the log's files), at most `limit` bytes: `None` when the server
 /// has none. A longer one is cut at `limit + 1` bytes, which the verifier
 /// then refuses as too large for its kind, as it would the whole file.
+/// A file of the publication that no release lists (a past release's
+/// manifest, a proof), at most `limit` bytes; `None` when it is not there.
+pub async fn fetch_unlisted_in(config: &Config, path: &str, limit: u64) -> Result<Option<Vec<u8>>, LoadError> {
+    fetch_unlisted(config, path, limit).await
+}
+
 async fn fetch_unlisted(config: &Config, path: &str, limit: u64) -> Result<Option<Vec<u8>>, LoadError> {
     let url = resolve_in(path, &config.source.publication)?;
     match fetch_capped(&url, limit).await {
@@ -704,6 +722,10 @@ pub async fn history(
             // Each past release is verified with the checkpoint published beside it.
             log::inclusion_path(version - 1, version),
         ]);
+        // ...and compared with the setup, release 1, proven in that same log.
+        if version > 1 {
+            paths.push(log::inclusion_path(0, version));
+        }
     }
     let mut publication = Publication::new();
     let fetched = join_all(paths.iter().map(|path| fetch_fresh_in(config, path))).await;

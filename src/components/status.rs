@@ -136,6 +136,10 @@ pub fn AuditStatus(release: Release) -> impl IntoView {
         };
         msg.map(|msg| view! { <p class="status-explained">{tr(msg)}</p> })
     };
+    // The setup release carries no results yet: say so where the figures would be.
+    let setup = audit.with_untracked(|a| a.audited.signed().is_setup()).then(|| {
+        view! { <p class="status-setup" data-testid="setup-phase">{tr(Msg::SetupPhase)}</p> }
+    });
     let waiting = move || {
         (phase.get() == AuditPhase::Waiting).then(|| {
             let bytes = audit.with_untracked(|a| a.bytes_total);
@@ -175,6 +179,7 @@ pub fn AuditStatus(release: Release) -> impl IntoView {
                     <a href=links.href("/verify") data-testid="status-details">{tr(Msg::WhatWasChecked)}</a>
                 </p>
             </details>
+            {setup}
             {waiting}
         </section>
     }

@@ -8,6 +8,7 @@ pub mod history;
 pub mod home;
 pub mod not_found;
 pub mod province;
+pub mod sheet;
 pub mod source;
 pub mod summary;
 pub mod verify;
@@ -23,6 +24,7 @@ pub use history::HistoryPage;
 pub use home::HomePage;
 pub use not_found::NotFoundPage;
 pub use province::ProvincePage;
+pub use sheet::SheetPage;
 pub use source::SourcePage;
 pub use verify::VerifyPage;
 

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use shafaf_core::model::{FileKind, Role};
 use shafaf_core::verify::log::{LogAudit, PointerAudit};
-use shafaf_core::verify::{Audit, ReleaseAudit, RootAudit};
+use shafaf_core::verify::{Audit, ReleaseAudit, RootAudit, SetupAudit};
 use shafaf_core::Finding;
 
 use crate::components::findings::contest_names;
@@ -139,11 +139,76 @@ fn AuditView(audit: Audit) -> impl IntoView {
     let release = audit.release.clone();
     let files = (!audit.files.is_empty()).then(|| view! { <Files audit=audit.clone()/> });
     let log = audit.log.clone().map(|log| view! { <LogView log pointer=audit.pointer.clone()/> });
+    let setup = audit.setup.clone().map(|setup| view! { <SetupView setup/> });
     view! {
         {root.map(|root| view! { <Root root release=release.clone()/> })}
         {release.map(|release| view! { <Release release/> })}
+        {setup}
         {log}
         {files}
+    }
+}
+
+/// When the station registry and the candidates were committed (release 1,
+/// the setup), who witnessed it and when, against the polls' opening.
+#[component]
+fn SetupView(setup: SetupAudit) -> impl IntoView {
+    let (issued, polls_open) = (setup.issued, setup.polls_open);
+    let (before, threshold) = (setup.witnessed_before_polls, setup.witness_threshold);
+    let witnesses = setup
+        .witnesses
+        .iter()
+        .map(|w| {
+            let when = w.timestamp;
+            let early = when.is_some_and(|t| t <= polls_open);
+            view! {
+                <tr data-testid="setup-witness" data-before-polls=early.to_string()>
+                    <td><code dir="ltr">{w.name.clone()}</code></td>
+                    <td><code dir="ltr">{w.key.to_string()}</code></td>
+                    <td data-testid="setup-cosigned-at" data-value=when.map(|t| t.unix_timestamp().to_string())>
+                        {when.map(|t| text(move |lang| lang.date_time(t)))}
+                    </td>
+                    <td>{tr(yes_no(early))}</td>
+                </tr>
+            }
+        })
+        .collect_view();
+    view! {
+        <section class="setup" data-testid="setup-audit" aria-labelledby="setup-heading">
+            <h2 id="setup-heading">{tr(Msg::SetupHeading)}</h2>
+            <p>{tr(Msg::SetupExplained)}</p>
+            <dl>
+                <div>
+                    <dt>{tr(Msg::SetupCommitted)}</dt>
+                    <dd data-testid="setup-issued" data-value=issued.unix_timestamp().to_string()>
+                        {text(move |lang| lang.date_time(issued))}
+                    </dd>
+                </div>
+                <div>
+                    <dt>{tr(Msg::PollsOpen)}</dt>
+                    <dd data-testid="polls-open" data-value=polls_open.unix_timestamp().to_string()>
+                        {text(move |lang| lang.date_time(polls_open))}
+                    </dd>
+                </div>
+                <div>
+                    <dt>{tr(Msg::SetupWitnessedBefore)}</dt>
+                    <dd data-testid="setup-witnessed" data-value=before.to_string() data-threshold=threshold.to_string()>
+                        {text(move |lang| lang.of_required(u64::from(before), u64::from(threshold)))}
+                    </dd>
+                </div>
+            </dl>
+            <table class="data-table" data-testid="setup-witnesses">
+                <thead>
+                    <tr>
+                        <th scope="col">{tr(Msg::SignedBy)}</th>
+                        <th scope="col">{tr(Msg::KeyFingerprint)}</th>
+                        <th scope="col">{tr(Msg::CosignedAt)}</th>
+                        <th scope="col">{tr(Msg::BeforePollsOpened)}</th>
+                    </tr>
+                </thead>
+                <tbody>{witnesses}</tbody>
+            </table>
+        </section>
     }
 }
 

@@ -25,7 +25,7 @@ after(async () => {
 });
 
 function historyUrl(query = '') {
-  return new URL(`history?${query}${query ? '&' : ''}pub=sequence/step-3/`, baseUrl).href;
+  return new URL(`history?${query}${query ? '&' : ''}pub=sequence/step-4/`, baseUrl).href;
 }
 
 test('the history lists every release, its signers and witnesses, and what the correction changed', async () => {
@@ -34,7 +34,7 @@ test('the history lists every release, its signers and witnesses, and what the c
   const list = page.locator('[data-testid=release-list]');
   await list.waitFor({ timeout: SETTLE_MS });
   const items = list.locator('> li[data-testid=release]');
-  assert.deepEqual(await items.evaluateAll((lis) => lis.map((li) => li.dataset.version)), ['3', '2', '1']);
+  assert.deepEqual(await items.evaluateAll((lis) => lis.map((li) => li.dataset.version)), ['4', '3', '2', '1']);
   for (const release of releases) {
     const item = list.locator(`> li[data-version="${release.version}"]`);
     assert.equal(
@@ -61,8 +61,8 @@ test('the history lists every release, its signers and witnesses, and what the c
     .evaluateAll((lis) => lis.map((li) => li.dataset.contest));
   assert.deepEqual(winners.sort(), [...correction.contests_with_new_winners].sort());
   // The complete release added the stations the partial one lacked.
-  const complete = list.locator('> li[data-version="2"] [data-testid=change-counts]');
-  assert.equal(Number(await complete.getAttribute('data-added')), releases[1].stations_reported - releases[0].stations_reported);
+  const complete = list.locator('> li[data-version="3"] [data-testid=change-counts]');
+  assert.equal(Number(await complete.getAttribute('data-added')), releases[2].stations_reported - releases[1].stations_reported);
   assert.deepEqual(page.errors, []);
   await assertNoSeriousViolations(page, '/history');
   await page.close();
@@ -72,7 +72,7 @@ test('a journalist compares one council in two releases, candidate by candidate'
   const correction = releases.find((r) => r.kind === 'correction');
   const contest = correction.contests_with_new_winners[0];
   const page = await newPage(browser);
-  await page.goto(historyUrl(`from=2&to=3&contest=${contest}`));
+  await page.goto(historyUrl(`from=3&to=4&contest=${contest}`));
   const compare = page.locator(`[data-testid=council-compare][data-contest="${contest}"]`);
   await compare.waitFor({ timeout: SETTLE_MS });
   const rows = await compare.locator('tbody tr').evaluateAll((trs) =>
@@ -82,19 +82,19 @@ test('a journalist compares one council in two releases, candidate by candidate'
   // The winners changed, so some candidate's rank did.
   assert.ok(rows.some(([, rankBefore, , rankAfter]) => rankBefore !== rankAfter), 'no rank changed');
   const summary = page.locator('[data-testid=compare] > [data-testid=live-change]');
-  assert.equal(await summary.getAttribute('data-from'), '2');
-  assert.equal(await summary.getAttribute('data-to'), '3');
+  assert.equal(await summary.getAttribute('data-from'), '3');
+  assert.equal(await summary.getAttribute('data-to'), '4');
   // Choosing another release to compare from keeps the council.
-  await page.locator('[data-testid=compare-from]').selectOption('1');
-  await page.locator('[data-testid=compare] > [data-testid=live-change][data-from="1"]').waitFor();
-  assert.match(page.url(), new RegExp(`from=1&to=3&contest=${contest}`));
+  await page.locator('[data-testid=compare-from]').selectOption('2');
+  await page.locator('[data-testid=compare] > [data-testid=live-change][data-from="2"]').waitFor();
+  assert.match(page.url(), new RegExp(`from=2&to=4&contest=${contest}`));
   await compare.waitFor();
   await page.close();
 });
 
 test('the verification panel shows the checkpoint of the release shown and who witnessed it', async () => {
   const page = await newPage(browser);
-  await page.goto(new URL('verify?pub=sequence/step-3/', baseUrl).href);
+  await page.goto(new URL('verify?pub=sequence/step-4/', baseUrl).href);
   const log = page.locator('[data-testid=log-audit]');
   await log.waitFor({ timeout: SETTLE_MS });
   assert.equal(await log.locator('[data-testid=log-size]').getAttribute('data-value'), String(releases.length));
@@ -105,6 +105,15 @@ test('the verification panel shows the checkpoint of the release shown and who w
   assert.match(await witnesses.first().locator('[data-testid=cosigned-at]').innerText(), /[۰-۹]{4}[\s\S]*\([۰-۹]+ .+ پیش\)/);
   assert.equal(await log.locator('[data-testid=checkpoint-signer][data-role=publisher]').count(), 2);
   assert.ok(Number(await log.locator('[data-testid=pointer-expires]').getAttribute('data-expires')) > Date.now() / 1000);
+  // When the registry was committed, and by whom it was witnessed, against the polls' opening.
+  const setup = page.locator('[data-testid=setup-audit]');
+  const pollsOpen = Number(await setup.locator('[data-testid=polls-open]').getAttribute('data-value'));
+  assert.equal(pollsOpen, Date.parse('2026-06-19T08:00:00+03:30') / 1000);
+  assert.equal(Number(await setup.locator('[data-testid=setup-issued]').getAttribute('data-value')), Date.parse(releases[0].issued) / 1000);
+  assert.equal(await setup.locator('[data-testid=setup-witnessed]').getAttribute('data-value'), '2');
+  const early = setup.locator('[data-testid=setup-witness][data-before-polls=true]');
+  assert.equal(await early.count(), 2);
+  assert.ok(Number(await early.first().locator('[data-testid=setup-cosigned-at]').getAttribute('data-value')) < pollsOpen);
   await assertNoSeriousViolations(page, '/verify');
   await page.close();
 });
@@ -113,7 +122,7 @@ test("a council's page links to its comparison with the release before", async (
   const correction = releases.find((r) => r.kind === 'correction');
   const contest = correction.contests_with_new_winners[0];
   const page = await newPage(browser);
-  await page.goto(new URL(`c/${contest}?pub=sequence/step-3/`, baseUrl).href);
+  await page.goto(new URL(`c/${contest}?pub=sequence/step-4/`, baseUrl).href);
   const link = page.locator('[data-testid=council-history]');
   await link.waitFor({ timeout: SETTLE_MS });
   await link.click();

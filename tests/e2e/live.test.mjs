@@ -1,5 +1,6 @@
-// Election night, live: the server publishes a partial release, then the
-// complete one, then a correction, and the open page moves forward through
+// Election night, live: the server publishes the setup (the registry and
+// candidates, before the polls open, no results), then a partial release,
+// then the complete one, then a correction, and the open page moves forward through
 // them without a reload, saying what changed. A server that then serves an
 // older release (rollback), a rewritten log (fork) or an expired pointer
 // (freeze) is refused in plain words, live and on reload, and `shafaf
@@ -12,7 +13,7 @@ import { join } from 'node:path';
 
 import { appConfig, baseUrl, launch, newPage, run, settledStatus, shafafBin } from './browser.mjs';
 
-/** name → folder of the live demo (step-1, step-2, step-3, fork, frozen). */
+/** name → folder of the live demo (step-1 the setup … step-4, fork, frozen). */
 export const liveFolders = Object.fromEntries(
   (process.env.SHAFAF_LIVE_FOLDERS ?? '')
     .split(',')
@@ -29,7 +30,7 @@ const MOVE_MS = 90_000;
 let browser;
 let releases;
 before(async () => {
-  assert.ok(liveKeys && liveFolders['step-3'], 'the live demo is not served (SHAFAF_LIVE_FOLDERS)');
+  assert.ok(liveKeys && liveFolders['step-4'], 'the live demo is not served (SHAFAF_LIVE_FOLDERS)');
   releases = JSON.parse(await readFile(join(liveKeys, 'releases.json'), 'utf8'));
   browser = await launch();
 });
@@ -59,7 +60,7 @@ async function waitForVersion(page, version) {
 
 const correction = () => releases.find((r) => r.kind === 'correction');
 
-test('the open page moves forward through partial, complete and corrected results without a reload', async () => {
+test('the open page moves forward from the setup through partial, complete and corrected results without a reload', async () => {
   const contest = correction().contests_with_new_winners[0];
   await serveLive('step-1');
   const page = await newPage(browser);
@@ -67,6 +68,9 @@ test('the open page moves forward through partial, complete and corrected result
   assert.equal(await settledStatus(page), 'verified');
   await page.locator('[data-testid=contest]').waitFor();
   assert.equal(await shownVersion(page), '1');
+  // Before the polls open: the setup, no results yet, said where the figures will be.
+  assert.equal(releases[0].kind, 'setup');
+  await page.locator('[data-testid=setup-phase]').waitFor();
   // The page says who witnessed the release it shows.
   assert.equal(await page.locator('[data-testid=live-witnesses]').getAttribute('data-count'), '2');
   const before = await page.locator('[data-testid=contest]').innerText();
@@ -97,10 +101,13 @@ test('the open page moves forward through partial, complete and corrected result
   assert.equal(await search.inputValue(), 'x');
   assert.match(await page.locator('[data-testid=live-checked]').innerText(), /Last checked|آخرین بررسی/);
   assert.equal(await byName.getAttribute('aria-sort'), 'ascending', 'the live update lost the sort');
+  assert.equal(await page.locator('[data-testid=setup-phase]').count(), 0, 'results are shown as the setup');
 
   await serveLive('step-3');
   await waitForVersion(page, 3);
-  assert.equal(await change.getAttribute('data-to'), '3');
+  await serveLive('step-4');
+  await waitForVersion(page, 4);
+  assert.equal(await change.getAttribute('data-to'), '4');
   const corrected = await change
     .locator('[data-testid=stations-corrected] li[data-station]')
     .evaluateAll((items) => items.map((li) => li.dataset.station));
@@ -118,15 +125,15 @@ test('the open page moves forward through partial, complete and corrected result
   await page.locator('[data-testid=contest]').waitFor();
   assert.notEqual(await page.locator('[data-testid=contest]').innerText(), before, "the council's figures did not update");
 
-  // The server goes back to release 2: refused, release 3 stays.
-  await serveLive('step-2');
+  // The server goes back to release 3: refused, release 4 stays.
+  await serveLive('step-3');
   const refused = page.locator('[data-testid=live-refused]');
   await refused.waitFor({ timeout: MOVE_MS });
   assert.equal(await refused.getAttribute('data-code'), 'rollback');
   assert.match(await refused.innerText(), /Rollback|بازگشت به عقب/);
-  assert.equal(await shownVersion(page), '3');
+  assert.equal(await shownVersion(page), '4');
 
-  // On reload the browser remembers release 3 and refuses release 2 outright.
+  // On reload the browser remembers release 4 and refuses release 3 outright.
   await page.reload();
   assert.equal(await settledStatus(page), 'failed');
   const finding = page.locator('[data-testid=findings] li[data-code=rollback]');
@@ -137,18 +144,18 @@ test('the open page moves forward through partial, complete and corrected result
 });
 
 test('a forked log is refused, live and on reload', async () => {
-  await serveLive('step-1');
+  await serveLive('step-2');
   const page = await newPage(browser);
   await page.goto(liveUrl());
   assert.equal(await settledStatus(page), 'verified');
-  assert.equal(await shownVersion(page), '1');
-  // Another release 1 (complete where the one seen was partial), properly signed.
+  assert.equal(await shownVersion(page), '2');
+  // Another release 2 on the same setup (complete where the one seen was partial), properly signed.
   await serveLive('fork');
   const refused = page.locator('[data-testid=live-refused]');
   await refused.waitFor({ timeout: MOVE_MS });
   assert.equal(await refused.getAttribute('data-code'), 'fork');
   assert.match(await refused.innerText(), /Fork|دو شاخه/);
-  assert.equal(await shownVersion(page), '1');
+  assert.equal(await shownVersion(page), '2');
   await page.reload();
   assert.equal(await settledStatus(page), 'failed');
   await page.locator('[data-testid=findings] li[data-code=fork]').waitFor();
@@ -157,11 +164,11 @@ test('a forked log is refused, live and on reload', async () => {
 });
 
 test('an expired pointer is flagged as a freeze and never shown as current', async () => {
-  await serveLive('step-3');
+  await serveLive('step-4');
   const page = await newPage(browser);
   await page.goto(liveUrl());
   assert.equal(await settledStatus(page), 'verified');
-  assert.equal(await shownVersion(page), '3');
+  assert.equal(await shownVersion(page), '4');
   await serveLive('frozen');
   const refused = page.locator('[data-testid=live-refused]');
   await refused.waitFor({ timeout: MOVE_MS });
@@ -189,12 +196,12 @@ async function cliVerify(args) {
 }
 
 test('shafaf verify refuses the rollback, the fork and the expired pointer with the reason', async () => {
-  const extended = await cliVerify([liveFolders['step-3'], '--extends', liveFolders['step-1']]);
+  const extended = await cliVerify([liveFolders['step-4'], '--extends', liveFolders['step-1']]);
   assert.equal(extended.code, 0, extended.out);
-  const rollback = await cliVerify([liveFolders['step-2'], '--extends', liveFolders['step-3']]);
+  const rollback = await cliVerify([liveFolders['step-3'], '--extends', liveFolders['step-4']]);
   assert.notEqual(rollback.code, 0);
   assert.match(rollback.out, /rollback/i);
-  const fork = await cliVerify([liveFolders.fork, '--extends', liveFolders['step-1']]);
+  const fork = await cliVerify([liveFolders.fork, '--extends', liveFolders['step-2']]);
   assert.notEqual(fork.code, 0);
   assert.match(fork.out, /fork/i);
   const frozen = await cliVerify([liveFolders.frozen]);

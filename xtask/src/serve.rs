@@ -45,7 +45,7 @@ pub struct ServeArgs {
     #[arg(long, env = "SHAFAF_GEO")]
     geo: Option<PathBuf>,
     /// Also serve election night at /live/ (a sequence of releases; open
-    /// `/?pub=live/` and move it on with /__live/step-2, /__live/step-3).
+    /// `/?pub=live/`, starting from the setup, and move it on with /__live/step-2 … /__live/step-4).
     #[arg(long)]
     live: bool,
 }

@@ -153,16 +153,18 @@ impl ShardTamper {
 }
 
 /// Election night for the live tests: the publication folder as it stood
-/// after each release of `shafaf demo --releases 3` (partial, complete,
-/// correction), under the same trust root as the demo, plus the cases the
-/// app must refuse. The server shows one of them at `/live/` and switches
-/// between them when asked (`/__live/<name>`), as a publisher's site moves on.
+/// after each release of `shafaf demo --releases 3` (the setup, partial,
+/// complete, correction), under the same trust root as the demo, plus the
+/// cases the app must refuse. The server shows one of them at `/live/` and
+/// switches between them when asked (`/__live/<name>`), as a publisher's
+/// site moves on.
 ///
-/// - `step-1`, `step-2`, `step-3`: the releases, in order (serving `step-2`
-///   after `step-3` is a rollback);
-/// - `fork`: the demo publication, a log of one *complete* release, where
-///   `step-1` holds one *partial* release: the same size, another root hash;
-/// - `frozen`: `step-3` with its `latest.json` re-signed by the demo's
+/// - `step-1` … `step-4`: the releases, in order, from the setup (serving
+///   `step-3` after `step-4` is a rollback);
+/// - `fork`: the demo publication, the setup and a *complete* release, where
+///   `step-2` holds the setup and a *partial* release: the same size,
+///   another root hash;
+/// - `frozen`: `step-4` with its `latest.json` re-signed by the demo's
 ///   timestamp key with an expiry in the past.
 pub struct LiveDemo {
     pub folders: Vec<(String, PathBuf)>,
@@ -198,8 +200,10 @@ impl LiveDemo {
     }
 }
 
-/// The releases of the live demo.
+/// The results releases of the live demo, after its setup release.
 pub const LIVE_STEPS: u32 = 3;
+/// Its folders, one per release, the setup's first.
+const LIVE_FOLDERS: u32 = LIVE_STEPS + 1;
 
 /// Generates the live demo's folders unless the stamp says they are current.
 pub fn live_demo(paths: &Paths, spec: &DemoSpec, cli: &Path, demo: &Demo) -> Result<LiveDemo> {
@@ -208,12 +212,12 @@ pub fn live_demo(paths: &Paths, spec: &DemoSpec, cli: &Path, demo: &Demo) -> Res
     let stamp_file = paths.work().join(format!("{name}.stamp"));
     let keys = dir.join("keys");
     let mut folders: Vec<(String, PathBuf)> =
-        (1..=LIVE_STEPS).map(|step| (format!("step-{step}"), dir.join(format!("step-{step}")))).collect();
+        (1..=LIVE_FOLDERS).map(|step| (format!("step-{step}"), dir.join(format!("step-{step}")))).collect();
     folders.push(("fork".into(), demo.publication.clone()));
     folders.push(("frozen".into(), dir.join("frozen")));
     let live = |folders| LiveDemo { folders, keys: keys.clone(), current: std::sync::Mutex::new("step-1".into()) };
 
-    let mut stamp = Stamp::new("live demo v1");
+    let mut stamp = Stamp::new("live demo v2");
     stamp.file("shafaf binary", cli)?;
     stamp.dir(&spec.geo)?;
     stamp.text("scale", spec.scale.as_str());
@@ -227,8 +231,8 @@ pub fn live_demo(paths: &Paths, spec: &DemoSpec, cli: &Path, demo: &Demo) -> Res
     if dir.exists() {
         fs::remove_dir_all(&dir).with_context(|| format!("removing {}", dir.display()))?;
     }
-    println!("    generating the live demo (a sequence of {LIVE_STEPS} releases)");
-    for step in 1..=LIVE_STEPS {
+    println!("    generating the live demo (the setup and {LIVE_STEPS} releases)");
+    for step in 1..=LIVE_FOLDERS {
         exec::run(
             command(cli)
                 .arg("demo")
@@ -245,7 +249,7 @@ pub fn live_demo(paths: &Paths, spec: &DemoSpec, cli: &Path, demo: &Demo) -> Res
         )?;
     }
     let frozen = dir.join("frozen");
-    copy_dir(&dir.join(format!("step-{LIVE_STEPS}")), &frozen)?;
+    copy_dir(&dir.join(format!("step-{LIVE_FOLDERS}")), &frozen)?;
     exec::run(
         command(cli)
             .arg("timestamp")
@@ -483,16 +487,15 @@ fn write_text(path: &Path, text: &str) -> Result<()> {
     fs::write(path, text).with_context(|| format!("writing {}", path.display()))
 }
 
-/// The data file whose name starts with `prefix` (e.g. `results-`).
+/// The current release's data file whose name starts with `prefix` (e.g.
+/// `results-`), as `release.json` lists it: the files of earlier releases
+/// (the setup's among them) stay beside it.
 fn data_file(publication: &Path, prefix: &str) -> Result<PathBuf> {
-    let files = publication.join("files");
-    let mut names: Vec<PathBuf> = fs::read_dir(&files)
-        .with_context(|| format!("listing {}", files.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with(prefix)))
-        .collect();
-    names.sort();
-    names.into_iter().next().with_context(|| format!("no {prefix}* file in {}", files.display()))
+    let release = read_text(&publication.join(format::RELEASE))?;
+    let needle = format!("\"path\":\"files/{prefix}");
+    let at = release.find(&needle).with_context(|| format!("release.json lists no {prefix}* file"))?;
+    let path = release[at + "\"path\":\"".len()..].split('"').next().unwrap_or_default();
+    Ok(publication.join(path))
 }
 
 fn swap_key(publication: &Path) -> Result<()> {
@@ -551,10 +554,11 @@ fn demo_key(keys: &Path, name: &str) -> Result<SecretKey> {
     SecretKey::from_pkcs8_pem(&pem).with_context(|| format!("reading the demo key {name}"))
 }
 
-/// What a publisher holding its keys could do to pass an altered
-/// single-release publication off to a reader who never saw the real one:
-/// start the release log afresh with the altered release as its only leaf
-/// (checkpoint, inclusion proof, archived copy) and re-sign the pointer. A
+/// What a publisher holding its keys could do to pass an altered release
+/// off to a reader who never saw the real one: rebuild the release log with
+/// the altered release as its last leaf after the releases before it (the
+/// setup), with a new checkpoint, proofs and archived copy, and re-sign the
+/// pointer. A
 /// reader who held the real checkpoint sees a fork; a new reader sees a
 /// consistent log, so only the checks of the data itself can tell.
 fn rewrite_log(publication: &Path, publishers: &[&SecretKey], timestamp: &SecretKey) -> Result<()> {
@@ -575,15 +579,21 @@ fn rewrite_log(publication: &Path, publishers: &[&SecretKey], timestamp: &Secret
     let old = String::from_utf8(read(format::CHECKPOINT)?).context("the checkpoint is not UTF-8")?;
     let origin = old.lines().next().context("the checkpoint is empty")?.to_owned();
 
+    // The releases before it (the setup first) stay as they were.
     let release = read(format::RELEASE)?;
-    let leaves = [tree::leaf_hash(&release)];
-    let checkpoint = Checkpoint { origin, size: 1, root_hash: tree::root(&leaves) };
+    let size: u64 = old.lines().nth(1).and_then(|l| l.parse().ok()).context("the checkpoint has no size")?;
+    let mut leaves = Vec::new();
+    for version in 1..size {
+        leaves.push(tree::leaf_hash(&read(&log::release_path(version))?));
+    }
+    leaves.push(tree::leaf_hash(&release));
+    let checkpoint = Checkpoint { origin, size, root_hash: tree::root(&leaves) };
     let signed = write::sign_checkpoint(&checkpoint, &root, publishers).context("signing the checkpoint")?;
     let mut written = vec![
         (format::CHECKPOINT.to_owned(), signed.clone()),
-        (log::checkpoint_path(1), signed.clone()),
-        (log::release_path(1), release),
-        (log::release_sigs_path(1), read(format::RELEASE_SIGS)?),
+        (log::checkpoint_path(size), signed.clone()),
+        (log::release_path(size), release),
+        (log::release_sigs_path(size), read(format::RELEASE_SIGS)?),
     ];
     written.extend(write::proof_files(&leaves));
     files.insert(format::CHECKPOINT, signed);

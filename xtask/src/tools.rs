@@ -132,21 +132,23 @@ pub fn ensure_wasm_opt() -> Result<()> {
     }
 }
 
+/// Debian's `zbar-tools`: a QR reader other than the app's, for the tests
+/// of the station sheet (`crates/cli/tests/cli.rs`).
+pub const ZBARIMG: &str = "/usr/bin/zbarimg";
+
 pub fn ensure_browser() -> Result<()> {
-    if Path::new(CHROMIUM).exists() && Path::new(CHROMEDRIVER).exists() {
-        println!("    ok: chromium and chromedriver");
+    let wanted = [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver"), (ZBARIMG, "zbar-tools")];
+    let missing: Vec<&str> = wanted.iter().filter(|(path, _)| !Path::new(path).exists()).map(|(_, p)| *p).collect();
+    if missing.is_empty() {
+        println!("    ok: chromium, chromedriver and zbarimg");
         return Ok(());
     }
-    println!("    installing chromium and chromium-driver with apt-get");
+    println!("    installing {} with apt-get", missing.join(", "));
     exec::run(command("apt-get").arg("update"))?;
-    exec::run(
-        command("apt-get")
-            .args(["install", "-y", "chromium", "chromium-driver"])
-            .env("DEBIAN_FRONTEND", "noninteractive"),
-    )?;
-    for path in [CHROMIUM, CHROMEDRIVER] {
+    exec::run(command("apt-get").args(["install", "-y"]).args(&missing).env("DEBIAN_FRONTEND", "noninteractive"))?;
+    for (path, package) in wanted {
         if !Path::new(path).exists() {
-            bail!("{path} is still missing after installing chromium and chromium-driver");
+            bail!("{path} is still missing after installing {package}");
         }
     }
     Ok(())

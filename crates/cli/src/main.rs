@@ -9,6 +9,7 @@
 mod check_app;
 mod fsio;
 mod report;
+mod sheet;
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -16,7 +17,7 @@ use std::process::ExitCode;
 use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use shafaf_core::demo::{self, DemoOptions, Scale, SequenceOptions};
-use shafaf_core::model::{Id, Role, Sha256Hex, StationResult};
+use shafaf_core::model::{Id, Phase, Role, Sha256Hex, StationResult};
 use shafaf_core::publish::{self, LogParams, RoleKeys};
 use shafaf_core::verify::{verify_publication_with, Failure, LogPolicy, Status, TrustAnchor};
 use shafaf_core::{format, SecretKey};
@@ -110,6 +111,12 @@ enum Command {
         /// The release's version: 1 for a new log, the log's size + 1 with --previous (the default).
         #[arg(long)]
         version: Option<u64>,
+        /// Publish the setup release: release 1 of a new log, before the polls open (the election's
+        /// `polls_open`): the councils, candidates and station registry with device keys, without
+        /// the draft's results. Have it witnessed before the polls open; every later release must
+        /// keep its registry and candidate lists.
+        #[arg(long, conflicts_with = "previous")]
+        setup: bool,
         /// Issue time, RFC 3339; default now.
         #[arg(long, value_parser = parse_time)]
         issued: Option<OffsetDateTime>,
@@ -130,6 +137,22 @@ enum Command {
         /// How long latest.json stays valid (e.g. 10m, 2h); re-sign it with `shafaf timestamp` before then.
         #[arg(long, value_parser = parse_duration, default_value = "1h")]
         pointer_valid_for: Duration,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Print a station's sheet: what its device posts at the station when the polls close (docs/FORMAT.md,
+    /// "The station sheet"): PREFIX.svg to print, with the result in Persian and the QR codes that carry
+    /// the signed results line; PREFIX.png, the QR codes alone.
+    Sheet {
+        /// The publication: the station's line in its current release, and the council's names.
+        #[arg(long)]
+        publication: PathBuf,
+        /// The station.
+        #[arg(long)]
+        station: String,
+        /// The results line to print instead of the published one (a file holding one line).
+        #[arg(long)]
+        line: Option<PathBuf>,
         #[arg(long)]
         out: PathBuf,
     },
@@ -236,10 +259,11 @@ enum Command {
         /// Where to write the demo's secret keys and anomaly list; default OUT.keys beside OUT.
         #[arg(long)]
         keys: Option<PathBuf>,
-        /// Election night as releases in one log: 1 complete; 2 partial, complete; 3 partial, complete, correction.
+        /// Election night as releases in one log, after the setup (release 1, before the polls open, no results):
+        /// 1 complete; 2 partial, complete; 3 partial, complete, correction.
         #[arg(long, default_value_t = 1)]
         releases: u32,
-        /// Write the folder as it stood after this many releases (default: all).
+        /// Write the folder as it stood after this many releases, the setup counting as the first (default: all).
         #[arg(long)]
         release_step: Option<u32>,
         /// Witness cosignatures the demo's root requires (its 2 witnesses cosign every checkpoint).
@@ -395,6 +419,7 @@ fn run(command: Command) -> Result<ExitCode> {
             root,
             keys,
             version,
+            setup,
             issued,
             expires,
             previous,
@@ -403,7 +428,10 @@ fn run(command: Command) -> Result<ExitCode> {
             pointer_valid_for,
             out,
         } => {
-            let draft = fsio::read_draft(&draft)?;
+            let mut draft = fsio::read_draft(&draft)?;
+            if setup {
+                draft.provinces.iter_mut().for_each(|p| p.results.clear());
+            }
             let root_bytes = fsio::read(&root.join(format::ROOT))?;
             let root_sigs = fsio::read(&root.join(format::ROOT_SIGS))?;
             let keys = keys.iter().map(|p| fsio::read_secret_key(p)).collect::<Result<Vec<_>>>()?;
@@ -416,7 +444,8 @@ fn run(command: Command) -> Result<ExitCode> {
             };
             let version = version.unwrap_or(size + 1);
             let issued = issued.unwrap_or_else(now_second);
-            let params = publish::ReleaseParams { version, issued, expires };
+            let phase = if setup { Phase::Setup } else { Phase::Results };
+            let params = publish::ReleaseParams { version, phase, issued, expires };
             let pointer_signers: Vec<&SecretKey> =
                 if timestamp.is_empty() { key_refs.clone() } else { timestamp.iter().collect() };
             let log = LogParams {
@@ -434,11 +463,43 @@ fn run(command: Command) -> Result<ExitCode> {
             };
             fsio::write_publication(&out, &publication)?;
             println!(
-                "published release {version} to {} ({} files); the release log now holds {version} release(s); \
-                 latest.json expires at {} (re-sign it with `shafaf timestamp`)",
+                "published {} release {version} to {} ({} files); the release log now holds {version} release(s); \
+                 latest.json expires at {} (re-sign it with `shafaf timestamp`){}",
+                phase.as_str(),
                 out.display(),
                 publication.len(),
-                (issued + pointer_valid_for).format(&Rfc3339).unwrap_or_default()
+                (issued + pointer_valid_for).format(&Rfc3339).unwrap_or_default(),
+                if setup {
+                    format!(
+                        "; the polls open at {}: have the witnesses cosign it before then",
+                        draft.election.polls_open.format(&Rfc3339).unwrap_or_default()
+                    )
+                } else {
+                    String::new()
+                }
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Sheet { publication, station, line, out } => {
+            let publication = fsio::read_publication(&publication)?;
+            let line = match line {
+                Some(path) => String::from_utf8(fsio::read(&path)?)
+                    .with_context(|| format!("{} is not UTF-8 text", path.display()))?
+                    .trim_end_matches('\n')
+                    .to_owned(),
+                None => sheet::line_of(&publication, &station)
+                    .with_context(|| format!("station `{station}` has no result in the current release"))?,
+            };
+            let contest = shafaf_core::sheet::read(&shafaf_core::sheet::encode(&line))
+                .ok()
+                .and_then(|s| sheet::contest_of(&publication, s.result.contest.as_str()));
+            let read = sheet::write(&out, &line, contest.as_ref())?;
+            println!(
+                "wrote the sheet of station `{}` ({} QR part(s)) to {} and {}",
+                read.result.station,
+                shafaf_core::sheet::encode(&line).len(),
+                out.with_extension("svg").display(),
+                out.with_extension("png").display()
             );
             Ok(ExitCode::SUCCESS)
         }
@@ -526,12 +587,24 @@ fn run(command: Command) -> Result<ExitCode> {
             fsio::write_publication(&out, &demo.publication)?;
             let keys_dir = keys.unwrap_or_else(|| sibling(&out, "keys"));
             fsio::write_demo_keys(&keys_dir, &demo)?;
+            let sheets = keys_dir.join("sheets");
+            fsio::create_dir(&sheets)?;
+            for s in &demo.sheets {
+                sheet::write(
+                    &sheets.join(&s.name),
+                    &s.line,
+                    sheet::contest_of(&demo.publication, &s.contest).as_ref(),
+                )?;
+            }
+            let list = serde_json::to_vec_pretty(&demo.sheets).context("cannot serialise the sheet list")?;
+            fsio::write(&sheets.join("sheets.json"), &list)?;
             println!(
-                "wrote the DEMO election to {} ({} files, release {} of {releases}); trust root SHA-256 {}; \
+                "wrote the DEMO election to {} ({} files, release {} of {}, the setup first); trust root SHA-256 {}; \
                  demo keys, anomaly list and release list in {}",
                 out.display(),
                 demo.publication.len(),
                 demo.releases.len(),
+                releases + 1,
                 demo.root_sha256,
                 keys_dir.display()
             );

@@ -213,6 +213,35 @@ fn log_lines(o: &mut String, audit: &Audit, log: &LogReport, verified: bool, now
     } else if verified {
         let _ = writeln!(o, "Release log   none: this release is not in a release log");
     }
+    if let Some(s) = &audit.setup {
+        let what = if s.current { "this release is the setup: no results yet" } else { "release 1" };
+        let _ = writeln!(
+            o,
+            "Setup         {what}; the registry and candidates were committed {}, before the polls opened at {} ✓",
+            when(s.issued),
+            when(s.polls_open)
+        );
+        let witnesses: Vec<String> = s
+            .witnesses
+            .iter()
+            .map(|w| match w.timestamp {
+                Some(t) => format!("{} ({})", w.name, when(t)),
+                None => w.name.clone(),
+            })
+            .collect();
+        let _ = writeln!(
+            o,
+            "              witnessed before the polls opened by {} ({} required){}{}",
+            s.witnessed_before_polls,
+            s.witness_threshold,
+            if witnesses.is_empty() { "" } else { ": " },
+            witnesses.join(", ")
+        );
+        if !s.current {
+            let _ =
+                writeln!(o, "              every province's stations, device keys and candidates are the setup's ✓");
+        }
+    }
     if let Some(p) = &audit.pointer {
         let _ = writeln!(
             o,

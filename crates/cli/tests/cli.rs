@@ -46,12 +46,12 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// The current release's file whose name starts with `prefix`.
 fn file_of(dir: &Path, prefix: &str) -> PathBuf {
-    fs::read_dir(dir.join("files"))
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .find(|p| p.file_name().unwrap().to_string_lossy().starts_with(prefix))
-        .unwrap_or_else(|| panic!("no {prefix} file"))
+    let release = fs::read_to_string(dir.join("release.json")).unwrap();
+    let at = release.find(&format!("\"files/{prefix}")).unwrap_or_else(|| panic!("no {prefix} file"));
+    let path = release[at + 1..].split('"').next().unwrap();
+    dir.join(path)
 }
 
 #[test]
@@ -180,6 +180,8 @@ fn verify_md_recipe_passes_with_standard_tools_and_catches_tampering() {
     assert!(o.status.success(), "{out}");
     assert!(out.contains("release.json: 2 valid publisher signature(s), threshold 2: OK"), "{out}");
     assert!(out.contains("device signature OK"), "{out}");
+    assert!(out.contains("witness(es) cosigned the setup before the polls opened: OK"), "{out}");
+    assert!(out.contains("the election file and every province's station registry are the setup's: OK"), "{out}");
 
     // A changed byte in a results file: sha256sum -c fails.
     let p = file_of(&dir, "results-IR-15");
@@ -267,7 +269,7 @@ fn keygen_root_sign_result_publish_verify() {
     fs::write(
         draft.join("election.json"),
         format!(
-            r#"{{"type":"shafaf/election/v1","id":"e1","name":{},"demo":false,"election_day":"2026-06-19","tie_break":{},"attribution":[],"country":{{"code":"IR","name":{}}},"provinces":[{{"code":"IR-15","name":{},"counties":[{{"code":"1503","name":{}}}]}}]}}"#,
+            r#"{{"type":"shafaf/election/v1","id":"e1","name":{},"demo":false,"election_day":"2026-06-19","polls_open":"2026-06-19T08:00:00+03:30","tie_break":{},"attribution":[],"country":{{"code":"IR","name":{}}},"provinces":[{{"code":"IR-15","name":{},"counties":[{{"code":"1503","name":{}}}]}}]}}"#,
             name("آزمون", "Test"), name("قرعه", "lot"), name("ایران", "Iran"), name("لرستان", "Lorestan"), name("خرم‌آباد", "Khorramabad")
         ),
     )
@@ -316,22 +318,21 @@ fn keygen_root_sign_result_publish_verify() {
         ]);
         assert!(o.status.success(), "{}", text(&o));
     }
-    let o = shafaf(&[
-        "publish",
-        "--draft",
-        &t("draft"),
-        "--root",
-        &t("root"),
-        "--key",
-        &t("keys/pub1.key"),
-        "--version",
-        "1",
-        "--expires",
-        "2039-01-01T00:00:00Z",
-        "--out",
-        &t("release"),
-    ]);
-    assert!(o.status.success(), "{}", text(&o));
+    // The setup first, the day before the polls open; then the results, appended in place.
+    for first in [true, false] {
+        let mut args = vec!["publish", "--draft", &t("draft"), "--root", &t("root"), "--key", &t("keys/pub1.key")]
+            .into_iter()
+            .map(str::to_owned)
+            .collect::<Vec<_>>();
+        if first {
+            args.extend(["--setup", "--issued", "2026-06-18T12:00:00+03:30"].map(str::to_owned));
+        } else {
+            args.extend(["--previous".to_owned(), t("release")]);
+        }
+        args.extend(["--expires", "2039-01-01T00:00:00Z", "--out", &t("release")].map(str::to_owned));
+        let o = shafaf(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        assert!(o.status.success(), "{}", text(&o));
+    }
     let o = shafaf(&["verify", &t("release"), "--trusted-root", &t("root/root.json"), "--json"]);
     assert!(o.status.success(), "{}", text(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
@@ -379,6 +380,18 @@ fn keygen_root_sign_result_publish_verify() {
     );
 }
 
+/// The QR codes in an image, as Debian's zbarimg reads them (`cargo xtask
+/// test` installs zbar-tools).
+fn zbar(image: &Path) -> Vec<String> {
+    let o = Command::new("zbarimg")
+        .args(["--raw", "-q", "-Sdisable", "-Sqrcode.enable"])
+        .arg(image)
+        .output()
+        .expect("zbarimg is not installed: `apt-get install zbar-tools` (`cargo xtask test` does)");
+    assert!(o.status.success(), "zbarimg read no QR code in {}: {}", image.display(), text(&o));
+    String::from_utf8(o.stdout).unwrap().lines().map(str::to_owned).collect()
+}
+
 /// The demo's answer key for a release sequence (`releases.json` in the keys folder).
 fn releases_key(tmp: &Path) -> serde_json::Value {
     serde_json::from_slice(&fs::read(tmp.join("pub.keys/releases.json")).unwrap()).unwrap()
@@ -391,25 +404,52 @@ fn demo_release_sequence_verifies_and_history_names_the_correction() {
     let o = verify(&dir, &pin);
     let out = text(&o);
     assert!(o.status.success(), "{out}");
-    assert!(out.contains("this release is leaf 2 of 3"), "{out}");
+    assert!(out.contains("this release is leaf 3 of 4"), "{out}");
     assert!(out.contains("witnessed by 2 (1 required): demo-witness-1.example.org"), "{out}");
-    assert!(out.contains("all 3 release(s) re-checked"), "{out}");
-    assert!(out.contains("Pointer       latest.json names release 3"), "{out}");
+    assert!(out.contains("all 4 release(s) re-checked"), "{out}");
+    assert!(out.contains("Pointer       latest.json names release 4"), "{out}");
+    assert!(out.contains("Setup         release 1; the registry and candidates were committed 2026-06-18"), "{out}");
+    assert!(out.contains("witnessed before the polls opened by 2 (1 required)"), "{out}");
 
     let key = releases_key(tmp.path());
     let kinds: Vec<&str> = key.as_array().unwrap().iter().map(|r| r["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["partial", "complete", "correction"]);
+    assert_eq!(kinds, ["setup", "partial", "complete", "correction"]);
+
+    // The demo's station sheets, read by a QR reader other than the app's: each carries its line.
+    let sheets = tmp.path().join("pub.keys/sheets");
+    let list: serde_json::Value = serde_json::from_slice(&fs::read(sheets.join("sheets.json")).unwrap()).unwrap();
+    let names: Vec<&str> = list.as_array().unwrap().iter().map(|s| s["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["matches", "corrected", "differs", "wrong-device", "invalid"]);
+    let matches = zbar(&sheets.join("matches.png"));
+    let line = shafaf_core::sheet::decode(&matches).expect("the sheet decodes");
+    let station = list[0]["station"].as_str().unwrap();
+    assert!(line.contains(&format!("\"station\":\"{station}\"")), "{line}");
+    let svg = fs::read_to_string(sheets.join("matches.svg")).unwrap();
+    assert!(svg.contains("برگه‌ی نتیجه‌ی شعبه") && svg.contains(station), "{svg}");
+    // `shafaf sheet` prints the same sheet from the publication.
+    let prefix = tmp.path().join("printed");
+    let o = shafaf(&[
+        "sheet",
+        "--publication",
+        dir.to_str().unwrap(),
+        "--station",
+        station,
+        "--out",
+        prefix.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(shafaf_core::sheet::decode(&zbar(&prefix.with_extension("png"))).unwrap(), line);
     let corrected: Vec<&str> =
-        key[2]["corrected_stations"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        key[3]["corrected_stations"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
     let flipped: Vec<&str> =
-        key[2]["contests_with_new_winners"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
+        key[3]["contests_with_new_winners"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
     assert!(corrected.len() >= 2 && !flipped.is_empty(), "{key}");
 
     // The history, as text: every release, its signers and witnesses, and the correction.
     let o = shafaf(&["history", dir.to_str().unwrap(), "--root-sha256", &pin]);
     let out = text(&o);
     assert!(o.status.success(), "{out}");
-    for v in 1..=3 {
+    for v in 1..=4 {
         assert!(out.contains(&format!("\nRelease {v}  issued")), "{out}");
     }
     assert!(out.contains("witnessed by demo-witness-1.example.org at"), "{out}");
@@ -417,11 +457,11 @@ fn demo_release_sequence_verifies_and_history_names_the_correction() {
     assert!(out.contains("winners changed in") && out.contains(flipped[0]), "{out}");
 
     // Any two releases, as JSON: what a journalist's comparison shows.
-    let o = shafaf(&["history", dir.to_str().unwrap(), "--root-sha256", &pin, "--from", "2", "--to", "3", "--json"]);
+    let o = shafaf(&["history", dir.to_str().unwrap(), "--root-sha256", &pin, "--from", "3", "--to", "4", "--json"]);
     assert!(o.status.success(), "{}", text(&o));
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let change = &report["changes"][0];
-    assert_eq!((change["from"].as_u64(), change["to"].as_u64()), (Some(2), Some(3)));
+    assert_eq!((change["from"].as_u64(), change["to"].as_u64()), (Some(3), Some(4)));
     let ids = |list: &serde_json::Value, field: &str| -> Vec<String> {
         list.as_array().unwrap().iter().map(|c| c[field].as_str().unwrap().to_owned()).collect()
     };
@@ -435,11 +475,11 @@ fn demo_release_sequence_verifies_and_history_names_the_correction() {
         .collect();
     assert_eq!(winners, flipped);
     assert!(change["stations_added"].as_array().unwrap().is_empty());
-    assert_eq!(report["history"]["releases"].as_array().unwrap().len(), 3);
-    let o = shafaf(&["history", dir.to_str().unwrap(), "--root-sha256", &pin, "--from", "1", "--to", "2", "--json"]);
+    assert_eq!(report["history"]["releases"].as_array().unwrap().len(), 4);
+    let o = shafaf(&["history", dir.to_str().unwrap(), "--root-sha256", &pin, "--from", "2", "--to", "3", "--json"]);
     let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
     let added = report["changes"][0]["stations_added"].as_array().unwrap().len() as u64;
-    assert_eq!(added, key[1]["stations_reported"].as_u64().unwrap() - key[0]["stations_reported"].as_u64().unwrap());
+    assert_eq!(added, key[2]["stations_reported"].as_u64().unwrap() - key[1]["stations_reported"].as_u64().unwrap());
 }
 
 #[test]
@@ -457,7 +497,7 @@ fn verify_extends_accepts_a_later_log_and_refuses_rollback_and_fork() {
 
     let o = extends(&full, &step1);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("extends") && text(&o).contains("(1 release(s)) with 2 more"), "{}", text(&o));
+    assert!(text(&o).contains("extends") && text(&o).contains("(1 release(s)) with 3 more"), "{}", text(&o));
     assert!(extends(&full, &full.join("checkpoint")).status.success());
     assert!(extends(&step2, &step1).status.success());
 
@@ -467,8 +507,8 @@ fn verify_extends_accepts_a_later_log_and_refuses_rollback_and_fork() {
         assert_eq!(o.status.code(), Some(1), "{}", text(&o));
         assert!(text(&o).contains("rollback") && text(&o).contains("FAILED"), "{}", text(&o));
     }
-    // Another release 1 under the same root: the log was rewritten.
-    for (dir, old, why) in [(&other, &step1, "root hashes differ"), (&full, &other, "consistency proof")] {
+    // Another release 2 on the same setup, under the same root: the log was rewritten.
+    for (dir, old, why) in [(&other, &step2, "root hashes differ"), (&full, &other, "consistency proof")] {
         let o = extends(dir, old);
         assert_eq!(o.status.code(), Some(1), "{}", text(&o));
         assert!(text(&o).contains("the release log has forked") && text(&o).contains(why), "{}", text(&o));
@@ -531,11 +571,11 @@ fn verify_md_recipe_checks_the_log_of_a_release_sequence() {
     assert!(o.status.success(), "{out}");
     assert!(out.contains("checkpoint: 2 valid publisher signature(s), threshold 2: OK"), "{out}");
     assert!(out.contains("checkpoint: 2 valid witness signature(s), threshold 1: OK"), "{out}");
-    assert!(out.contains("release.json is leaf 2 of the log of 3 release(s): OK"), "{out}");
+    assert!(out.contains("release.json is leaf 3 of the log of 4 release(s): OK"), "{out}");
     assert!(out.contains("latest.json names this release.json: OK"), "{out}");
 
     // An inclusion proof hash changed: the recipe fails.
-    let proof = dir.join("log/inclusion/2-3");
+    let proof = dir.join("log/inclusion/3-4");
     let t = fs::read_to_string(&proof).unwrap();
     let (head, hash) = t.split_once('\n').unwrap();
     let flipped = if hash.starts_with('A') { hash.replacen('A', "B", 1) } else { format!("A{}", &hash[1..]) };
@@ -595,7 +635,7 @@ fn authority(tmp: &Path) -> impl Fn(&str) -> String + '_ {
     fs::write(
         draft.join("election.json"),
         format!(
-            r#"{{"type":"shafaf/election/v1","id":"e1","name":{},"demo":false,"election_day":"2026-06-19","tie_break":{},"attribution":[],"country":{{"code":"IR","name":{}}},"provinces":[{{"code":"IR-15","name":{},"counties":[{{"code":"1503","name":{}}}]}}]}}"#,
+            r#"{{"type":"shafaf/election/v1","id":"e1","name":{},"demo":false,"election_day":"2026-06-19","polls_open":"2026-06-19T08:00:00+03:30","tie_break":{},"attribution":[],"country":{{"code":"IR","name":{}}},"provinces":[{{"code":"IR-15","name":{},"counties":[{{"code":"1503","name":{}}}]}}]}}"#,
             name("Test"), name("lot"), name("Iran"), name("Lorestan"), name("Khorramabad")
         ),
     )
@@ -684,48 +724,113 @@ fn publish_appends_to_the_log_and_witnesses_cosign_after_checking_it() {
         shafaf(&["witness", "--key", &t(&format!("keys/{key}.key")), "--publication", &t(dir), "--trusted-root", &root])
     };
 
-    // Release 1: station s1 only. Not witnessed yet: refused for want of a witness.
-    sign_into_draft(&t, "s1", "dev1");
-    let o = publish_into(&t, None, "pub", "2026-06-19T22:00:00+03:30");
+    // Release 1, the setup, the day before the polls open: no results. Not
+    // witnessed yet: refused for want of a witness.
+    let o = shafaf(&[
+        "publish",
+        "--setup",
+        "--draft",
+        &t("draft"),
+        "--root",
+        &t("root"),
+        "--key",
+        &t("keys/pub1.key"),
+        "--timestamp-key",
+        &t("keys/ts1.key"),
+        "--expires",
+        "2039-01-01T00:00:00Z",
+        "--issued",
+        "2026-06-18T12:00:00+03:30",
+        "--pointer-valid-for",
+        "3650d",
+        "--out",
+        &t("pub"),
+    ]);
     assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("published setup release 1") && text(&o).contains("the polls open at"), "{}", text(&o));
     let o = check("pub");
     assert_eq!(o.status.code(), Some(1));
     assert!(text(&o).contains("0 valid witness signature(s), 1 required"), "{}", text(&o));
-    let o = witness("wit1", "pub");
+    let setup_witness = |key: &str| {
+        let key = t(&format!("keys/{key}.key"));
+        shafaf(&[
+            "witness",
+            "--key",
+            &key,
+            "--publication",
+            &t("pub"),
+            "--trusted-root",
+            &root,
+            "--now",
+            "2026-06-18T12:30:00+03:30",
+        ])
+    };
+    let o = setup_witness("wit1");
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("as observer.example/one"), "{}", text(&o));
     let o = check("pub");
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("witnessed by 1 (1 required): observer.example/one"), "{}", text(&o));
+    assert!(text(&o).contains("this release is the setup: no results yet"), "{}", text(&o));
     fs::create_dir_all(t("saved")).unwrap();
     fs::copy(t("pub/checkpoint"), t("saved/checkpoint-1")).unwrap();
 
-    // Release 2, appended in place: s2 reports too. The version follows the log.
+    // Release 2: station s1 reports. The version follows the log.
+    sign_into_draft(&t, "s1", "dev1");
+    let o = publish_into(&t, Some("pub"), "pub", "2026-06-19T22:00:00+03:30");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("published results release 2"), "{}", text(&o));
+    let o = witness("wit1", "pub");
+    assert!(o.status.success(), "{}", text(&o));
+    let o = check("pub");
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(
+        text(&o).contains("witnessed before the polls opened by 1 (1 required): observer.example/one"),
+        "{}",
+        text(&o)
+    );
+
+    // A station registered after the polls opened is refused at publishing, named.
+    let stations = t("draft/provinces/IR-15/stations.json");
+    let committed = fs::read_to_string(&stations).unwrap();
+    let spki = fs::read_to_string(t("keys/ts1.pub.pem")).unwrap().lines().nth(1).unwrap().to_owned();
+    let ghost = committed.replace("]}", &format!(r#",{{"id":"s9","contest":"v1","eligible":0,"device":"{spki}"}}]}}"#));
+    fs::write(&stations, ghost).unwrap();
+    let o = publish_into(&t, Some("pub"), "ghost", "2026-06-20T03:00:00+03:30");
+    assert!(!o.status.success());
+    assert!(
+        text(&o).contains("station `s9`") && text(&o).contains("not in the registry committed before the polls opened"),
+        "{}",
+        text(&o)
+    );
+    fs::write(&stations, committed).unwrap();
+
+    // Release 3, appended in place: s2 reports too.
     sign_into_draft(&t, "s2", "dev2");
     let o = publish_into(&t, Some("pub"), "pub", "2026-06-20T06:00:00+03:30");
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("published release 2"), "{}", text(&o));
+    assert!(text(&o).contains("published results release 3"), "{}", text(&o));
     for w in ["wit1", "wit2"] {
         let o = witness(w, "pub");
         assert!(o.status.success(), "{}", text(&o));
     }
     let o = shafaf(&["verify", &t("pub"), "--trusted-root", &root, "--extends", &t("saved/checkpoint-1")]);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("leaf 1 of 2") && text(&o).contains("witnessed by 2"), "{}", text(&o));
+    assert!(text(&o).contains("leaf 2 of 3") && text(&o).contains("witnessed by 2"), "{}", text(&o));
     assert!(fs::read(t("pub/releases/1/release.json")).is_ok());
 
-    // Release 3 appended; the witness's saved checkpoint moves on with it.
+    // Release 4 appended; the witness's saved checkpoint moves on with it.
     copy_dir(Path::new(&t("pub")), Path::new(&t("pub2")));
     let o = publish_into(&t, Some("pub"), "pub", "2026-06-21T06:00:00+03:30");
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("published release 3"), "{}", text(&o));
+    assert!(text(&o).contains("published results release 4"), "{}", text(&o));
     let o = witness("wit1", "pub");
     assert!(o.status.success(), "{}", text(&o));
-    // The folder as it was at release 2, shown to the witness again: a rollback.
+    // The folder as it was at release 3, shown to the witness again: a rollback.
     let o = witness("wit1", "pub2");
     assert_eq!(o.status.code(), Some(1), "{}", text(&o));
     assert!(text(&o).contains("refusing to cosign") && text(&o).contains("rollback"), "{}", text(&o));
-    // Another release 3 on the same release 2: a fork, refused too.
+    // Another release 4 on the same release 3: a fork, refused too.
     let o = publish_into(&t, Some("pub2"), "fork", "2026-06-21T07:00:00+03:30");
     assert!(o.status.success(), "{}", text(&o));
     let o = witness("wit1", "fork");
@@ -752,7 +857,7 @@ fn publish_appends_to_the_log_and_witnesses_cosign_after_checking_it() {
         &t("bad"),
     ]);
     assert!(!o.status.success());
-    assert!(text(&o).contains("the next release is version 4, not 7"), "{}", text(&o));
+    assert!(text(&o).contains("the next release is version 5, not 7"), "{}", text(&o));
 }
 
 /// Serves `dir` over HTTP on a free port until the test ends; returns its URL.

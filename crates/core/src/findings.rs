@@ -131,6 +131,13 @@ pub enum Finding {
 
     #[error("{file}: {problem}")]
     PointerMismatch { file: String, problem: String },
+
+    /// What should have been fixed before the polls opened was not: the
+    /// setup release is missing or late, or a later release changed its
+    /// registry or candidate lists. `subject` names what (a station, a
+    /// council, the registry).
+    #[error("{file}: {subject} {problem}")]
+    NotCommitted { file: String, subject: String, problem: String },
 }
 
 /// An arithmetic rule a station result breaks.
@@ -200,7 +207,8 @@ impl Finding {
             | Finding::StaleRelease { file, .. }
             | Finding::Fork { file, .. }
             | Finding::Frozen { file, .. }
-            | Finding::PointerMismatch { file, .. } => file,
+            | Finding::PointerMismatch { file, .. }
+            | Finding::NotCommitted { file, .. } => file,
         }
     }
 
@@ -254,6 +262,7 @@ impl Finding {
             Finding::Fork { .. } => "fork",
             Finding::Frozen { .. } => "frozen",
             Finding::PointerMismatch { .. } => "pointer_mismatch",
+            Finding::NotCommitted { .. } => "not_committed",
         }
     }
 }

@@ -22,6 +22,7 @@ pub mod map;
 pub mod model;
 pub mod publish;
 pub mod search;
+pub mod sheet;
 pub mod stats;
 pub mod summary;
 pub mod tally;

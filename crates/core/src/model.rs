@@ -265,6 +265,9 @@ pub struct ReleaseDoc {
     pub doc_type: ReleaseType,
     pub election: Id,
     pub version: u64,
+    /// What the release carries: the setup (release 1, before the polls
+    /// open) or results (every later release).
+    pub phase: Phase,
     #[serde(with = "time::serde::rfc3339")]
     pub issued: OffsetDateTime,
     #[serde(with = "time::serde::rfc3339")]
@@ -273,6 +276,29 @@ pub struct ReleaseDoc {
     pub files: Vec<FileEntry>,
     /// Reserved for the append-only release log: where this release sits in it.
     pub log: Option<LogRef>,
+}
+
+/// What a release carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Phase {
+    /// Release 1, published and witnessed before the polls open: the
+    /// election, every council with its candidates and seats, the station
+    /// registry with its device keys and electorate, the boundaries; empty
+    /// results files and zero totals. Every later release must keep its
+    /// registry and candidate lists.
+    Setup,
+    /// Every later release: the stations' signed results and the totals.
+    Results,
+}
+
+impl Phase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Phase::Setup => "setup",
+            Phase::Results => "results",
+        }
+    }
 }
 
 /// The trust root a release was made under.
@@ -404,6 +430,10 @@ pub struct ElectionDoc {
     /// Election day (Gregorian, ISO 8601), in Iran's time zone.
     #[serde(with = "calendar_date")]
     pub election_day: time::Date,
+    /// When the polls open: the station registry and the candidate lists
+    /// must have been committed (the setup release, witnessed) before it.
+    #[serde(with = "time::serde::rfc3339")]
+    pub polls_open: OffsetDateTime,
     /// How ties at the seat or alternate boundary are broken.
     pub tie_break: Name,
     /// Credits the data requires (e.g. the map's OpenStreetMap attribution).

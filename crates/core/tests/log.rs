@@ -125,9 +125,28 @@ tests! {
         let r = root(&p);
         let release = shafaf_core::verify::verify_release(r, p.get("release.json").unwrap(), p.get("release.json.sigs").unwrap(), NOW).unwrap();
         let wanted = files_to_fetch(&release, Some(&held));
-        assert_eq!(wanted, ["checkpoint", "latest.json", "latest.json.sigs", "log/inclusion/2-3", "log/consistency/1-3"]);
+        assert_eq!(
+            wanted,
+            [
+                "checkpoint",
+                "latest.json",
+                "latest.json.sigs",
+                "log/inclusion/2-3",
+                "log/consistency/1-3",
+                "releases/1/release.json",
+                "releases/1/release.json.sigs",
+                "releases/1/checkpoint",
+                "log/inclusion/0-3"
+            ]
+        );
         for path in wanted.iter().map(String::as_str).chain(release.files().iter().map(|f| f.path.as_str())) {
             p.insert(path, full.get(path).unwrap().to_vec());
+        }
+        // The audit compares each province with the setup: its contests file too.
+        let setup: shafaf_core::model::ReleaseDoc =
+            serde_json::from_slice(full.get("releases/1/release.json").unwrap()).unwrap();
+        for f in setup.files.iter().filter(|f| f.kind == shafaf_core::model::FileKind::Contests) {
+            p.insert(&f.path, full.get(&f.path).unwrap().to_vec());
         }
         let policy = LogPolicy { require_log: true, held: Some(held), witnesses_pending: false };
         let v = verify(&p, &policy).unwrap();
@@ -405,7 +424,8 @@ tests! {
         let first = diff::diff(&v[0], &v[1]);
         assert_eq!((first.from, first.to), (1, 2));
         let added: Vec<&str> = first.stations_added.iter().map(|s| s.station.as_str()).collect();
-        assert_eq!(added, ["S3", "S5"]);
+        // Release 1 is the setup: every station reports after it.
+        assert_eq!(added, ["S1", "S2", "S3", "S4", "S5"]);
         assert!(first.stations_corrected.is_empty() && first.stations_withdrawn.is_empty());
         let correction = diff::diff(&v[1], &v[2]);
         let corrected: Vec<&str> = correction.stations_corrected.iter().map(|s| s.station.as_str()).collect();
@@ -418,7 +438,7 @@ tests! {
         assert!(changed[0].elected[1].iter().any(|c| c.as_str() == "V1-K03"));
         // Any two releases: 1 → 3 has both the added stations and the new winners.
         let both = diff::diff(&v[0], &v[2]);
-        assert_eq!(both.stations_added.len(), 2);
+        assert_eq!(both.stations_added.len(), 5);
         assert!(diff::diff(&v[2], &v[2]).is_empty());
     }
 

@@ -89,7 +89,7 @@ fn demo_results() -> &'static [Vec<u8>] {
             .flat_map(|d| {
                 d.publication
                     .iter()
-                    .filter(|(p, _)| p.starts_with(&prefix))
+                    .filter(|(p, b)| p.starts_with(&prefix) && !b.is_empty())
                     .map(|(_, b)| b.to_vec())
                     .collect::<Vec<_>>()
             })

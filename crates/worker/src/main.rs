@@ -17,10 +17,10 @@ use base64::Engine as _;
 use futures::future::join_all;
 use shafaf_core::format::{Publication, RELEASE, RELEASE_SIGS, ROOT, ROOT_SIGS};
 use shafaf_core::log::Checkpoint;
-use shafaf_core::model::{FileKind, Sha256Hex};
+use shafaf_core::model::{FileEntry, FileKind, Sha256Hex};
 use shafaf_core::verify::{
-    audit_province, check_file, verify_files, verify_log, verify_release, verify_root, CheckedFile, LogPolicy,
-    SignedRelease, TrustAnchor,
+    audit_province, check_file, setup_files, verify_files, verify_log, verify_release, verify_root, CheckedFile,
+    LogPolicy, SignedRelease, TrustAnchor,
 };
 use shafaf_core::Finding;
 use shafaf_worker::{fetch_listed, FetchError, Freshness, Job, Report};
@@ -84,16 +84,24 @@ async fn audit(job: &Job, metadata: &Publication) -> Result<(Outcome, u64, Optio
     };
     let code = job.province.as_str();
     let kinds = [FileKind::Contests, FileKind::Stations, FileKind::Results, FileKind::GeoCounties];
-    let received: Rc<RefCell<HashMap<FileKind, u64>>> = Rc::default();
+    // The province's files, and the setup's it is compared with.
+    let mut entries: Vec<FileEntry> =
+        kinds.iter().filter_map(|&kind| signed.entry(kind, Some(code)).cloned()).collect();
+    for entry in setup_files(&signed, code) {
+        if !entries.iter().any(|e| e.path == entry.path) {
+            entries.push(entry);
+        }
+    }
+    let received: Rc<RefCell<HashMap<String, u64>>> = Rc::default();
     let last_told = Rc::new(RefCell::new(0u64));
-    let downloads = kinds.iter().filter_map(|&kind| {
-        let entry = signed.entry(kind, Some(code))?.clone();
+    let downloads = entries.into_iter().map(|entry| {
         let (received, last_told) = (received.clone(), last_told.clone());
         let folder = job.publication.clone();
         let id = job.id;
-        Some(async move {
+        async move {
+            let path = entry.path.clone();
             let file = fetch_listed(&folder, &entry, Freshness::Cached, |bytes| {
-                received.borrow_mut().insert(kind, bytes);
+                received.borrow_mut().insert(path.clone(), bytes);
                 let total: u64 = received.borrow().values().sum();
                 // A word every quarter megabyte is enough for a progress bar.
                 if total >= *last_told.borrow() + 256 * 1024 {
@@ -102,27 +110,24 @@ async fn audit(job: &Job, metadata: &Publication) -> Result<(Outcome, u64, Optio
                 }
             })
             .await;
-            (kind, file)
-        })
+            (entry.path, file)
+        }
     });
-    let mut files: HashMap<FileKind, Result<CheckedFile<'static>, Finding>> = HashMap::new();
-    for (kind, file) in join_all(downloads).await {
-        files.insert(kind, file?);
+    let mut files: HashMap<String, Result<CheckedFile<'static>, Finding>> = HashMap::new();
+    for (path, file) in join_all(downloads).await {
+        files.insert(path, file?);
     }
     let bytes = received.borrow().values().sum();
-    let counties = match files.get(&FileKind::GeoCounties) {
+    let counties = match signed.entry(FileKind::GeoCounties, Some(code)).and_then(|e| files.get(&e.path)) {
         Some(Ok(file)) => Some(BASE64.encode(file.bytes())),
         _ => None,
     };
-    let outcome = audit_province(&signed, code, |kind| {
-        files.remove(&kind).unwrap_or_else(|| {
-            Err(Finding::UnknownReference {
-                file: RELEASE.into(),
-                what: format!("{kind} file"),
-                id: code.to_owned(),
-                defined_in: "files".into(),
-            })
-        })
+    // A results file is read once; the others may be asked for twice (as
+    // the release's and as the setup's, when both list the same bytes).
+    let outcome = audit_province(&signed, code, |entry| {
+        let file =
+            if entry.kind == FileKind::Results { files.remove(&entry.path) } else { files.get(&entry.path).cloned() };
+        file.unwrap_or_else(|| Err(Finding::FileMissing { file: entry.path.clone() }))
     });
     Ok((outcome, bytes, counties))
 }

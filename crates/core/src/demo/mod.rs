@@ -122,6 +122,23 @@ pub struct Demo {
     pub timestamp_keys: Vec<SecretKey>,
     /// The releases published, oldest first, with what each changed.
     pub releases: Vec<DemoRelease>,
+    /// Station sheets to print, with the verdict each must get against the
+    /// last release (see [`crate::sheet`]).
+    pub sheets: Vec<DemoSheet>,
+}
+
+/// A station sheet of the demo: the results line its QR codes carry, and
+/// what a reader must say of it against the demo's last release.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DemoSheet {
+    /// `matches`, `corrected`, `differs`, `wrong-device`, `invalid`: the
+    /// file name and the verdict.
+    pub name: String,
+    /// The station the sheet's result names.
+    pub station: String,
+    pub contest: String,
+    #[serde(skip)]
+    pub line: String,
 }
 
 /// One injected anomaly.
@@ -208,8 +225,8 @@ struct SimStation {
     count: Count,
 }
 
-/// Makes the demo election: one complete release, the first leaf of its
-/// release log ([`generate_sequence`] makes an election night of several).
+/// Makes the demo election: the setup release and one complete release,
+/// the first two leaves of its release log ([`generate_sequence`] makes an election night of several).
 pub fn generate(geo_input: &GeoInput, opts: &DemoOptions) -> Result<Demo, DemoError> {
     generate_sequence(geo_input, opts, &SequenceOptions::default())
 }
@@ -606,6 +623,7 @@ fn election_doc(sims: &[SimProvince]) -> Result<ElectionDoc, DemoError> {
         },
         demo: true,
         election_day: date!(2026 - 06 - 19),
+        polls_open: POLLS_OPEN,
         tie_break: Name { fa: text("قرعه‌کشی", "tie-break", g)?, en: text("drawing of lots", "tie-break", g)? },
         attribution: [
             "Boundaries © OpenStreetMap contributors, ODbL 1.0",

@@ -1,5 +1,7 @@
 //! Election night as a sequence of releases, each a leaf of the demo's
-//! release log: about half the stations (partial), then all of them
+//! release log: first the setup, the day before the polls open (every
+//! council, candidate and station device key; no results), witnessed at
+//! once; then about half the stations (partial), then all of them
 //! (complete), then a correction in which a few stations' devices re-sign
 //! corrected results and at least one council's winners change. Every step
 //! is deterministic, so the folder after step N is the same bytes whether
@@ -19,7 +21,7 @@ use super::{
 use crate::format::Publication;
 use crate::keys::PublicKey;
 use crate::keys::SecretKey;
-use crate::model::{Role, Sha256Hex, StationResult};
+use crate::model::{Phase, Role, Sha256Hex, StationResult};
 use crate::publish::{self, Draft, LogParams, ReleaseParams, RoleKeys};
 use crate::tally;
 
@@ -27,6 +29,8 @@ fn publics(keys: &[SecretKey]) -> Vec<&PublicKey> {
     keys.iter().map(SecretKey::public).collect()
 }
 
+/// When the setup release is issued and witnessed: the day before the polls open.
+pub const SETUP_ISSUED: OffsetDateTime = datetime!(2026-06-18 12:00 +03:30);
 /// When the partial release of a sequence is issued (the night of the count).
 pub const PARTIAL_ISSUED: OffsetDateTime = datetime!(2026-06-20 00:30 +03:30);
 /// When the correction of a three-release sequence is issued.
@@ -36,6 +40,8 @@ pub const CORRECTION_ISSUED: OffsetDateTime = datetime!(2026-06-21 10:00 +03:30)
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ReleaseKind {
+    /// Before the polls open: the registry and the candidates, no results.
+    Setup,
     /// About half the stations have reported.
     Partial,
     /// Every station has reported.
@@ -61,9 +67,11 @@ pub struct DemoRelease {
 /// How many releases, and how far to go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct SequenceOptions {
-    /// 1: complete; 2: partial, complete; 3: partial, complete, correction.
+    /// The results releases after the setup: 1: complete; 2: partial,
+    /// complete; 3: partial, complete, correction.
     pub releases: u32,
-    /// Publish only the first `step` releases: the folder as it stood then.
+    /// Publish only the first `step` releases, the setup counting as the
+    /// first: the folder as it stood then.
     pub step: Option<u32>,
     /// Witness cosignatures the demo's root requires (its two witnesses
     /// cosign every checkpoint). 0 keeps the root usable by a reader that
@@ -81,7 +89,8 @@ impl Default for SequenceOptions {
 }
 
 fn schedule(releases: u32) -> Vec<(ReleaseKind, OffsetDateTime)> {
-    match releases {
+    let mut out = vec![(ReleaseKind::Setup, SETUP_ISSUED)];
+    out.extend(match releases {
         1 => vec![(ReleaseKind::Complete, RELEASE_ISSUED)],
         2 => vec![(ReleaseKind::Partial, PARTIAL_ISSUED), (ReleaseKind::Complete, RELEASE_ISSUED)],
         _ => vec![
@@ -89,7 +98,8 @@ fn schedule(releases: u32) -> Vec<(ReleaseKind, OffsetDateTime)> {
             (ReleaseKind::Complete, RELEASE_ISSUED),
             (ReleaseKind::Correction, CORRECTION_ISSUED),
         ],
-    }
+    });
+    out
 }
 
 /// Makes the demo election as a sequence of releases in one release log.
@@ -97,9 +107,13 @@ pub fn generate_sequence(geo_input: &GeoInput, opts: &DemoOptions, seq: &Sequenc
     if !(1..=3).contains(&seq.releases) {
         return Err(DemoError::Options(format!("--releases {} is not 1, 2 or 3", seq.releases)));
     }
-    let step = seq.step.unwrap_or(seq.releases);
-    if step == 0 || step > seq.releases {
-        return Err(DemoError::Options(format!("--release-step {step} is not between 1 and {}", seq.releases)));
+    // The setup comes first, so there are `releases + 1` steps.
+    let step = seq.step.unwrap_or(seq.releases + 1);
+    if step == 0 || step > seq.releases + 1 {
+        return Err(DemoError::Options(format!(
+            "--release-step {step} is not between 1 (the setup) and {}",
+            seq.releases + 1
+        )));
     }
     if opts.tamper && seq.releases > 1 {
         return Err(DemoError::Options(
@@ -138,6 +152,11 @@ pub fn generate_sequence(geo_input: &GeoInput, opts: &DemoOptions, seq: &Sequenc
     for (i, (kind, issued)) in schedule(seq.releases).into_iter().enumerate().take(step as usize) {
         let version = i as u64 + 1;
         let (draft_k, results_k, corrected, flipped) = match kind {
+            ReleaseKind::Setup => {
+                let mut d = draft.clone();
+                d.provinces.iter_mut().for_each(|p| p.results.clear());
+                (d, vec![Vec::new(); results.len()], Vec::new(), Vec::new())
+            }
             ReleaseKind::Partial => {
                 let (d, r) = partial(opts.seed, &draft, &results);
                 (d, r, Vec::new(), Vec::new())
@@ -151,7 +170,8 @@ pub fn generate_sequence(geo_input: &GeoInput, opts: &DemoOptions, seq: &Sequenc
                 anomalies.push(edit_published_total(&draft.election.id, &mut counted, edit));
             }
         }
-        let params = ReleaseParams { version, issued, expires: RELEASE_EXPIRES };
+        let phase = if kind == ReleaseKind::Setup { Phase::Setup } else { Phase::Results };
+        let params = ReleaseParams { version, phase, issued, expires: RELEASE_EXPIRES };
         let witnessed: Vec<(&SecretKey, OffsetDateTime)> =
             witness_keys.iter().zip([5, 9]).map(|(k, minutes)| (k, issued + Duration::minutes(minutes))).collect();
         let log = LogParams {
@@ -174,6 +194,8 @@ pub fn generate_sequence(geo_input: &GeoInput, opts: &DemoOptions, seq: &Sequenc
         previous = Some(publication);
     }
     let publication = previous.unwrap_or_default();
+    let corrected: Vec<String> = releases.iter().flat_map(|r| r.corrected_stations.clone()).collect();
+    let sheets = sheets(opts.seed, &draft, &results, &corrected)?;
     Ok(Demo {
         publication,
         root_keys,
@@ -183,7 +205,57 @@ pub fn generate_sequence(geo_input: &GeoInput, opts: &DemoOptions, seq: &Sequenc
         witness_keys,
         timestamp_keys,
         releases,
+        sheets,
     })
+}
+
+/// The demo's station sheets: one that matches the last release; one
+/// printed before a correction (when the sequence has one); one whose
+/// device signed figures the publication does not show; one moved to
+/// another station; one altered after signing.
+fn sheets(
+    seed: u64,
+    draft: &Draft,
+    results: &[Vec<StationResult>],
+    corrected: &[String],
+) -> Result<Vec<super::DemoSheet>, DemoError> {
+    let mut out = Vec::new();
+    let sheet = |name: &str, result: &StationResult, line: String| super::DemoSheet {
+        name: name.into(),
+        station: result.station.to_string(),
+        contest: result.contest.to_string(),
+        line,
+    };
+    let all: Vec<(&StationResult, &String)> =
+        results.iter().zip(&draft.provinces).flat_map(|(rs, p)| rs.iter().zip(&p.results)).collect();
+    let mut plain = all.iter().filter(|(r, _)| !corrected.contains(&r.station.to_string()));
+    let (Some((a, a_line)), Some((b, _))) = (plain.next(), plain.next()) else { return Ok(out) };
+    out.push(sheet("matches", a, (*a_line).clone()));
+    if let Some((c, c_line)) = all.iter().find(|(r, _)| corrected.contains(&r.station.to_string())) {
+        out.push(sheet("corrected", c, (*c_line).clone()));
+    }
+    // The device signed one vote for the second candidate that the publication gives the first.
+    let mut moved = (*b).clone();
+    if let [first, second, ..] = &mut moved.votes[..] {
+        if first.votes > 0 {
+            first.votes -= 1;
+            second.votes += 1;
+        } else {
+            second.votes -= 1;
+            first.votes += 1;
+        }
+    }
+    let device = device_key(seed, b.station.as_str());
+    out.push(sheet("differs", &moved, publish::sign_result(&moved, &device)?));
+    // Station b's device signs a result that names station a.
+    let mut other = (*b).clone();
+    other.station = a.station.clone();
+    out.push(sheet("wrong-device", &other, publish::sign_result(&other, &device)?));
+    // Station a's line with one more ballot cast, after its device signed it.
+    let cast = format!("\"ballots_cast\":{}", a.ballots_cast);
+    let altered = a_line.replacen(&cast, &format!("\"ballots_cast\":{}", a.ballots_cast + 1), 1);
+    out.push(sheet("invalid", a, altered));
+    Ok(out)
 }
 
 /// About half the stations, chosen by `SHA-256("shafaf-demo-partial" ‖ seed ‖ station)`.

@@ -387,12 +387,13 @@ fn a_release_step_is_the_full_sequence_as_it_stood_then() {
     )
     .expect("root");
     let history = crate::history::verify_log_folder(&full.publication, &root).expect("the log verifies");
-    assert_eq!(history.size, 3);
-    let [partial, complete, correction] = &full.releases[..] else { panic!("three releases") };
+    assert_eq!(history.size, 4);
+    let [setup, partial, complete, correction] = &full.releases[..] else { panic!("the setup and three releases") };
     assert_eq!(
-        (partial.kind, complete.kind, correction.kind),
-        (ReleaseKind::Partial, ReleaseKind::Complete, ReleaseKind::Correction)
+        (setup.kind, partial.kind, complete.kind, correction.kind),
+        (ReleaseKind::Setup, ReleaseKind::Partial, ReleaseKind::Complete, ReleaseKind::Correction)
     );
+    assert_eq!(setup.stations_reported, 0);
     let share = partial.stations_reported as f64 / complete.stations_reported as f64;
     assert!((0.4..0.6).contains(&share), "{share}");
     assert_eq!(correction.corrected_stations.len(), 3);
@@ -400,5 +401,32 @@ fn a_release_step_is_the_full_sequence_as_it_stood_then() {
     // Combining the tamper mode with a sequence is refused, as are impossible steps.
     let tamper = DemoOptions { tamper: true, ..opts };
     assert!(generate_sequence(geo_input(), &tamper, &seq(None)).is_err());
-    assert!(generate_sequence(geo_input(), &opts, &seq(Some(4))).is_err());
+    assert!(generate_sequence(geo_input(), &opts, &seq(Some(5))).is_err());
+}
+
+#[test]
+fn the_demo_sheets_get_the_verdicts_they_are_named_for() {
+    let seq = SequenceOptions { releases: 3, step: None, witness_threshold: 0, pointer_expires: None };
+    let opts = DemoOptions { seed: 1, scale: Scale::Lorestan, tamper: false };
+    let demo = generate_sequence(geo_input(), &opts, &seq).expect("demo");
+    let names: Vec<&str> = demo.sheets.iter().map(|s| s.name.as_str()).collect();
+    assert_eq!(names, ["matches", "corrected", "differs", "wrong-device", "invalid"]);
+    for s in &demo.sheets {
+        let read = crate::sheet::read(&crate::sheet::encode(&s.line)).expect("the sheet reads");
+        let station = read.result.station.to_string();
+        let committed = crate::sheet::committed_station(&demo.publication, &station);
+        let history = crate::sheet::station_history(&demo.publication, &station);
+        let lines: Vec<(u64, Option<&str>)> = history.iter().map(|(v, l)| (*v, l.as_deref())).collect();
+        let verdict = crate::sheet::check(&read, committed.as_ref(), &lines);
+        assert_eq!(verdict.word(), s.name, "{verdict:?}");
+        if let crate::sheet::SheetVerdict::Corrected { printed_in, corrected_in, differences, .. } = &verdict {
+            assert_eq!((*printed_in, *corrected_in), (3, 4));
+            assert!(!differences.is_empty());
+        }
+        // Against the setup alone, a signed sheet is not published yet.
+        if s.name == "matches" {
+            let lines: Vec<(u64, Option<&str>)> = vec![(1, None)];
+            assert_eq!(crate::sheet::check(&read, committed.as_ref(), &lines).word(), "unpublished");
+        }
+    }
 }

@@ -321,6 +321,12 @@ pub fn release_view(publication: &Publication, version: u64) -> Publication {
             view.insert(archived, bytes.to_vec());
         }
     }
+    // Every release is checked against the setup, release 1.
+    for archived in [release_path(1), release_sigs_path(1), checkpoint_path(1)] {
+        if let Some(bytes) = publication.get(&archived) {
+            view.insert(archived, bytes.to_vec());
+        }
+    }
     view
 }
 

@@ -11,7 +11,7 @@ use crate::format::{self, Publication, SignatureLine};
 use crate::keys::{KeyId, PublicKey, SecretKey};
 use crate::log::{self, tree, Checkpoint};
 use crate::model::{
-    Contest, ContestKind, ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, KeyEntry, LogRef, PublishedTotals,
+    Contest, ContestKind, ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, KeyEntry, LogRef, Phase, PublishedTotals,
     ReleaseDoc, ReleaseType, Role, RoleEntry, RootDoc, RootRef, RootType, Sha256Hex, StationResult, StationResultType,
     StationsDoc, SummaryCounty, SummaryDoc, SummaryProvince, SummaryType, Text, Totals,
 };
@@ -45,6 +45,8 @@ pub enum PublishError {
     OtherRoot,
     #[error("log origin `{given}` cannot be used: {problem}")]
     BadOrigin { given: String, problem: String },
+    #[error("{0}")]
+    Phase(String),
 }
 
 fn list(findings: &[Finding]) -> String {
@@ -164,6 +166,9 @@ pub struct DraftProvince {
 #[derive(Debug, Clone)]
 pub struct ReleaseParams {
     pub version: u64,
+    /// The setup (release 1, before the polls open: the draft has no
+    /// results) or a results release.
+    pub phase: Phase,
     pub issued: OffsetDateTime,
     pub expires: OffsetDateTime,
 }
@@ -293,6 +298,7 @@ fn release_doc(
         doc_type: ReleaseType::V1,
         election: draft.election.id.clone(),
         version: params.version,
+        phase: params.phase,
         issued: params.issued,
         expires: params.expires,
         root: RootRef { version: root.audit().version, sha256: root.audit().sha256 },
@@ -441,6 +447,7 @@ pub fn append_release(
     if params.version != size + 1 {
         return Err(PublishError::WrongVersion { size, expected: size + 1, given: params.version });
     }
+    check_phase(draft, params, size)?;
     let origin_text = Text::new(origin.clone())
         .map_err(|e| PublishError::BadOrigin { given: origin.clone(), problem: e.to_string() })?;
     let log_ref = LogRef { origin: origin_text, index: size };
@@ -482,6 +489,28 @@ pub fn append_release(
     let what = crate::history::LogCheck { folder: true, witnesses: false };
     crate::history::verify_log(&publication, &root, what).map_err(PublishError::SelfCheck)?;
     Ok(publication)
+}
+
+/// The setup is release 1 and carries no results; every later release is
+/// a results release, published after the setup's polls-open time is set.
+fn check_phase(draft: &Draft, params: &ReleaseParams, size: u64) -> Result<(), PublishError> {
+    match params.phase {
+        Phase::Setup if size > 0 => Err(PublishError::Phase(format!(
+            "the log already holds {size} release(s); the setup release can only be the first"
+        ))),
+        Phase::Setup => match draft.provinces.iter().map(|p| p.results.len()).sum::<usize>() {
+            0 => Ok(()),
+            n => Err(PublishError::Phase(format!(
+                "the setup release carries no results, but the draft holds {n} station result(s)"
+            ))),
+        },
+        Phase::Results if size == 0 => Err(PublishError::Phase(
+            "the first release of a log must be the setup (the registry and candidates, before the polls open); \
+             publish it first, have it witnessed, then publish results with --previous"
+                .into(),
+        )),
+        Phase::Results => Ok(()),
+    }
 }
 
 /// Checks a province's signed results and counts every contest.

@@ -13,15 +13,17 @@ use std::collections::{HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
+use time::OffsetDateTime;
 
-use super::log::LoggedRelease;
+use super::common::fmt_time;
+use super::log::{CheckpointSignature, LoggedRelease};
 use super::release::VerifiedRelease;
 use super::root::VerifiedRoot;
 use crate::findings::Finding;
 use crate::format::{self, parse_json};
 use crate::model::{
-    ContestKind, ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, Province, Sha256Hex, SummaryCounty, SummaryDoc,
-    Totals,
+    ContestKind, ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, Phase, Province, Role, Sha256Hex, SummaryCounty,
+    SummaryDoc, Totals,
 };
 
 /// One listed file and whether it matched.
@@ -177,6 +179,8 @@ pub struct SignedRelease {
     logged: LoggedRelease,
     election: ElectionDoc,
     summary: SummaryDoc,
+    /// When the registry was committed and witnessed, against the polls' opening.
+    setup: Option<SetupAudit>,
     /// The province of every council the summary lists.
     contest_provinces: HashMap<String, usize>,
 }
@@ -193,6 +197,7 @@ pub fn verify_files(
     let election = read_election(release, election.path(), election.bytes())?;
     let summary = summary.and_then(|f| f.of(release, FileKind::Summary, None)).map_err(|f| vec![f])?;
     let summary = read_summary(release.root(), &election, summary.path(), summary.bytes())?;
+    let setup = check_setup(&logged, &election)?;
     let contest_provinces = summary
         .provinces
         .iter()
@@ -201,7 +206,130 @@ pub fn verify_files(
             province.counties.iter().flat_map(move |c| c.contests.iter().map(move |id| (id.to_string(), p)))
         })
         .collect();
-    Ok(SignedRelease { logged, election, summary, contest_provinces })
+    Ok(SignedRelease { logged, election, summary, setup, contest_provinces })
+}
+
+/// When the station registry and the candidate lists were committed: the
+/// log's setup release, against the election's polls-open time.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SetupAudit {
+    /// SHA-256 of the setup release's manifest.
+    pub sha256: Sha256Hex,
+    #[serde(with = "time::serde::rfc3339")]
+    pub issued: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub polls_open: OffsetDateTime,
+    /// Who cosigned the setup's checkpoint, and when.
+    pub witnesses: Vec<CheckpointSignature>,
+    pub witness_threshold: u32,
+    /// How many of them cosigned before the polls opened.
+    pub witnessed_before_polls: u32,
+    /// Whether this is the setup release itself (no results yet).
+    pub current: bool,
+}
+
+/// The setup came before the polls opened: issued before, witnessed before
+/// by the witness threshold, and of the same election file; a setup release
+/// carries no results.
+fn check_setup(logged: &LoggedRelease, election: &ElectionDoc) -> Result<Option<SetupAudit>, Vec<Finding>> {
+    let release = logged.release();
+    let mut findings = Vec::new();
+    if release.doc().phase == Phase::Setup {
+        for entry in release.files().iter().filter(|e| e.kind == FileKind::Results && e.size > 0) {
+            findings.push(Finding::InvalidValue {
+                file: entry.path.clone(),
+                field: String::new(),
+                problem: format!(
+                    "a setup release carries no results, but this results file holds {} bytes",
+                    entry.size
+                ),
+            });
+        }
+    }
+    let Some(setup) = logged.setup() else {
+        return if findings.is_empty() { Ok(None) } else { Err(findings) };
+    };
+    let polls_open = election.polls_open;
+    let issued = setup.release().audit().issued;
+    let subject = "the station registry and the candidate lists";
+    if issued > polls_open {
+        findings.push(Finding::NotCommitted {
+            file: setup.file().to_owned(),
+            subject: subject.into(),
+            problem: format!(
+                "were committed {} after the polls opened: the setup release was issued at {}, the polls opened at {}",
+                span(issued - polls_open),
+                fmt_time(issued),
+                fmt_time(polls_open)
+            ),
+        });
+    }
+    let committed_election = setup.release().entry(FileKind::Election, None).map(|e| e.sha256);
+    let election_entry = release.entry(FileKind::Election, None);
+    if committed_election.is_some() && election_entry.map(|e| e.sha256) != committed_election {
+        findings.push(Finding::NotCommitted {
+            file: election_entry.map(|e| e.path.clone()).unwrap_or_default(),
+            subject: "the election file".into(),
+            problem: "differs from the one the setup release committed: the polls' opening time, the provinces and \
+                      the counties are fixed before the polls open"
+                .into(),
+        });
+    }
+    let threshold = release.root().threshold(Role::Witness);
+    let witnesses: Vec<CheckpointSignature> = setup.checkpoint().witnesses().cloned().collect();
+    let before = witnesses.iter().filter(|w| w.timestamp.is_some_and(|t| t <= polls_open)).count() as u32;
+    if setup.witnesses_required() && before < threshold {
+        let named: Vec<String> = witnesses
+            .iter()
+            .map(|w| match w.timestamp {
+                Some(t) => format!("{} at {}", w.name, fmt_time(t)),
+                None => w.name.clone(),
+            })
+            .collect();
+        findings.push(Finding::NotCommitted {
+            file: setup.checkpoint_file().to_owned(),
+            subject: subject.into(),
+            problem: format!(
+                "were not witnessed before the polls opened at {}: {before} of the {threshold} required witness \
+                 cosignature(s) came before then{}",
+                fmt_time(polls_open),
+                if named.is_empty() { String::new() } else { format!(" (cosigned by {})", named.join(", ")) }
+            ),
+        });
+    }
+    if !findings.is_empty() {
+        return Err(findings);
+    }
+    Ok(Some(SetupAudit {
+        sha256: setup.release().audit().sha256,
+        issued,
+        polls_open,
+        witnesses,
+        witness_threshold: threshold,
+        witnessed_before_polls: before,
+        current: release.doc().phase == Phase::Setup,
+    }))
+}
+
+/// A length of time as a person says it: "3 hours 10 minutes".
+pub(crate) fn span(d: time::Duration) -> String {
+    let minutes = d.whole_minutes();
+    let (days, hours, mins) = (minutes / 1440, minutes / 60 % 24, minutes % 60);
+    let unit = |n: i64, one: &str| if n == 1 { format!("1 {one}") } else { format!("{n} {one}s") };
+    let mut parts = Vec::new();
+    if days > 0 {
+        parts.push(unit(days, "day"));
+    }
+    if hours > 0 {
+        parts.push(unit(hours, "hour"));
+    }
+    if mins > 0 && days == 0 {
+        parts.push(unit(mins, "minute"));
+    }
+    if parts.is_empty() {
+        return format!("{} seconds", d.whole_seconds());
+    }
+    parts.join(" ")
 }
 
 fn read_election(release: &VerifiedRelease, file: &str, bytes: &[u8]) -> Result<ElectionDoc, Vec<Finding>> {
@@ -357,6 +485,17 @@ impl SignedRelease {
 
     pub fn summary(&self) -> &SummaryDoc {
         &self.summary
+    }
+
+    /// When the registry was committed, when the release is in a log whose
+    /// checkpoint was checked.
+    pub fn setup(&self) -> Option<&SetupAudit> {
+        self.setup.as_ref()
+    }
+
+    /// Whether this is the setup release: no results yet.
+    pub fn is_setup(&self) -> bool {
+        self.release().doc().phase == Phase::Setup
     }
 
     /// The listed file of a kind (and province, for per-province kinds).

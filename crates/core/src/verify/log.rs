@@ -11,7 +11,7 @@ use serde::Serialize;
 use time::{Duration, OffsetDateTime};
 
 use super::common::{fmt_time, SignatureCheck};
-use super::release::VerifiedRelease;
+use super::release::{verify_archived_release, VerifiedRelease};
 use super::root::VerifiedRoot;
 use crate::findings::Finding;
 use crate::format::{self, Publication};
@@ -20,7 +20,7 @@ use crate::log::{
     checkpoint_path, consistency_path, inclusion_path, note, parse_proof, release_path, release_sigs_path, tree,
     Checkpoint, Hash, ProofKind,
 };
-use crate::model::{LatestDoc, Role, Sha256Hex};
+use crate::model::{LatestDoc, Phase, Role, Sha256Hex};
 
 /// What a reader asks of the release log beyond the release itself.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -60,6 +60,9 @@ pub fn files_to_fetch(release: &VerifiedRelease, held: Option<&Checkpoint>) -> V
     ];
     if let Some(held) = held.filter(|h| h.size > 0 && h.size < size) {
         out.push(consistency_path(held.size, size));
+    }
+    if log.index > 0 {
+        out.extend([release_path(1), release_sigs_path(1), checkpoint_path(1), inclusion_path(0, size)]);
     }
     out
 }
@@ -365,6 +368,49 @@ pub fn verify_pointer(
     Ok((doc, audit))
 }
 
+/// The log's first release, the setup, verified: signed by the publishers,
+/// leaf 0 of the log the current checkpoint signs, its own checkpoint (the
+/// log of one release) signed and, as the reader's policy requires,
+/// witnessed. Whether it came before the polls opened is checked with the
+/// election file, in stage 4.
+#[derive(Debug, Clone)]
+pub struct SetupRelease {
+    release: VerifiedRelease,
+    checkpoint: CheckpointAudit,
+    witnesses_required: bool,
+    /// Where its manifest and its checkpoint were read.
+    file: String,
+    checkpoint_file: String,
+}
+
+impl SetupRelease {
+    /// Its manifest's path: `releases/1/release.json`, or `release.json`
+    /// while it is the current release.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    /// Its checkpoint's path.
+    pub fn checkpoint_file(&self) -> &str {
+        &self.checkpoint_file
+    }
+
+    pub fn release(&self) -> &VerifiedRelease {
+        &self.release
+    }
+
+    /// The checkpoint published with it, and who cosigned it when.
+    pub fn checkpoint(&self) -> &CheckpointAudit {
+        &self.checkpoint
+    }
+
+    /// Whether its witness cosignatures are required (not while a publisher
+    /// checks its own new release, before any witness has seen it).
+    pub fn witnesses_required(&self) -> bool {
+        self.witnesses_required
+    }
+}
+
 /// A release whose place in the release log and pointer verified, as far
 /// as the reader's [`LogPolicy`] requires: the input of stage 4.
 #[derive(Debug, Clone)]
@@ -372,6 +418,7 @@ pub struct LoggedRelease {
     release: VerifiedRelease,
     log: Option<LogAudit>,
     pointer: Option<PointerAudit>,
+    setup: Option<SetupRelease>,
 }
 
 impl LoggedRelease {
@@ -392,6 +439,12 @@ impl LoggedRelease {
     pub fn pointer(&self) -> Option<&PointerAudit> {
         self.pointer.as_ref()
     }
+
+    /// The log's setup release (this release itself when it is the first),
+    /// whenever the checkpoint was checked.
+    pub fn setup(&self) -> Option<&SetupRelease> {
+        self.setup.as_ref()
+    }
 }
 
 /// Checks the current release's place in the log and the pointer, after
@@ -410,7 +463,93 @@ pub fn verify_log(
     let release_bytes =
         files.get(format::RELEASE).ok_or_else(|| vec![Finding::FileMissing { file: format::RELEASE.into() }])?;
     let (log, pointer) = check_current(files, &release, release_bytes, policy, now)?;
-    Ok(LoggedRelease { release, log, pointer })
+    let setup = match &log {
+        Some(log) => Some(check_setup(files, &release, log, !policy.witnesses_pending, now)?),
+        None => None,
+    };
+    Ok(LoggedRelease { release, log, pointer, setup })
+}
+
+/// Release 1 of the log must be the setup, and only it: `releases/1/`'s
+/// manifest signed by the publishers, proven to be leaf 0 of the tree the
+/// current checkpoint signs, with its own checkpoint of the log of one
+/// release, signed and (unless `witnesses` is off) witnessed.
+fn check_setup(
+    publication: &Publication,
+    release: &VerifiedRelease,
+    log: &LogAudit,
+    witnesses: bool,
+    now: OffsetDateTime,
+) -> Result<SetupRelease, Vec<Finding>> {
+    let not_setup = |file: &str| {
+        vec![Finding::NotCommitted {
+            file: file.to_owned(),
+            subject: "the station registry".into(),
+            problem: "was not committed before the polls opened: release 1 of the log is not a setup release, so \
+                      nothing shows that the stations and their device keys were fixed before the votes were counted"
+                .into(),
+        }]
+    };
+    let phase = release.doc().phase;
+    if log.index == 0 {
+        if phase != Phase::Setup {
+            return Err(not_setup(format::RELEASE));
+        }
+        return Ok(SetupRelease {
+            release: release.clone(),
+            checkpoint: log.checkpoint.clone(),
+            witnesses_required: witnesses,
+            file: format::RELEASE.into(),
+            checkpoint_file: format::CHECKPOINT.into(),
+        });
+    }
+    if phase == Phase::Setup {
+        return Err(vec![Finding::InvalidValue {
+            file: format::RELEASE.into(),
+            field: "phase".into(),
+            problem: format!("is `setup`, but only release 1 may be the setup; this is release {}", log.index + 1),
+        }]);
+    }
+    let required = |path: &str| publication.get(path).ok_or_else(|| vec![Finding::FileMissing { file: path.into() }]);
+    let (file, sigs_file, cp_file) = (release_path(1), release_sigs_path(1), checkpoint_path(1));
+    let bytes = required(&file)?;
+    let setup = verify_archived_release(&file, &sigs_file, release.root().clone(), bytes, required(&sigs_file)?)?;
+    if setup.doc().phase != Phase::Setup {
+        return Err(not_setup(&file));
+    }
+    let size = log.checkpoint.size;
+    let leaf = tree::leaf_hash(bytes);
+    let path = inclusion_path(0, size);
+    let proof = parse_proof(&path, required(&path)?, ProofKind::Inclusion, 0, size).map_err(|f| vec![f])?;
+    if let Err(e) = tree::verify_inclusion(0, size, &leaf, &proof, &log.checkpoint.root_hash.0) {
+        return Err(vec![Finding::NotInLog {
+            file: file.clone(),
+            index: 0,
+            size,
+            problem: format!("its inclusion proof ({path}) does not verify: {e}"),
+        }]);
+    }
+    let checkpoint = verify_checkpoint(&cp_file, required(&cp_file)?, release.root(), witnesses)?;
+    let want = tree::root(&[leaf]);
+    if checkpoint.origin != log.checkpoint.origin || checkpoint.size != 1 || checkpoint.root_hash.0 != want {
+        return Err(vec![Finding::BadCheckpoint {
+            file: cp_file,
+            problem: format!(
+                "it must sign log `{}` at size 1 with root hash {}, the tree of the setup release alone; it signs \
+                 `{}` at size {} with {}",
+                log.checkpoint.origin,
+                hex::encode(want),
+                checkpoint.origin,
+                checkpoint.size,
+                checkpoint.root_hash
+            ),
+        }]);
+    }
+    let times = check_cosignature_times(&cp_file, &checkpoint, setup.audit().issued, now);
+    if !times.is_empty() {
+        return Err(times);
+    }
+    Ok(SetupRelease { release: setup, checkpoint, witnesses_required: witnesses, file, checkpoint_file: cp_file })
 }
 
 fn check_current(

@@ -8,8 +8,9 @@
 //! 4. [`files`]: each file against its listed size and hash; the election
 //!    file and the summary → [`SignedRelease`]; a province's contests →
 //!    [`SignedContests`] ("signed": every figure can be drawn)
-//! 5. [`province`]: a province's registry and every station signature →
-//!    [`CheckedProvince`]
+//! 5. [`setup`]: a province's councils and registry against those the
+//!    setup release committed before the polls opened; [`province`]: its
+//!    registry and every station signature → [`CheckedProvince`]
 //! 6. [`recount`]: every council and county recounted and compared →
 //!    [`VerifiedProvince`] ("recounted")
 //! 7. [`verdict`]: across provinces, what was checked and the one word a
@@ -29,15 +30,19 @@ pub mod province;
 pub mod recount;
 pub mod release;
 pub mod root;
+pub mod setup;
 pub mod verdict;
 
 pub use self::common::SignatureCheck;
-pub use self::files::{check_file, verify_files, CheckedFile, FileAudit, FileCheck, SignedContests, SignedRelease};
-pub use self::log::{verify_log, LogPolicy, LoggedRelease};
+pub use self::files::{
+    check_file, verify_files, CheckedFile, FileAudit, FileCheck, SetupAudit, SignedContests, SignedRelease,
+};
+pub use self::log::{verify_log, LogPolicy, LoggedRelease, SetupRelease};
 pub use self::province::{verify_province, CheckedProvince};
 pub use self::recount::{recount, ContestOutcome, StationOutcome, VerifiedProvince};
 pub use self::release::{verify_archived_release, verify_release, ReleaseAudit, VerifiedRelease};
 pub use self::root::{verify_root, RoleAudit, RootAudit, TrustAnchor, VerifiedRoot};
+pub use self::setup::{compare_with_setup, setup_files};
 pub use self::verdict::{
     audit_province, verify_publication, verify_publication_with, verify_signed, Audit, AuditedRelease, Failure, Status,
     Verdict, VerifiedElection,

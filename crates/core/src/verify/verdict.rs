@@ -12,12 +12,13 @@ use std::sync::Arc;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::files::{check_file, verify_files, CheckedFile, FileAudit, SignedRelease};
+use super::files::{check_file, verify_files, CheckedFile, FileAudit, SetupAudit, SignedRelease};
 use super::log::{verify_log, LogAudit, LogPolicy, PointerAudit};
 use super::province::verify_province;
 use super::recount::{recount, VerifiedProvince};
 use super::release::{verify_release, ReleaseAudit, VerifiedRelease};
 use super::root::{verify_root, RootAudit, TrustAnchor};
+use super::setup::compare_with_setup;
 use crate::findings::{Finding, Severity};
 use crate::format::{self, Publication};
 use crate::keys::KeyId;
@@ -70,6 +71,9 @@ pub struct Audit {
     pub log: Option<LogAudit>,
     /// The pointer to the latest release (`latest.json`), when it was checked.
     pub pointer: Option<PointerAudit>,
+    /// When the registry and candidate lists were committed (the setup
+    /// release), against the polls' opening.
+    pub setup: Option<SetupAudit>,
 }
 
 /// A whole publication, verified: every province, every signature, every recount.
@@ -201,6 +205,7 @@ impl AuditedRelease {
             release: Some(signed.release().audit().clone()),
             log: signed.logged().log().cloned(),
             pointer: signed.logged().pointer().cloned(),
+            setup: signed.setup().cloned(),
             ..Audit::default()
         };
         let mut checked: HashMap<&str, bool> = HashMap::new();
@@ -253,12 +258,14 @@ impl AuditedRelease {
 }
 
 /// Stages 4 to 6 for one province: its contests file, its boundaries, its
-/// stations and every signature, and the recount. What the CLI runs for
+/// stations and every signature, the comparison with the setup release,
+/// and the recount. `file` gives each listed file checked: the province's
+/// own, and the setup's that [`setup_files`] names. What the CLI runs for
 /// each province, and the browser's worker for the province it is given.
 pub fn audit_province<'a>(
     signed: &SignedRelease,
     code: &str,
-    mut file: impl FnMut(FileKind) -> Result<CheckedFile<'a>, Finding>,
+    mut file: impl FnMut(&FileEntry) -> Result<CheckedFile<'a>, Finding>,
 ) -> Result<VerifiedProvince, Vec<Finding>> {
     // Every file's size and hash first, as the release lists them: a file
     // that fails is named whatever else fails, and one that is not named
@@ -266,10 +273,18 @@ pub fn audit_province<'a>(
     let mut checked = Vec::new();
     let mut failed = Vec::new();
     for kind in PROVINCE_FILES {
-        if signed.entry(kind, Some(code)).is_none() && kind == FileKind::GeoCounties {
+        let Some(entry) = signed.entry(kind, Some(code)) else {
+            if kind != FileKind::GeoCounties {
+                failed.push(Finding::UnknownReference {
+                    file: format::RELEASE.into(),
+                    what: format!("{kind} file"),
+                    id: code.to_owned(),
+                    defined_in: "files".into(),
+                });
+            }
             continue;
-        }
-        match file(kind).and_then(|f| f.of(signed.release(), kind, Some(code))) {
+        };
+        match file(entry).and_then(|f| f.of(signed.release(), kind, Some(code))) {
             Ok(f) => checked.push((kind, f)),
             Err(finding) => failed.push(finding),
         }
@@ -284,6 +299,12 @@ pub fn audit_province<'a>(
     let contests = signed.contests(code, take(FileKind::Contests))?;
     let geo = take(FileKind::GeoCounties).ok().map(|f| f.audit());
     let (stations, results) = (take(FileKind::Stations), take(FileKind::Results));
+    if let Ok(stations) = &stations {
+        let changed = compare_with_setup(signed, code, &contests, stations, &mut file);
+        if !changed.is_empty() {
+            return Err(changed);
+        }
+    }
     let checked = verify_province(signed, contests, stations, results)?;
     let mut province = recount(signed, checked);
     province.files.extend(geo);
@@ -325,7 +346,7 @@ pub fn verify_publication_with(
     let codes: Vec<Id> = audited.signed().election().provinces.iter().map(|p| p.code.clone()).collect();
     let signed = audited.signed();
     let one = |code: &Id| {
-        let file = |kind| read(signed.release(), publication, kind, Some(code));
+        let file = |entry: &FileEntry| check_file(entry, publication.get(&entry.path));
         (code.clone(), audit_province(signed, code, file))
     };
     #[cfg(feature = "parallel")]

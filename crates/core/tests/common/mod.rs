@@ -12,6 +12,7 @@ use time::OffsetDateTime;
 pub const ISSUED: OffsetDateTime = datetime!(2026-06-20 06:00 +03:30);
 pub const EXPIRES: OffsetDateTime = datetime!(2031-06-20 00:00 UTC);
 pub const NOW: OffsetDateTime = datetime!(2026-06-21 12:00 UTC);
+pub const POLLS_OPEN: OffsetDateTime = datetime!(2026-06-19 08:00 +03:30);
 
 pub struct Fixture {
     pub publication: Publication,
@@ -81,6 +82,7 @@ pub fn draft_and_devices() -> (Draft, Vec<SecretKey>) {
         name: name("انتخابات آزمایشی", "Test election"),
         demo: true,
         election_day: time::macros::date!(2026 - 06 - 19),
+        polls_open: POLLS_OPEN,
         tie_break: name("قرعه‌کشی", "drawing of lots"),
         attribution: vec![Text::new("test data").unwrap()],
         country: Region { code: id("IR"), name: name("ایران", "Iran") },
@@ -162,7 +164,7 @@ pub fn fixture() -> Fixture {
     let (root, root_sigs) = root_files(&root_keys, &publisher_keys);
     let (draft, devices) = draft_and_devices();
     let signers: Vec<&SecretKey> = publisher_keys.iter().collect();
-    let params = ReleaseParams { version: 1, issued: ISSUED, expires: EXPIRES };
+    let params = ReleaseParams { version: 1, phase: Phase::Results, issued: ISSUED, expires: EXPIRES };
     let publication = publish::publish(&draft, &root, &root_sigs, &signers, &params).unwrap();
     Fixture { publication, root_keys, publisher_keys, devices, draft }
 }
@@ -194,9 +196,10 @@ impl Fixture {
     }
 }
 
-/// A release log of three releases of the small election: partial (S1, S2,
-/// S4), complete, and a correction of S5 signed by its device that changes
-/// V1's winners (K02 out, K03 in). `steps[i]` is the folder after release i + 1.
+/// A release log of three releases of the small election: the setup (no
+/// results, the day before the polls open), complete, and a correction of
+/// S5 signed by its device that changes V1's winners (K02 out, K03 in).
+/// `steps[i]` is the folder after release i + 1.
 pub struct LogFixture {
     pub steps: Vec<Publication>,
     pub root: (Vec<u8>, Vec<u8>),
@@ -209,14 +212,14 @@ pub struct LogFixture {
 }
 
 pub const LOG_ISSUED: [OffsetDateTime; 3] =
-    [datetime!(2026-06-19 23:00 +03:30), ISSUED, datetime!(2026-06-21 09:00 +03:30)];
+    [datetime!(2026-06-18 12:00 +03:30), ISSUED, datetime!(2026-06-21 09:00 +03:30)];
 /// How long each release's `latest.json` stays valid in the fixture.
 pub const POINTER_DAYS: i64 = 3;
 
-/// The draft of each release: partial, complete, corrected.
+/// The draft of each release: setup, complete, corrected.
 pub fn log_drafts(draft: &Draft, devices: &[SecretKey]) -> [Draft; 3] {
-    let mut partial = draft.clone();
-    partial.provinces[0].results = [0, 1, 3].iter().map(|&i| draft.provinces[0].results[i].clone()).collect();
+    let mut setup = draft.clone();
+    setup.provinces[0].results.clear();
     let mut corrected = draft.clone();
     let line = &draft.provinces[0].results[4];
     let start = line.find("\"result\":").unwrap() + "\"result\":".len();
@@ -224,7 +227,7 @@ pub fn log_drafts(draft: &Draft, devices: &[SecretKey]) -> [Draft; 3] {
     r.votes[2].votes -= 6;
     r.votes[3].votes += 6;
     corrected.provinces[0].results[4] = publish::sign_result(&r, &devices[4]).unwrap();
-    [partial, draft.clone(), corrected]
+    [setup, draft.clone(), corrected]
 }
 
 fn publics(keys: &[SecretKey]) -> Vec<&shafaf_core::PublicKey> {
@@ -267,7 +270,9 @@ pub fn append(
     let stamp: Vec<&SecretKey> = fx.timestamp_keys.iter().collect();
     let cosigners: Vec<(&SecretKey, OffsetDateTime)> =
         fx.witness_keys.iter().take(witnesses).map(|k| (k, issued + time::Duration::minutes(5))).collect();
-    let params = ReleaseParams { version, issued, expires: EXPIRES };
+    let no_results = draft.provinces.iter().all(|p| p.results.is_empty());
+    let phase = if version == 1 && no_results { Phase::Setup } else { Phase::Results };
+    let params = ReleaseParams { version, phase, issued, expires: EXPIRES };
     let log = publish::LogParams {
         previous,
         origin: None,
@@ -296,4 +301,98 @@ pub fn log_fixture(witness_threshold: u32) -> LogFixture {
         fx.steps.push(p);
     }
     fx
+}
+
+/// What a dishonest publisher can do that `shafaf publish` refuses: append
+/// `draft` as release `previous`'s size + 1 (or start a log with it), with
+/// the publisher's self-check left out: every file written and signed with
+/// the real publisher keys, the checkpoint cosigned by every witness five
+/// minutes after `issued`, the proofs and the pointer made, as an honest
+/// release would be.
+pub fn forge_next(
+    fx: &LogFixture,
+    previous: Option<&Publication>,
+    draft: &Draft,
+    issued: OffsetDateTime,
+) -> Publication {
+    use shafaf_core::format::{content_path, to_json_bytes};
+    use shafaf_core::log::{self, tree, Checkpoint};
+    use shafaf_core::publish::log_files;
+    use shafaf_core::verify::{verify_root, TrustAnchor};
+
+    let root = verify_root(&fx.root.0, &fx.root.1, &TrustAnchor::unpinned(), issued).unwrap();
+    let publishers: Vec<&SecretKey> = fx.publisher_keys.iter().collect();
+    let mut p = previous.cloned().unwrap_or_default();
+    let (origin, mut leaves) = match previous {
+        Some(prev) => {
+            let what = shafaf_core::history::LogCheck { folder: false, witnesses: false };
+            let h = shafaf_core::history::verify_log(prev, &root, what).unwrap();
+            (h.origin, h.releases.iter().map(|r| r.leaf_hash.0).collect::<Vec<_>>())
+        }
+        None => (log::default_origin(&draft.election.id), Vec::new()),
+    };
+    let version = leaves.len() as u64 + 1;
+    let counted = publish::count(draft).unwrap();
+    let mut files = Vec::new();
+    let mut add = |kind: FileKind, province: Option<&Id>, bytes: Vec<u8>| {
+        let path = content_path(kind, province.map(|x| x.as_str()), &bytes);
+        files.push(FileEntry {
+            sha256: Sha256Hex::of(&bytes),
+            path: path.clone(),
+            size: bytes.len() as u64,
+            kind,
+            province: province.cloned(),
+        });
+        p.insert(path, bytes);
+    };
+    add(FileKind::Election, None, to_json_bytes(&draft.election).unwrap());
+    add(FileKind::Summary, None, to_json_bytes(&publish::summary_doc(draft, &counted)).unwrap());
+    add(FileKind::GeoProvinces, None, draft.geo_provinces.clone());
+    for (code, bytes) in &draft.geo_counties {
+        add(FileKind::GeoCounties, Some(code), bytes.clone());
+    }
+    for (province, contests) in draft.provinces.iter().zip(&counted) {
+        let code = &province.contests.province;
+        add(FileKind::Contests, Some(code), to_json_bytes(contests).unwrap());
+        add(FileKind::Stations, Some(code), to_json_bytes(&province.stations).unwrap());
+        let lines: String = province.results.iter().map(|l| format!("{l}\n")).collect();
+        add(FileKind::Results, Some(code), lines.into_bytes());
+    }
+    let release = ReleaseDoc {
+        doc_type: ReleaseType::V1,
+        election: draft.election.id.clone(),
+        version,
+        phase: if draft.provinces.iter().all(|x| x.results.is_empty()) { Phase::Setup } else { Phase::Results },
+        issued,
+        expires: EXPIRES,
+        root: RootRef { version: 1, sha256: Sha256Hex::of(&fx.root.0) },
+        files,
+        log: Some(LogRef { origin: Text::new(origin.clone()).unwrap(), index: version - 1 }),
+    };
+    let release_bytes = to_json_bytes(&release).unwrap();
+    let release_sigs = publish::sign_bytes(&release_bytes, &publishers);
+    leaves.push(tree::leaf_hash(&release_bytes));
+    let checkpoint = Checkpoint { origin, size: version, root_hash: tree::root(&leaves) };
+    let mut cp = log_files::sign_checkpoint(&checkpoint, &root, &publishers).unwrap();
+    for w in &fx.witness_keys {
+        cp = log_files::cosign_checkpoint(&cp, &root, w, issued + time::Duration::minutes(5)).unwrap();
+    }
+    for (path, bytes) in log_files::proof_files(&leaves) {
+        p.insert(path, bytes);
+    }
+    let stamp: Vec<&SecretKey> = fx.timestamp_keys.iter().collect();
+    let expires = issued + time::Duration::days(POINTER_DAYS);
+    let (latest, latest_sigs) =
+        log_files::make_pointer(&root, &release_bytes, &release, &checkpoint, issued, expires, &stamp).unwrap();
+    p.insert("latest.json", latest);
+    p.insert("latest.json.sigs", latest_sigs);
+    p.insert(log::release_path(version), release_bytes.clone());
+    p.insert(log::release_sigs_path(version), release_sigs.clone());
+    p.insert(log::checkpoint_path(version), cp.clone());
+    p.insert("release.json", release_bytes);
+    p.insert("release.json.sigs", release_sigs);
+    p.insert("checkpoint", cp);
+    p.insert("root.json", fx.root.0.clone());
+    p.insert("root.json.sigs", fx.root.1.clone());
+    p
 }
