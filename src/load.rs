@@ -597,6 +597,21 @@ pub async fn app_build() -> Result<(usize, shafaf_core::model::Sha256Hex), LoadE
     Ok((files.len(), shafaf_core::app_files::app_hash(&bytes)))
 }
 
+/// Registers the app's service worker (`sw.js`, beside `index.html`), which
+/// keeps what the app fetched for when the network is gone: an observer at
+/// a station checks a sheet offline. Where the browser has none, nothing.
+pub fn register_service_worker() {
+    let Some(window) = web_sys::window() else { return };
+    let container = window.navigator().service_worker();
+    if container.is_undefined() {
+        return;
+    }
+    if let Ok(url) = resolve_same_site("sw.js", &app_base()) {
+        // A refusal (private browsing, an insecure origin) leaves the app as it is.
+        let _ = container.register(&url);
+    }
+}
+
 /// The commit the app was built from, when the build said.
 pub const APP_COMMIT: Option<&str> = option_env!("SHAFAF_COMMIT");
 

@@ -18,5 +18,6 @@ mod state;
 
 fn main() {
     console_error_panic_hook::set_once();
+    load::register_service_worker();
     leptos::mount::mount_to_body(app::App);
 }

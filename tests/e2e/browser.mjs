@@ -36,7 +36,7 @@ export function tamperedUrl(name) {
 
 /** Debian's Chromium as this machine needs it: as root, without a GPU, and
  * without any request beyond the local server. */
-export function launch() {
+export function launch(extra = []) {
   return chromium.launch({
     executablePath: process.env.SHAFAF_CHROMIUM ?? '/usr/bin/chromium',
     args: [
@@ -47,6 +47,7 @@ export function launch() {
       '--disable-sync',
       '--no-first-run',
       '--disable-quic',
+      ...extra,
     ],
   });
 }

@@ -6,11 +6,13 @@
 // (sequence/step-1/) a genuine sheet is not published yet.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { assertNoSeriousViolations } from './axe.mjs';
 import { baseUrl, launch, newPage, SETTLE_MS } from './browser.mjs';
+import { readGreyPng, writeY4m } from './y4m.mjs';
 
 const liveKeys = process.env.SHAFAF_LIVE_KEYS_DIR;
 
@@ -81,4 +83,44 @@ test('a photo without a sheet is not a valid sheet', async () => {
   await verdict.waitFor({ timeout: SETTLE_MS });
   assert.equal(await verdict.getAttribute('data-verdict'), 'invalid');
   await page.close();
+});
+
+test('offline, after a first visit, a sheet still checks', async () => {
+  const page = await newPage(browser);
+  // Online: the app, and the province's registry and results, are fetched once.
+  await check(page, 'matches', 'step-4');
+  await page.evaluate(() => navigator.serviceWorker.ready.then(() => true));
+  // Once the service worker controls the page, what it fetches is kept.
+  await page.reload();
+  await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+  assert.equal(await (await check(page, 'matches', 'step-4')).getAttribute('data-verdict'), 'matches');
+  await page.context().setOffline(true);
+  const verdict = await check(page, 'differs', 'step-4');
+  assert.equal(await verdict.getAttribute('data-verdict'), 'differs');
+  await page.close();
+});
+
+test("the phone's camera reads the sheet's QR codes", async () => {
+  // Chromium's fake camera plays a video of the demo's sheet.
+  const video = join(tmpdir(), `shafaf-sheet-${process.pid}.y4m`);
+  await writeY4m(await readGreyPng(join(liveKeys, 'sheets', 'matches.png')), video);
+  const camera = await launch([
+    '--use-fake-ui-for-media-stream',
+    '--use-fake-device-for-media-stream',
+    `--use-file-for-fake-video-capture=${video}`,
+  ]);
+  try {
+    const page = await newPage(camera);
+    await page.goto(new URL('sheet?pub=sequence/step-4/', baseUrl).href);
+    const start = page.locator('[data-testid=sheet-camera]');
+    await start.waitFor({ timeout: SETTLE_MS });
+    await start.click();
+    const verdict = page.locator('[data-testid=sheet-verdict]');
+    await verdict.waitFor({ timeout: SETTLE_MS });
+    assert.equal(await verdict.getAttribute('data-verdict'), 'matches');
+    assert.deepEqual(page.errors, []);
+  } finally {
+    await camera.close();
+    await rm(video, { force: true });
+  }
 });

@@ -1,0 +1,64 @@
+// Shafaf's service worker: observers at polling stations often have no
+// connection, so what the app fetched once stays readable offline. Every
+// request goes to the network first (a reader online always gets what is
+// published now, and the app verifies it as it would without this worker);
+// when the network fails, the copy kept from the last successful fetch is
+// used. The app's own files are kept when this worker installs (from
+// app-files.txt); the publication's files as they are fetched. Nothing here
+// is trusted: the app checks every file against its signed release, cached
+// or not. A response without a length (a server that never stops sending)
+// or larger than LIMIT is passed on but not kept.
+const CACHE = 'shafaf-v1';
+const LIMIT = 64 * 1024 * 1024;
+
+self.addEventListener('install', (event) => {
+  event.waitUntil(precache());
+  self.skipWaiting();
+});
+
+self.addEventListener('activate', (event) => {
+  event.waitUntil(self.clients.claim());
+});
+
+async function precache() {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch('app-files.txt', { cache: 'no-cache' });
+    const list = response.ok ? await response.text() : '';
+    // sha256sum format: 64 hex digits, two spaces, the path.
+    const paths = list
+      .split('\n')
+      .map((line) => line.slice(66).trim())
+      .filter((path) => path && path !== 'sw.js');
+    await Promise.all(['./', ...paths].map((path) => cache.add(path).catch(() => {})));
+  } catch {
+    // Offline at install: pages fetched later are kept as they come.
+  }
+}
+
+self.addEventListener('fetch', (event) => {
+  const request = event.request;
+  if (request.method !== 'GET' || new URL(request.url).origin !== self.location.origin) return;
+  event.respondWith(networkFirst(request));
+});
+
+async function networkFirst(request) {
+  const cache = await caches.open(CACHE);
+  try {
+    const response = await fetch(request);
+    const length = Number(response.headers.get('content-length'));
+    if (response.ok && response.type === 'basic' && length > 0 && length <= LIMIT) {
+      cache.put(request.url, response.clone()).catch(() => {});
+    }
+    return response;
+  } catch (error) {
+    const kept = await cache.match(request.url);
+    if (kept) return kept;
+    // Any address of the app opens the app, which then reads what was kept.
+    if (request.mode === 'navigate') {
+      const shell = await cache.match(new URL('./', self.location).href);
+      if (shell) return shell;
+    }
+    throw error;
+  }
+}
