@@ -43,7 +43,8 @@ enum State {
         n: usize,
     },
     Checking,
-    Done(SheetVerdict),
+    /// The verdict, and the evidence when the publication contradicts the sheet.
+    Done(SheetVerdict, Option<String>),
 }
 
 #[component]
@@ -72,11 +73,11 @@ fn SheetView(places: Arc<Places>) -> impl IntoView {
                     state.set(State::Checking);
                     let (signed, config) = (signed.clone(), config.get_untracked());
                     wasm_bindgen_futures::spawn_local(async move {
-                        let verdict = match config {
+                        let (verdict, evidence) = match config {
                             Some(config) => check(&config, &signed, &read).await,
-                            None => SheetVerdict::Invalid { reason: "the publication is not loaded".into() },
+                            None => (SheetVerdict::Invalid { reason: "the publication is not loaded".into() }, None),
                         };
-                        state.set(State::Done(verdict));
+                        state.set(State::Done(verdict, evidence));
                     });
                 }
                 Err(SheetError::Missing(missing, n)) if !finished || camera.get_untracked().is_some() => {
@@ -85,7 +86,7 @@ fn SheetView(places: Arc<Places>) -> impl IntoView {
                 Err(SheetError::Empty) if camera.get_untracked().is_some() => {}
                 Err(e) => {
                     stop_camera(camera);
-                    state.set(State::Done(SheetVerdict::Invalid { reason: e.to_string() }));
+                    state.set(State::Done(SheetVerdict::Invalid { reason: e.to_string() }, None));
                 }
             }
         }
@@ -121,7 +122,8 @@ fn SheetView(places: Arc<Places>) -> impl IntoView {
             let add = add.clone();
             wasm_bindgen_futures::spawn_local(async move {
                 let Some(stream) = open_camera().await else {
-                    state.set(State::Done(SheetVerdict::Invalid { reason: "the camera could not be opened".into() }));
+                    let reason = "the camera could not be opened".into();
+                    state.set(State::Done(SheetVerdict::Invalid { reason }, None));
                     return;
                 };
                 camera.set(Some(stream.clone()));
@@ -177,9 +179,13 @@ fn SheetView(places: Arc<Places>) -> impl IntoView {
                         </p>
                     }.into_any(),
                     State::Checking => view! { <p data-testid="sheet-checking">{tr(Msg::Loading)}</p> }.into_any(),
-                    State::Done(verdict) => view! { <Verdict verdict links=links.clone()/> }.into_any(),
+                    State::Done(verdict, evidence) => view! {
+                        <Verdict verdict links=links.clone()/>
+                        {evidence.map(|json| view! { <EvidenceLink json/> })}
+                    }.into_any(),
                 }}
             </div>
+            <EvidenceCheck/>
         </div>
     }
 }
@@ -289,34 +295,47 @@ fn Differences(differences: Vec<Difference>) -> impl IntoView {
 /// The sheet against the publication: the committed registry of the
 /// station's province, then the station's line in the current release, and
 /// in every earlier one when the current one is not the sheet's.
-async fn check(config: &Config, signed: &SignedRelease, sheet: &ReadSheet) -> SheetVerdict {
+async fn check(config: &Config, signed: &SignedRelease, sheet: &ReadSheet) -> (SheetVerdict, Option<String>) {
     let folder = &config.source.publication;
     let Some(p) = signed.province_of_contest(sheet.result.contest.as_str()) else {
         // A council this election does not have: no station of it was committed.
-        return sheet::check(sheet, None, &[]);
+        return (sheet::check(sheet, None, &[]), None);
     };
     let code = signed.election().provinces[p].code.to_string();
     // The registry the setup committed (the release's own, for a release in no log).
     let setup = signed.logged().setup().map(|s| s.release()).unwrap_or(signed.release());
+    let invalid = |reason: String| (SheetVerdict::Invalid { reason }, None);
+    let mut registry = Vec::new();
     let committed = match setup.entry(FileKind::Stations, Some(&code)) {
         Some(entry) => match fetch_listed(folder, entry, Freshness::Cached, |_| {}).await {
             Ok(Ok(file)) => match parse_json::<StationsDoc>(file.path(), file.bytes(), FileKind::Stations.size_limit())
             {
-                Ok(doc) => doc.stations.into_iter().find(|s| s.id == sheet.result.station),
-                Err(e) => return SheetVerdict::Invalid { reason: format!("{e:?}") },
+                Ok(doc) => {
+                    registry = file.bytes().to_vec();
+                    doc.stations.into_iter().find(|s| s.id == sheet.result.station)
+                }
+                Err(e) => return invalid(e.to_string()),
             },
-            Ok(Err(finding)) => return SheetVerdict::Invalid { reason: finding.to_string() },
-            Err(e) => return SheetVerdict::Invalid { reason: format!("{e:?}") },
+            Ok(Err(finding)) => return invalid(finding.to_string()),
+            Err(e) => return invalid(format!("{e:?}")),
         },
         None => None,
     };
     let station = sheet.result.station.to_string();
     let current = signed.release().audit().version;
-    let mut history =
-        vec![(current, station_line(folder, signed.release().entry(FileKind::Results, Some(&code)), &station).await)];
+    let results = fetch_results(folder, signed.release().entry(FileKind::Results, Some(&code))).await;
+    let line = results.as_deref().and_then(|bytes| line_in(bytes, &station));
+    let mut history = vec![(current, line)];
     let verdict = sheet::check(sheet, committed.as_ref(), &as_refs(&history));
-    if !matches!(verdict, SheetVerdict::Differs { .. }) || current <= 1 {
-        return verdict;
+    if !matches!(verdict, SheetVerdict::Differs { .. }) {
+        return (verdict, None);
+    }
+    let evidence = match results {
+        Some(results) => evidence(config, sheet, &registry, &results, &station).await,
+        None => None,
+    };
+    if current <= 1 {
+        return (verdict, evidence);
     }
     // Was it published before, then corrected? Every earlier release, verified.
     let mut earlier = Vec::new();
@@ -330,20 +349,133 @@ async fn check(config: &Config, signed: &SignedRelease, sheet: &ReadSheet) -> Sh
         let Ok(release) = verify_archived_release(&file, &sigs, signed.root().clone(), &bytes, &sig_bytes) else {
             continue;
         };
-        earlier.push((version, station_line(folder, release.entry(FileKind::Results, Some(&code)), &station).await));
+        let results = fetch_results(folder, release.entry(FileKind::Results, Some(&code))).await;
+        earlier.push((version, results.as_deref().and_then(|bytes| line_in(bytes, &station))));
     }
     earlier.append(&mut history);
-    sheet::check(sheet, committed.as_ref(), &as_refs(&earlier))
+    let verdict = sheet::check(sheet, committed.as_ref(), &as_refs(&earlier));
+    let evidence = evidence.filter(|_| matches!(verdict, SheetVerdict::Differs { .. }));
+    (verdict, evidence)
+}
+
+/// The evidence of a sheet the current release contradicts, as JSON: what
+/// `shafaf evidence` and this view check (`shafaf_core::evidence`).
+async fn evidence(
+    config: &Config,
+    sheet: &ReadSheet,
+    registry: &[u8],
+    results: &[u8],
+    station: &str,
+) -> Option<String> {
+    use shafaf_core::format::{RELEASE, RELEASE_LIMIT, RELEASE_SIGS, ROOT, ROOT_LIMIT, ROOT_SIGS, SIGS_LIMIT};
+    let get =
+        |path: String, limit: u64| async move { load::fetch_unlisted_in(config, &path, limit).await.ok().flatten() };
+    let (root, root_sigs, setup, setup_sigs, release, release_sigs) = futures::join!(
+        get(ROOT.into(), ROOT_LIMIT),
+        get(ROOT_SIGS.into(), SIGS_LIMIT),
+        get(shafaf_core::log::release_path(1), RELEASE_LIMIT),
+        get(shafaf_core::log::release_sigs_path(1), SIGS_LIMIT),
+        get(RELEASE.into(), RELEASE_LIMIT),
+        get(RELEASE_SIGS.into(), SIGS_LIMIT),
+    );
+    let made = shafaf_core::evidence::make(
+        &sheet.line,
+        (&root?, &root_sigs?),
+        (&setup?, &setup_sigs?),
+        registry,
+        (&release?, &release_sigs?),
+        results,
+        station,
+    )?;
+    serde_json::to_string_pretty(&made).ok()
+}
+
+/// A link that saves the evidence as a file.
+#[component]
+fn EvidenceLink(json: String) -> impl IntoView {
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/json");
+    let parts = js_sys::Array::of1(&JsValue::from_str(&json));
+    let href = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .ok()
+        .and_then(|blob| web_sys::Url::create_object_url_with_blob(&blob).ok());
+    href.map(|href| {
+        view! {
+            <p>
+                <a href=href download="shafaf-evidence.json" data-testid="sheet-evidence">{tr(Msg::EvidenceDownload)}</a>
+                " "
+                {tr(Msg::EvidenceExplained)}
+            </p>
+        }
+    })
+}
+
+/// Checks an evidence file against the pinned trust root, here in the browser.
+#[component]
+fn EvidenceCheck() -> impl IntoView {
+    let config = expect_context::<ConfigSignal>();
+    let outcome: RwSignal<Option<Result<shafaf_core::evidence::Dispute, String>>> = RwSignal::new(None);
+    let on_file = move |ev: web_sys::Event| {
+        let Some(input) = ev.target().and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok()) else { return };
+        let Some(file) = input.files().and_then(|f| f.get(0)) else { return };
+        let Some(config) = config.get_untracked() else { return };
+        wasm_bindgen_futures::spawn_local(async move {
+            let bytes = match JsFuture::from(file.array_buffer()).await {
+                Ok(buffer) => js_sys::Uint8Array::new(&buffer).to_vec(),
+                Err(_) => return outcome.set(Some(Err("the file could not be read".into()))),
+            };
+            let anchor = shafaf_core::verify::TrustAnchor::pinned(config.source.root_sha256);
+            let result = shafaf_core::evidence::verify(&bytes, &anchor, load::now())
+                .map_err(|findings| findings.iter().map(ToString::to_string).collect::<Vec<_>>().join("; "));
+            outcome.set(Some(result));
+        });
+    };
+    view! {
+        <section class="evidence-check" aria-labelledby="evidence-heading">
+            <h2 id="evidence-heading">{tr(Msg::EvidenceHeading)}</h2>
+            <label>
+                {tr(Msg::EvidenceUpload)}
+                " "
+                <input type="file" accept="application/json,.json" data-testid="evidence-upload" on:change=on_file/>
+            </label>
+            {move || outcome.get().map(|result| match result {
+                Ok(dispute) => {
+                    let rows = dispute.differences.clone();
+                    view! {
+                        <div class="sheet-verdict sheet-differs" data-testid="evidence-verdict" data-proven="true">
+                            <p><strong>{tr(Msg::EvidenceProven)}</strong></p>
+                            <p>
+                                {tr(Msg::SheetStation)} " " <code dir="ltr">{dispute.station.clone()}</code>
+                                " · " {text(move |lang| lang.sheet_release(dispute.release))}
+                            </p>
+                            <Differences differences=rows/>
+                        </div>
+                    }.into_any()
+                }
+                Err(reason) => view! {
+                    <div class="sheet-verdict" data-testid="evidence-verdict" data-proven="false">
+                        <p><strong>{tr(Msg::EvidenceNotProven)}</strong></p>
+                        <p dir="ltr">{reason}</p>
+                    </div>
+                }.into_any(),
+            })}
+        </section>
+    }
 }
 
 fn as_refs(history: &[(u64, Option<String>)]) -> Vec<(u64, Option<&str>)> {
     history.iter().map(|(v, l)| (*v, l.as_deref())).collect()
 }
 
-/// The station's line in a results file, fetched and checked against its entry.
-async fn station_line(folder: &str, entry: Option<&shafaf_core::model::FileEntry>, station: &str) -> Option<String> {
+/// A results file, fetched and checked against its entry.
+async fn fetch_results(folder: &str, entry: Option<&shafaf_core::model::FileEntry>) -> Option<Vec<u8>> {
     let file = fetch_listed(folder, entry?, Freshness::Cached, |_| {}).await.ok()?.ok()?;
-    let text = std::str::from_utf8(file.bytes()).ok()?;
+    Some(file.bytes().to_vec())
+}
+
+/// The station's line in a results file.
+fn line_in(bytes: &[u8], station: &str) -> Option<String> {
+    let text = std::str::from_utf8(bytes).ok()?;
     let needle = format!("\"station\":\"{station}\"");
     text.lines().find(|l| l.contains(&needle)).map(str::to_owned)
 }

@@ -121,12 +121,15 @@ const blamed = {
   'swap-key': /^root\.json$/,
   'replay-station': /^files\/results-/,
   'edit-total': /^files\/contests-/,
+  'ghost-station': /^files\/stations-/,
 };
 
 // The finding each tampered copy must be blamed on, where one cause is expected.
 const cause = {
   // The release and its log were re-signed with the real keys: only the station check can tell.
   'replay-station': 'duplicate_result',
+  // A station registered after the setup, under a device key nobody committed.
+  'ghost-station': 'not_committed',
 };
 
 for (const name of tamperCases) {

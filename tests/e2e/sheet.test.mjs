@@ -6,12 +6,12 @@
 // (sequence/step-1/) a genuine sheet is not published yet.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFile, rm } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { assertNoSeriousViolations } from './axe.mjs';
-import { baseUrl, launch, newPage, SETTLE_MS } from './browser.mjs';
+import { appConfig, baseUrl, launch, newPage, run, SETTLE_MS, shafafBin } from './browser.mjs';
 import { readGreyPng, writeY4m } from './y4m.mjs';
 
 const liveKeys = process.env.SHAFAF_LIVE_KEYS_DIR;
@@ -54,6 +54,31 @@ for (const name of ['matches', 'corrected', 'differs', 'wrong-device', 'invalid'
       assert.ok((await rows.count()) > 0, 'no differing figure listed');
       const [onSheet, published] = await rows.first().locator('td').evaluateAll((tds) => tds.map((td) => td.dataset.value));
       assert.notEqual(onSheet, published);
+    }
+    if (name === 'differs') {
+      // The evidence: downloaded, then checked here and by the CLI with nothing but the pinned root.
+      const [download] = await Promise.all([
+        page.waitForEvent('download'),
+        page.locator('[data-testid=sheet-evidence]').click(),
+      ]);
+      const file = join(tmpdir(), `shafaf-evidence-${process.pid}.json`);
+      await download.saveAs(file);
+      await page.locator('[data-testid=evidence-upload]').setInputFiles(file);
+      const checked = page.locator('[data-testid=evidence-verdict]');
+      await checked.waitFor({ timeout: SETTLE_MS });
+      assert.equal(await checked.getAttribute('data-proven'), 'true');
+      const { root_sha256: pin } = await appConfig();
+      const { stdout } = await run(shafafBin, ['evidence', file, '--root-sha256', pin]);
+      assert.match(stdout, /^PROVEN/);
+      // The same file with the published line altered proves nothing.
+      const altered = JSON.parse(await readFile(file, 'utf8'));
+      altered.line = altered.line.replace('"ballots_cast":', '"ballots_cast":1');
+      const alteredFile = join(tmpdir(), `shafaf-evidence-altered-${process.pid}.json`);
+      await writeFile(alteredFile, JSON.stringify(altered));
+      await page.locator('[data-testid=evidence-upload]').setInputFiles(alteredFile);
+      await page.locator('[data-testid=evidence-verdict][data-proven=false]').waitFor({ timeout: SETTLE_MS });
+      await rm(file, { force: true });
+      await rm(alteredFile, { force: true });
     }
     if (name === 'matches') await assertNoSeriousViolations(page, '/sheet');
     assert.deepEqual(page.errors, []);

@@ -364,7 +364,7 @@ fn generated(
     let keys = work.join(format!("{name}.keys"));
     let stamp_file = work.join(format!("{name}.stamp"));
 
-    let mut stamp = Stamp::new("demo v3");
+    let mut stamp = Stamp::new("demo v4");
     stamp.file("shafaf binary", cli)?;
     stamp.dir(&spec.geo)?;
     stamp.text("scale", scale);
@@ -440,19 +440,25 @@ pub enum Tamper {
     ReplayStation,
     /// A published total in the contests file is edited, without re-signing.
     EditTotal,
+    /// A station with a device key nobody committed is added to the registry
+    /// after the setup; the release is re-signed with the real publisher
+    /// keys and the log rebuilt around it, so only the comparison with the
+    /// setup can tell: a ghost station.
+    GhostStation,
 }
 
 /// The signed metadata at the top of a publication; everything else is data.
 const METADATA: [&str; 4] = ["root.json", "root.json.sigs", "release.json", "release.json.sigs"];
 
 impl Tamper {
-    pub const ALL: [Tamper; 6] = [
+    pub const ALL: [Tamper; 7] = [
         Tamper::FlipByte,
         Tamper::DropSignature,
         Tamper::EditRelease,
         Tamper::SwapKey,
         Tamper::ReplayStation,
         Tamper::EditTotal,
+        Tamper::GhostStation,
     ];
 
     pub fn name(self) -> &'static str {
@@ -463,6 +469,7 @@ impl Tamper {
             Tamper::SwapKey => "swap-key",
             Tamper::ReplayStation => "replay-station",
             Tamper::EditTotal => "edit-total",
+            Tamper::GhostStation => "ghost-station",
         }
     }
 
@@ -475,6 +482,7 @@ impl Tamper {
             Tamper::SwapKey => swap_key(publication),
             Tamper::ReplayStation => replay_station(publication, keys),
             Tamper::EditTotal => edit_total(publication),
+            Tamper::GhostStation => ghost_station(publication, keys),
         }
     }
 }
@@ -527,18 +535,56 @@ fn replay_station(publication: &Path, keys: &Path) -> Result<()> {
     }
     lines[1] = lines[0];
     let replayed = format!("{}\n", lines.join("\n"));
-    // The release is re-signed so that only the station check can tell.
+    resign_with(publication, keys, &results, &text, &replayed)
+}
+
+fn ghost_station(publication: &Path, keys: &Path) -> Result<()> {
+    let stations = data_file(publication, "stations-")?;
+    let text = read_text(&stations)?;
+    let contest = text
+        .split("\"contest\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .with_context(|| format!("{} has no station", stations.display()))?;
+    let ghost = SecretKey::from_seed(&[0x47; 32]);
+    let entry = format!(
+        "{{\"id\":\"GHOST-1\",\"contest\":\"{contest}\",\"eligible\":0,\"device\":\"{}\"}}",
+        ghost.public().to_spki_base64()
+    );
+    let end = text.rfind("]}").with_context(|| format!("{} does not end its station list", stations.display()))?;
+    let ghosted = format!("{},{entry}{}", &text[..end], &text[end..]);
+    resign_with(publication, keys, &stations, &text, &ghosted)
+}
+
+/// Replaces a data file, lists its new hash and size in release.json and
+/// re-signs it with the real publisher keys, then rebuilds the log: only the
+/// checks of the data itself can tell.
+fn resign_with(publication: &Path, keys: &Path, file: &Path, old: &str, new: &str) -> Result<()> {
     let release_path = publication.join("release.json");
-    let old_hash = stamp::sha256_hex(text.as_bytes());
-    let new_hash = stamp::sha256_hex(replayed.as_bytes());
+    let old_hash = stamp::sha256_hex(old.as_bytes());
+    let new_hash = stamp::sha256_hex(new.as_bytes());
     let release =
         read_text(&release_path)?.replace(&format!("\"sha256\":\"{old_hash}\""), &format!("\"sha256\":\"{new_hash}\""));
-    let relative = results.strip_prefix(publication).unwrap_or(&results).to_string_lossy().replace('\\', "/");
+    // The new content under its own content-addressed name, as a publisher
+    // would write it; the old file stays for the releases that list it.
+    let relative = file.strip_prefix(publication).unwrap_or(file).to_string_lossy().replace('\\', "/");
+    let renamed = relative.replace(&old_hash, &new_hash);
     let release = release.replace(
-        &format!("\"path\":\"{relative}\",\"size\":{}", text.len()),
-        &format!("\"path\":\"{relative}\",\"size\":{}", replayed.len()),
+        &format!("\"path\":\"{relative}\",\"size\":{}", old.len()),
+        &format!("\"path\":\"{renamed}\",\"size\":{}", new.len()),
     );
-    write_text(&results, &replayed)?;
+    let file = &publication.join(&renamed);
+    // A results file's lines have their own Merkle root in the release.
+    let lines_of = |text: &str| -> Option<String> {
+        let lines = shafaf_core::format::result_lines("results", text.as_bytes()).ok()?;
+        let root = shafaf_core::log::lines_root(&lines);
+        Some(format!("\"lines\":{{\"count\":{},\"root\":\"{}\"}}", root.count, root.root))
+    };
+    let release = match (relative.contains("/results-"), lines_of(old), lines_of(new)) {
+        (true, Some(before), Some(after)) => release.replace(&before, &after),
+        _ => release,
+    };
+    write_text(file, new)?;
     let signers =
         ["publisher-1.key", "publisher-2.key"].iter().map(|name| demo_key(keys, name)).collect::<Result<Vec<_>>>()?;
     let signer_refs: Vec<&SecretKey> = signers.iter().collect();

@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 mod check_app;
+mod check_sheet;
 mod fsio;
 mod report;
 mod sheet;
@@ -239,6 +240,47 @@ enum Command {
         #[arg(long)]
         extends: Option<PathBuf>,
         /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a station sheet against a publication, as the app's /sheet view does: its QR texts, one per
+    /// line (as `zbarimg --raw` prints them). Says MATCHES (exit 0), DIFFERS, CORRECTED, UNPUBLISHED,
+    /// WRONG DEVICE or INVALID (exit 1); the publication must verify first.
+    CheckSheet {
+        dir: PathBuf,
+        /// The sheet's QR texts, one per line; `-` for standard input.
+        #[arg(long)]
+        parts: PathBuf,
+        /// The trust root's SHA-256 as the authority announced it.
+        #[arg(long, conflicts_with = "trusted_root")]
+        root_sha256: Option<String>,
+        /// A trust root file obtained out of band; the publication's must be identical.
+        #[arg(long)]
+        trusted_root: Option<PathBuf>,
+        /// Check as of this time (RFC 3339) instead of now.
+        #[arg(long, value_parser = parse_time)]
+        now: Option<OffsetDateTime>,
+        /// Print the verdict as JSON.
+        #[arg(long)]
+        json: bool,
+        /// When the publication contradicts the sheet, write the evidence here (see `shafaf evidence`).
+        #[arg(long)]
+        evidence: Option<PathBuf>,
+    },
+    /// Check an evidence file (from `check-sheet --evidence` or the app's /sheet view) with nothing but the
+    /// pinned trust root: a station's device and the authority's release that disagree about its result.
+    Evidence {
+        file: PathBuf,
+        /// The trust root's SHA-256 as the authority announced it.
+        #[arg(long, conflicts_with = "trusted_root")]
+        root_sha256: Option<String>,
+        /// A trust root file obtained out of band; the evidence's must be identical.
+        #[arg(long)]
+        trusted_root: Option<PathBuf>,
+        /// Check as of this time (RFC 3339) instead of now.
+        #[arg(long, value_parser = parse_time)]
+        now: Option<OffsetDateTime>,
+        /// Print what it proves as JSON.
         #[arg(long)]
         json: bool,
     },
@@ -502,6 +544,15 @@ fn run(command: Command) -> Result<ExitCode> {
                 out.with_extension("png").display()
             );
             Ok(ExitCode::SUCCESS)
+        }
+        Command::CheckSheet { dir, parts, root_sha256, trusted_root, now, json, evidence } => {
+            let anchor = anchor(root_sha256, trusted_root)?;
+            let now = now.unwrap_or_else(OffsetDateTime::now_utc);
+            check_sheet::run(&dir, &parts, &anchor, now, json, evidence.as_deref())
+        }
+        Command::Evidence { file, root_sha256, trusted_root, now, json } => {
+            let anchor = anchor(root_sha256, trusted_root)?;
+            check_sheet::verify_evidence(&file, &anchor, now.unwrap_or_else(OffsetDateTime::now_utc), json)
         }
         Command::Witness { key, publication, name, state, root_sha256, trusted_root, now } => {
             let anchor = anchor(root_sha256, trusted_root)?;

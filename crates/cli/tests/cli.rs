@@ -439,6 +439,52 @@ fn demo_release_sequence_verifies_and_history_names_the_correction() {
     ]);
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(shafaf_core::sheet::decode(&zbar(&prefix.with_extension("png"))).unwrap(), line);
+    // `shafaf check-sheet` gives each sheet the verdict the app gives it.
+    for (name, word) in [
+        ("matches", "MATCHES"),
+        ("corrected", "CORRECTED"),
+        ("differs", "DIFFERS"),
+        ("wrong-device", "WRONG DEVICE"),
+        ("invalid", "INVALID"),
+    ] {
+        let parts = tmp.path().join(format!("{name}.txt"));
+        fs::write(&parts, zbar(&sheets.join(format!("{name}.png"))).join("\n")).unwrap();
+        let o =
+            shafaf(&["check-sheet", dir.to_str().unwrap(), "--parts", parts.to_str().unwrap(), "--root-sha256", &pin]);
+        assert!(text(&o).starts_with(word), "{name}: {}", text(&o));
+        assert_eq!(o.status.success(), name == "matches", "{name}: {}", text(&o));
+    }
+    // A sheet the publication contradicts: the evidence, checked with nothing but the pinned root.
+    let evidence = tmp.path().join("evidence.json");
+    let o = shafaf(&[
+        "check-sheet",
+        dir.to_str().unwrap(),
+        "--parts",
+        tmp.path().join("differs.txt").to_str().unwrap(),
+        "--root-sha256",
+        &pin,
+        "--evidence",
+        evidence.to_str().unwrap(),
+    ]);
+    assert!(text(&o).starts_with("DIFFERS"), "{}", text(&o));
+    let size = fs::metadata(&evidence).unwrap().len();
+    let results = fs::metadata(file_of(&dir, "results-IR-15")).unwrap().len();
+    assert!(size < results / 2, "the evidence ({size} bytes) is not small beside the results file ({results} bytes)");
+    let o = shafaf(&["evidence", evidence.to_str().unwrap(), "--root-sha256", &pin]);
+    assert!(o.status.success() && text(&o).starts_with("PROVEN"), "{}", text(&o));
+    assert!(
+        text(&o).contains("also signed by the device") || text(&o).contains("not signed by the device"),
+        "{}",
+        text(&o)
+    );
+    // One figure of the published line changed: its Merkle proof no longer holds.
+    let mut e: serde_json::Value = serde_json::from_slice(&fs::read(&evidence).unwrap()).unwrap();
+    let line = e["line"].as_str().unwrap().replacen("\"ballots_cast\":", "\"ballots_cast\":1", 1);
+    e["line"] = serde_json::Value::String(line);
+    fs::write(&evidence, serde_json::to_vec(&e).unwrap()).unwrap();
+    let o = shafaf(&["evidence", evidence.to_str().unwrap(), "--root-sha256", &pin]);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(text(&o).starts_with("NOT PROVEN") && text(&o).contains("proof"), "{}", text(&o));
     let corrected: Vec<&str> =
         key[3]["corrected_stations"].as_array().unwrap().iter().map(|s| s.as_str().unwrap()).collect();
     let flipped: Vec<&str> =

@@ -12,6 +12,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod app_files;
+pub mod evidence;
 pub mod findings;
 pub mod format;
 pub mod fuzzing;

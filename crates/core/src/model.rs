@@ -320,6 +320,20 @@ pub struct FileEntry {
     pub kind: FileKind,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub province: Option<Id>,
+    /// For a results file: the Merkle root of its lines, so that one
+    /// station's line can be proven part of it without the whole file
+    /// (evidence of a mismatch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<LinesRoot>,
+}
+
+/// The RFC 9162 Merkle tree of a results file's lines (each line, without
+/// its newline, a leaf): how many, and the root.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LinesRoot {
+    pub count: u64,
+    pub root: Sha256Hex,
 }
 
 /// A release's leaf in the release log: release `version` is leaf

@@ -62,6 +62,18 @@ pub fn consistency_path(old: u64, new: u64) -> String {
 }
 
 /// The origin a new log gets unless the publisher names another.
+/// The Merkle root of a results file's lines (see [`crate::model::LinesRoot`]).
+pub fn lines_root(lines: &[&str]) -> crate::model::LinesRoot {
+    #[cfg(feature = "parallel")]
+    let leaves: Vec<Hash> = {
+        use rayon::prelude::*;
+        lines.par_iter().map(|l| tree::leaf_hash(l.as_bytes())).collect()
+    };
+    #[cfg(not(feature = "parallel"))]
+    let leaves: Vec<Hash> = lines.iter().map(|l| tree::leaf_hash(l.as_bytes())).collect();
+    crate::model::LinesRoot { count: lines.len() as u64, root: crate::model::Sha256Hex(tree::root(&leaves)) }
+}
+
 pub fn default_origin(election: &Id) -> String {
     format!("shafaf/{election}")
 }

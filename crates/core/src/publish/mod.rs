@@ -267,12 +267,16 @@ fn release_doc(
     let mut files: Vec<FileEntry> = Vec::new();
     let mut add = |kind: FileKind, province: Option<&Id>, bytes: Vec<u8>| {
         let path = format::content_path(kind, province.map(|p| p.as_str()), &bytes);
+        let lines = (kind == FileKind::Results)
+            .then(|| format::result_lines(&path, &bytes).ok().map(|l| log::lines_root(&l)))
+            .flatten();
         files.push(FileEntry {
             sha256: Sha256Hex::of(&bytes),
             path: path.clone(),
             size: bytes.len() as u64,
             kind,
             province: province.cloned(),
+            lines,
         });
         publication.insert(path, bytes);
     };

@@ -138,6 +138,14 @@ fn check_file_list(file: &str, files: &[FileEntry], findings: &mut Vec<Finding>)
             };
             findings.push(Finding::InvalidValue { file: file.into(), field: format!("{field}.province"), problem });
         }
+        if (f.kind == FileKind::Results) != f.lines.is_some() {
+            let problem = if f.kind == FileKind::Results {
+                "a `results` file must give the Merkle root of its lines (`lines`)".to_owned()
+            } else {
+                format!("a `{}` file has no `lines`", f.kind)
+            };
+            findings.push(Finding::InvalidValue { file: file.into(), field: format!("{field}.lines"), problem });
+        }
         if f.size > f.kind.size_limit() {
             findings.push(Finding::InvalidValue {
                 file: file.into(),

@@ -299,6 +299,9 @@ pub fn audit_province<'a>(
     let contests = signed.contests(code, take(FileKind::Contests))?;
     let geo = take(FileKind::GeoCounties).ok().map(|f| f.audit());
     let (stations, results) = (take(FileKind::Stations), take(FileKind::Results));
+    if let Ok(results) = &results {
+        check_lines_root(results)?;
+    }
     if let Ok(stations) = &stations {
         let changed = compare_with_setup(signed, code, &contests, stations, &mut file);
         if !changed.is_empty() {
@@ -309,6 +312,27 @@ pub fn audit_province<'a>(
     let mut province = recount(signed, checked);
     province.files.extend(geo);
     Ok(province)
+}
+
+/// A results file's lines must make the Merkle root the release lists for
+/// them (what evidence of a mismatch proves a line against). A file that
+/// cannot be split into lines is left to stage 5 to name.
+fn check_lines_root(results: &CheckedFile<'_>) -> Result<(), Vec<Finding>> {
+    let Ok(lines) = format::result_lines(results.path(), results.bytes()) else { return Ok(()) };
+    let found = crate::log::lines_root(&lines);
+    match results.entry().lines {
+        Some(listed) if listed == found => Ok(()),
+        listed => Err(vec![Finding::InvalidValue {
+            file: results.path().to_owned(),
+            field: "lines".into(),
+            problem: format!(
+                "its {} lines have the Merkle root {}, but the release lists {}",
+                found.count,
+                found.root,
+                listed.map_or_else(|| "none".to_owned(), |l| format!("{} lines with root {}", l.count, l.root))
+            ),
+        }]),
+    }
 }
 
 /// A province's files, in the order they are checked.

@@ -183,6 +183,11 @@ impl Fixture {
         let entry = release.files.iter_mut().find(|f| f.kind == kind).unwrap();
         entry.sha256 = Sha256Hex::of(&bytes);
         entry.size = bytes.len() as u64;
+        if kind == FileKind::Results {
+            // The publisher lists the new lines' Merkle root too.
+            let lines: Vec<&str> = std::str::from_utf8(&bytes).map(|t| t.lines().collect()).unwrap_or_default();
+            entry.lines = Some(shafaf_core::log::lines_root(&lines));
+        }
         self.publication.insert(path, bytes);
         self.resign_release(&release, 2);
     }
@@ -336,12 +341,17 @@ pub fn forge_next(
     let mut files = Vec::new();
     let mut add = |kind: FileKind, province: Option<&Id>, bytes: Vec<u8>| {
         let path = content_path(kind, province.map(|x| x.as_str()), &bytes);
+        let lines = (kind == FileKind::Results).then(|| {
+            let text = std::str::from_utf8(&bytes).unwrap();
+            log::lines_root(&text.lines().collect::<Vec<_>>())
+        });
         files.push(FileEntry {
             sha256: Sha256Hex::of(&bytes),
             path: path.clone(),
             size: bytes.len() as u64,
             kind,
             province: province.cloned(),
+            lines,
         });
         p.insert(path, bytes);
     };

@@ -1,0 +1,206 @@
+//! Evidence that a station's device and the authority's publication
+//! disagree: a small file anyone can check with nothing but the pinned trust
+//! root. It holds the sheet's line (signed by the station's device), the
+//! setup release (signed by the publishers) with the province's registry
+//! that committed the device's key, and the published release (signed by
+//! the publishers) with the station's line in it and the Merkle proof that
+//! puts that line in the results file the release lists (its `lines` root),
+//! so the province's results file itself is not needed. Two signatures by
+//! the authority's own keys that disagree about one station. See
+//! `docs/FORMAT.md`, "Evidence of a mismatch".
+
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine as _;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+
+use crate::findings::Finding;
+use crate::format::{self, parse_result_line, parse_station_result};
+use crate::keys::{KeyId, PublicKey};
+use crate::log::{self, tree};
+use crate::model::{FileKind, Phase, Sha256Hex, StationResult, StationsDoc};
+use crate::sheet::{self, Difference};
+use crate::verify::{verify_archived_release, verify_root, TrustAnchor};
+
+/// `"type"` of an evidence file.
+pub const TYPE: &str = "shafaf/evidence/v1";
+/// An evidence file is read up to this size (the registry of a province is the largest part).
+pub const LIMIT: u64 = 32 * 1024 * 1024;
+
+/// The evidence file, as written.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    #[serde(rename = "type")]
+    pub doc_type: String,
+    pub station: String,
+    /// The results line the station's sheet carries, as its device signed it.
+    pub sheet: String,
+    /// `root.json` and its signatures, base64.
+    pub root: String,
+    pub root_sigs: String,
+    /// Release 1 (the setup), its signatures, and the station's province's
+    /// stations file it lists, base64.
+    pub setup: String,
+    pub setup_sigs: String,
+    pub stations: String,
+    /// The release that publishes another line for the station, and its signatures, base64.
+    pub release: String,
+    pub release_sigs: String,
+    /// The published line, its place in the release's results file of the
+    /// province, and the Merkle proof to the file's `lines` root (base64 hashes).
+    pub line: String,
+    pub index: u64,
+    pub proof: Vec<String>,
+}
+
+/// What checked evidence proves.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Dispute {
+    pub station: String,
+    /// The device key the setup committed for the station.
+    pub device: KeyId,
+    /// The version of the release that publishes the other line.
+    pub release: u64,
+    /// The publishers whose signatures on that release verified.
+    pub publishers: Vec<KeyId>,
+    pub sheet: StationResult,
+    pub published: StationResult,
+    /// Whether the station's device signed the published line too (a device
+    /// that signed two results), or not (a line the device never signed).
+    pub published_signed_by_device: bool,
+    pub differences: Vec<Difference>,
+}
+
+/// Makes the evidence from the bytes a reader already holds. `results` is
+/// the province's results file of `release`.
+#[allow(clippy::too_many_arguments)]
+pub fn make(
+    sheet_line: &str,
+    root: (&[u8], &[u8]),
+    setup: (&[u8], &[u8]),
+    stations: &[u8],
+    release: (&[u8], &[u8]),
+    results: &[u8],
+    station: &str,
+) -> Option<Evidence> {
+    let lines = format::result_lines("results", results).ok()?;
+    let needle = format!("\"station\":\"{station}\"");
+    let index = lines.iter().position(|l| l.contains(&needle))?;
+    let leaves: Vec<log::Hash> = lines.iter().map(|l| tree::leaf_hash(l.as_bytes())).collect();
+    let proof = tree::inclusion_proof(index as u64, &leaves).ok()?;
+    let b64 = |b: &[u8]| BASE64.encode(b);
+    Some(Evidence {
+        doc_type: TYPE.into(),
+        station: station.into(),
+        sheet: sheet_line.into(),
+        root: b64(root.0),
+        root_sigs: b64(root.1),
+        setup: b64(setup.0),
+        setup_sigs: b64(setup.1),
+        stations: b64(stations),
+        release: b64(release.0),
+        release_sigs: b64(release.1),
+        line: lines[index].into(),
+        index: index as u64,
+        proof: proof.iter().map(|h| b64(h)).collect(),
+    })
+}
+
+/// Checks evidence against the pinned root: the root, the setup and the
+/// release signed by the publishers, the station's committed key, the
+/// sheet signed by it, the published line in the release's results file,
+/// and that the two results differ.
+pub fn verify(bytes: &[u8], anchor: &TrustAnchor, now: OffsetDateTime) -> Result<Dispute, Vec<Finding>> {
+    let file = "evidence";
+    let bad =
+        |field: &str, problem: String| vec![Finding::InvalidValue { file: file.into(), field: field.into(), problem }];
+    let e: Evidence = format::parse_json(file, bytes, LIMIT).map_err(|e| vec![e.into()])?;
+    if e.doc_type != TYPE {
+        return Err(bad("type", format!("is `{}`, not `{TYPE}`", e.doc_type)));
+    }
+    let decode = |field: &str, text: &str| BASE64.decode(text).map_err(|_| bad(field, "is not base64".into()));
+    let (root_bytes, root_sigs) = (decode("root", &e.root)?, decode("root_sigs", &e.root_sigs)?);
+    let root = verify_root(&root_bytes, &root_sigs, anchor, now)?;
+
+    // The setup: release 1, signed, and the province's registry it lists.
+    let (setup_bytes, setup_sigs) = (decode("setup", &e.setup)?, decode("setup_sigs", &e.setup_sigs)?);
+    let setup_file = log::release_path(1);
+    let setup =
+        verify_archived_release(&setup_file, &log::release_sigs_path(1), root.clone(), &setup_bytes, &setup_sigs)?;
+    if setup.doc().phase != Phase::Setup || setup.doc().version != 1 {
+        return Err(bad("setup", "is not release 1, the setup".into()));
+    }
+    let stations = decode("stations", &e.stations)?;
+    let hash = Sha256Hex::of(&stations);
+    let Some(entry) = setup.files().iter().find(|f| f.kind == FileKind::Stations && f.sha256 == hash) else {
+        return Err(bad("stations", "is not a stations file the setup release lists".into()));
+    };
+    let registry: StationsDoc =
+        format::parse_json(&entry.path, &stations, FileKind::Stations.size_limit()).map_err(|e| vec![e.into()])?;
+    let Some(committed) = registry.stations.iter().find(|s| s.id.as_str() == e.station) else {
+        return Err(bad("station", format!("`{}` is not in the registry the setup committed", e.station)));
+    };
+    let device = PublicKey::from_spki_base64(&committed.device)
+        .map_err(|_| bad("stations", format!("station `{}` has no valid device key", e.station)))?;
+    let province = entry.province.clone();
+
+    // The sheet, signed by that device.
+    let read = sheet::read(&sheet::encode(&e.sheet)).map_err(|err| bad("sheet", err.to_string()))?;
+    if read.key != device.id() || read.result.station.as_str() != e.station {
+        return Err(bad(
+            "sheet",
+            format!("is not signed by station `{}`'s committed device {}", e.station, device.id()),
+        ));
+    }
+    match sheet::check(&read, Some(committed), &[]) {
+        sheet::SheetVerdict::Unpublished { .. } => {}
+        other => return Err(bad("sheet", format!("its device signature does not verify ({})", other.word()))),
+    }
+
+    // The release, signed, and the station's line in its results file.
+    let (release_bytes, release_sigs) = (decode("release", &e.release)?, decode("release_sigs", &e.release_sigs)?);
+    let version = serde_json::from_slice::<crate::model::ReleaseDoc>(&release_bytes).map(|r| r.version).unwrap_or(0);
+    let release_file = log::release_path(version);
+    let release =
+        verify_archived_release(&release_file, &log::release_sigs_path(version), root, &release_bytes, &release_sigs)?;
+    let Some(results) = release.entry(FileKind::Results, province.as_ref().map(|p| p.as_str())) else {
+        return Err(bad("release", "lists no results file for the station's province".into()));
+    };
+    let Some(lines) = &results.lines else {
+        return Err(bad("release", "lists no `lines` root for the results file".into()));
+    };
+    let proof: Vec<log::Hash> = e
+        .proof
+        .iter()
+        .map(|h| BASE64.decode(h).ok().and_then(|b| b.try_into().ok()))
+        .collect::<Option<_>>()
+        .ok_or_else(|| bad("proof", "is not a list of base64 SHA-256 hashes".into()))?;
+    tree::verify_inclusion(e.index, lines.count, &tree::leaf_hash(e.line.as_bytes()), &proof, &lines.root.0)
+        .map_err(|err| bad("proof", format!("does not put the line in {}: {err}", results.path)))?;
+    let parsed = parse_result_line(&results.path, e.index as usize + 1, &e.line).map_err(|err| vec![err.into()])?;
+    let published = parse_station_result(&results.path, e.index as usize + 1, parsed.result.get())
+        .map_err(|err| vec![err.into()])?;
+    if published.station.as_str() != e.station {
+        return Err(bad("line", format!("is the result of station `{}`", published.station)));
+    }
+    if parsed.result.get() == read.signed_bytes() {
+        return Err(bad("line", "is the sheet's own result: there is no disagreement".into()));
+    }
+    let signed_by_device = parsed.key == device.id()
+        && parsed.signature_bytes().is_some_and(|s| device.verify(parsed.result.get().as_bytes(), &s).is_ok());
+    let differences = match sheet::check(&read, Some(committed), &[(version, Some(&e.line))]) {
+        sheet::SheetVerdict::Differs { differences, .. } => differences,
+        _ => Vec::new(),
+    };
+    Ok(Dispute {
+        station: e.station.clone(),
+        device: device.id(),
+        release: version,
+        publishers: release.audit().signatures.iter().filter(|s| s.valid).map(|s| s.key).collect(),
+        sheet: read.result,
+        published,
+        published_signed_by_device: signed_by_device,
+        differences,
+    })
+}
