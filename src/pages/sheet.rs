@@ -368,25 +368,41 @@ async fn evidence(
     station: &str,
 ) -> Option<String> {
     use shafaf_core::format::{RELEASE, RELEASE_LIMIT, RELEASE_SIGS, ROOT, ROOT_LIMIT, ROOT_SIGS, SIGS_LIMIT};
+    use shafaf_core::log::{note::NOTE_LIMIT, release_path, release_sigs_path, PROOF_LIMIT};
     let get =
         |path: String, limit: u64| async move { load::fetch_unlisted_in(config, &path, limit).await.ok().flatten() };
     let (root, root_sigs, setup, setup_sigs, release, release_sigs) = futures::join!(
         get(ROOT.into(), ROOT_LIMIT),
         get(ROOT_SIGS.into(), SIGS_LIMIT),
-        get(shafaf_core::log::release_path(1), RELEASE_LIMIT),
-        get(shafaf_core::log::release_sigs_path(1), SIGS_LIMIT),
+        get(release_path(1), RELEASE_LIMIT),
+        get(release_sigs_path(1), SIGS_LIMIT),
         get(RELEASE.into(), RELEASE_LIMIT),
         get(RELEASE_SIGS.into(), SIGS_LIMIT),
     );
-    let made = shafaf_core::evidence::make(
-        &sheet.line,
-        (&root?, &root_sigs?),
-        (&setup?, &setup_sigs?),
-        registry,
-        (&release?, &release_sigs?),
+    let release = release?;
+    let version = serde_json::from_slice::<shafaf_core::model::ReleaseDoc>(&release).ok()?.version;
+    let [setup_checkpoint, checkpoint, setup_inclusion, release_inclusion] = shafaf_core::evidence::log_paths(version);
+    let (setup_checkpoint, checkpoint, setup_inclusion, release_inclusion) = futures::join!(
+        get(setup_checkpoint, NOTE_LIMIT),
+        get(checkpoint, NOTE_LIMIT),
+        get(setup_inclusion, PROOF_LIMIT),
+        get(release_inclusion, PROOF_LIMIT),
+    );
+    let sources = shafaf_core::evidence::Sources {
+        root: &root?,
+        root_sigs: &root_sigs?,
+        setup: &setup?,
+        setup_sigs: &setup_sigs?,
+        setup_checkpoint: &setup_checkpoint?,
+        stations: registry,
+        release: &release,
+        release_sigs: &release_sigs?,
+        checkpoint: &checkpoint?,
+        setup_inclusion: &setup_inclusion?,
+        release_inclusion: &release_inclusion?,
         results,
-        station,
-    )?;
+    };
+    let made = shafaf_core::evidence::make(&sheet.line, station, &sources)?;
     serde_json::to_string_pretty(&made).ok()
 }
 

@@ -76,15 +76,22 @@ fn make_evidence(publication: &Publication, line: &str, station: &str) -> Option
     })?;
     let release: ReleaseDoc = serde_json::from_slice(get(RELEASE)?).ok()?;
     let results = release.files.iter().find(|f| f.kind == FileKind::Results && f.province == province)?;
-    evidence::make(
-        line,
-        (get(ROOT)?, get(ROOT_SIGS)?),
-        (get(&setup_path)?, get(&setup_sigs)?),
+    let [setup_checkpoint, checkpoint, setup_inclusion, release_inclusion] = evidence::log_paths(release.version);
+    let sources = evidence::Sources {
+        root: get(ROOT)?,
+        root_sigs: get(ROOT_SIGS)?,
+        setup: get(&setup_path)?,
+        setup_sigs: get(&setup_sigs)?,
+        setup_checkpoint: get(&setup_checkpoint)?,
         stations,
-        (get(RELEASE)?, get(RELEASE_SIGS)?),
-        get(&results.path)?,
-        station,
-    )
+        release: get(RELEASE)?,
+        release_sigs: get(RELEASE_SIGS)?,
+        checkpoint: get(&checkpoint)?,
+        setup_inclusion: get(&setup_inclusion)?,
+        release_inclusion: get(&release_inclusion)?,
+        results: get(&results.path)?,
+    };
+    evidence::make(line, station, &sources)
 }
 
 /// `shafaf evidence FILE`: what the evidence proves, or why it does not hold.
@@ -107,12 +114,16 @@ pub fn verify_evidence(file: &Path, anchor: &TrustAnchor, now: OffsetDateTime, j
                 println!(
                     "PROVEN: station `{}`'s device (key {}, committed in the setup release) signed a result that \
                      release {} (signed by publisher keys {}) does not publish; the release publishes another line \
-                     for the station, {} by the device:{figures}",
+                     for the station, {} by the device. Both releases are in the log `{}` (the setup's checkpoint \
+                     cosigned by {} witness(es), the release's by {}):{figures}",
                     dispute.station,
                     dispute.device,
                     dispute.release,
                     publishers.join(", "),
-                    if dispute.published_signed_by_device { "also signed" } else { "not signed" }
+                    if dispute.published_signed_by_device { "also signed" } else { "not signed" },
+                    dispute.log,
+                    dispute.setup_witnesses.len(),
+                    dispute.release_witnesses.len()
                 );
             }
             Ok(ExitCode::SUCCESS)

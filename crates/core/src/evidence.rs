@@ -5,9 +5,12 @@
 //! that committed the device's key, and the published release (signed by
 //! the publishers) with the station's line in it and the Merkle proof that
 //! puts that line in the results file the release lists (its `lines` root),
-//! so the province's results file itself is not needed. Two signatures by
-//! the authority's own keys that disagree about one station. See
-//! `docs/FORMAT.md`, "Evidence of a mismatch".
+//! so the province's results file itself is not needed; and both releases'
+//! place in the release log: the setup's own checkpoint (the log of it
+//! alone, with the witnesses' cosignatures) and the checkpoint published
+//! with the release, with the inclusion proofs of both in it. Two
+//! signatures by the authority's own keys that disagree about one station.
+//! See `docs/FORMAT.md`, "Evidence of a mismatch".
 
 use base64::engine::general_purpose::STANDARD as BASE64;
 use base64::Engine as _;
@@ -20,6 +23,7 @@ use crate::keys::{KeyId, PublicKey};
 use crate::log::{self, tree};
 use crate::model::{FileKind, Phase, Sha256Hex, StationResult, StationsDoc};
 use crate::sheet::{self, Difference};
+use crate::verify::log::{verify_checkpoint, CheckpointSignature};
 use crate::verify::{verify_archived_release, verify_root, TrustAnchor};
 
 /// `"type"` of an evidence file.
@@ -52,6 +56,14 @@ pub struct Evidence {
     pub line: String,
     pub index: u64,
     pub proof: Vec<String>,
+    /// The setup's checkpoint (`releases/1/checkpoint`: the log of the setup
+    /// alone, cosigned by the witnesses), the checkpoint published with the
+    /// release (`releases/<N>/checkpoint`), and the inclusion proofs of the
+    /// setup (leaf 0) and the release (leaf N − 1) in the latter; base64.
+    pub setup_checkpoint: String,
+    pub checkpoint: String,
+    pub setup_in_log: Vec<String>,
+    pub release_in_log: Vec<String>,
 }
 
 /// What checked evidence proves.
@@ -70,21 +82,53 @@ pub struct Dispute {
     /// that signed two results), or not (a line the device never signed).
     pub published_signed_by_device: bool,
     pub differences: Vec<Difference>,
+    /// The log both releases are in, and who cosigned the setup's
+    /// checkpoint (when: before the polls opened, for a sound setup) and the
+    /// release's.
+    pub log: String,
+    pub setup_witnesses: Vec<CheckpointSignature>,
+    pub release_witnesses: Vec<CheckpointSignature>,
 }
 
-/// Makes the evidence from the bytes a reader already holds. `results` is
-/// the province's results file of `release`.
-#[allow(clippy::too_many_arguments)]
-pub fn make(
-    sheet_line: &str,
-    root: (&[u8], &[u8]),
-    setup: (&[u8], &[u8]),
-    stations: &[u8],
-    release: (&[u8], &[u8]),
-    results: &[u8],
-    station: &str,
-) -> Option<Evidence> {
-    let lines = format::result_lines("results", results).ok()?;
+/// What [`make`] reads: the files of the publication, as a reader holds them.
+pub struct Sources<'a> {
+    pub root: &'a [u8],
+    pub root_sigs: &'a [u8],
+    /// `releases/1/release.json`, its `.sigs` and `checkpoint`.
+    pub setup: &'a [u8],
+    pub setup_sigs: &'a [u8],
+    pub setup_checkpoint: &'a [u8],
+    /// The province's stations file the setup lists.
+    pub stations: &'a [u8],
+    /// `releases/<N>/release.json`, its `.sigs` and `checkpoint`.
+    pub release: &'a [u8],
+    pub release_sigs: &'a [u8],
+    pub checkpoint: &'a [u8],
+    /// `log/inclusion/0-<N>` and `log/inclusion/<N − 1>-<N>`.
+    pub setup_inclusion: &'a [u8],
+    pub release_inclusion: &'a [u8],
+    /// The province's results file of the release.
+    pub results: &'a [u8],
+}
+
+/// The log files [`Sources`] needs for release `version`.
+pub fn log_paths(version: u64) -> [String; 4] {
+    [
+        log::checkpoint_path(1),
+        log::checkpoint_path(version),
+        log::inclusion_path(0, version),
+        log::inclusion_path(version.saturating_sub(1), version),
+    ]
+}
+
+/// Makes the evidence from the bytes a reader already holds.
+pub fn make(sheet_line: &str, station: &str, from: &Sources<'_>) -> Option<Evidence> {
+    let version = serde_json::from_slice::<crate::model::ReleaseDoc>(from.release).ok()?.version;
+    let proof_of =
+        |bytes: &[u8], index: u64| log::parse_proof("proof", bytes, log::ProofKind::Inclusion, index, version).ok();
+    let setup_in_log = proof_of(from.setup_inclusion, 0)?;
+    let release_in_log = proof_of(from.release_inclusion, version.checked_sub(1)?)?;
+    let lines = format::result_lines("results", from.results).ok()?;
     let needle = format!("\"station\":\"{station}\"");
     let index = lines.iter().position(|l| l.contains(&needle))?;
     let leaves: Vec<log::Hash> = lines.iter().map(|l| tree::leaf_hash(l.as_bytes())).collect();
@@ -94,16 +138,20 @@ pub fn make(
         doc_type: TYPE.into(),
         station: station.into(),
         sheet: sheet_line.into(),
-        root: b64(root.0),
-        root_sigs: b64(root.1),
-        setup: b64(setup.0),
-        setup_sigs: b64(setup.1),
-        stations: b64(stations),
-        release: b64(release.0),
-        release_sigs: b64(release.1),
+        root: b64(from.root),
+        root_sigs: b64(from.root_sigs),
+        setup: b64(from.setup),
+        setup_sigs: b64(from.setup_sigs),
+        stations: b64(from.stations),
+        release: b64(from.release),
+        release_sigs: b64(from.release_sigs),
         line: lines[index].into(),
         index: index as u64,
         proof: proof.iter().map(|h| b64(h)).collect(),
+        setup_checkpoint: b64(from.setup_checkpoint),
+        checkpoint: b64(from.checkpoint),
+        setup_in_log: setup_in_log.iter().map(|h| b64(h)).collect(),
+        release_in_log: release_in_log.iter().map(|h| b64(h)).collect(),
     })
 }
 
@@ -120,6 +168,12 @@ pub fn verify(bytes: &[u8], anchor: &TrustAnchor, now: OffsetDateTime) -> Result
         return Err(bad("type", format!("is `{}`, not `{TYPE}`", e.doc_type)));
     }
     let decode = |field: &str, text: &str| BASE64.decode(text).map_err(|_| bad(field, "is not base64".into()));
+    let hashes = |field: &str, list: &[String]| -> Result<Vec<log::Hash>, Vec<Finding>> {
+        list.iter()
+            .map(|h| BASE64.decode(h).ok().and_then(|b| b.try_into().ok()))
+            .collect::<Option<_>>()
+            .ok_or_else(|| bad(field, "is not a list of base64 SHA-256 hashes".into()))
+    };
     let (root_bytes, root_sigs) = (decode("root", &e.root)?, decode("root_sigs", &e.root_sigs)?);
     let root = verify_root(&root_bytes, &root_sigs, anchor, now)?;
 
@@ -162,20 +216,46 @@ pub fn verify(bytes: &[u8], anchor: &TrustAnchor, now: OffsetDateTime) -> Result
     let (release_bytes, release_sigs) = (decode("release", &e.release)?, decode("release_sigs", &e.release_sigs)?);
     let version = serde_json::from_slice::<crate::model::ReleaseDoc>(&release_bytes).map(|r| r.version).unwrap_or(0);
     let release_file = log::release_path(version);
-    let release =
-        verify_archived_release(&release_file, &log::release_sigs_path(version), root, &release_bytes, &release_sigs)?;
+    let release = verify_archived_release(
+        &release_file,
+        &log::release_sigs_path(version),
+        root.clone(),
+        &release_bytes,
+        &release_sigs,
+    )?;
+    if release.doc().phase != Phase::Results || version < 2 {
+        return Err(bad("release", "is not a results release".into()));
+    }
+
+    // Both in the release log: the setup's checkpoint is the log of it
+    // alone; the release's checkpoint holds the setup as leaf 0 and the
+    // release as its last leaf.
+    let setup_checkpoint = decode("setup_checkpoint", &e.setup_checkpoint)?;
+    let setup_checkpoint = verify_checkpoint("setup_checkpoint", &setup_checkpoint, &root, false)?;
+    let setup_leaf = tree::leaf_hash(&setup_bytes);
+    if setup_checkpoint.size != 1 || setup_checkpoint.root_hash.0 != tree::root(&[setup_leaf]) {
+        return Err(bad("setup_checkpoint", "is not the log of the setup release alone".into()));
+    }
+    let checkpoint = decode("checkpoint", &e.checkpoint)?;
+    let checkpoint = verify_checkpoint("checkpoint", &checkpoint, &root, false)?;
+    let origin = release.log().map(|l| l.origin.to_string()).unwrap_or_default();
+    if checkpoint.size != version || checkpoint.origin != origin || setup_checkpoint.origin != origin {
+        return Err(bad("checkpoint", format!("is not the log `{origin}` of {version} releases")));
+    }
+    let in_log = |field: &str, index: u64, leaf: &log::Hash, list: &[String]| -> Result<(), Vec<Finding>> {
+        let proof = hashes(field, list)?;
+        tree::verify_inclusion(index, version, leaf, &proof, &checkpoint.root_hash.0)
+            .map_err(|err| bad(field, format!("does not prove leaf {index} of the log: {err}")))
+    };
+    in_log("setup_in_log", 0, &setup_leaf, &e.setup_in_log)?;
+    in_log("release_in_log", version - 1, &tree::leaf_hash(&release_bytes), &e.release_in_log)?;
     let Some(results) = release.entry(FileKind::Results, province.as_ref().map(|p| p.as_str())) else {
         return Err(bad("release", "lists no results file for the station's province".into()));
     };
     let Some(lines) = &results.lines else {
         return Err(bad("release", "lists no `lines` root for the results file".into()));
     };
-    let proof: Vec<log::Hash> = e
-        .proof
-        .iter()
-        .map(|h| BASE64.decode(h).ok().and_then(|b| b.try_into().ok()))
-        .collect::<Option<_>>()
-        .ok_or_else(|| bad("proof", "is not a list of base64 SHA-256 hashes".into()))?;
+    let proof = hashes("proof", &e.proof)?;
     tree::verify_inclusion(e.index, lines.count, &tree::leaf_hash(e.line.as_bytes()), &proof, &lines.root.0)
         .map_err(|err| bad("proof", format!("does not put the line in {}: {err}", results.path)))?;
     let parsed = parse_result_line(&results.path, e.index as usize + 1, &e.line).map_err(|err| vec![err.into()])?;
@@ -202,5 +282,8 @@ pub fn verify(bytes: &[u8], anchor: &TrustAnchor, now: OffsetDateTime) -> Result
         published,
         published_signed_by_device: signed_by_device,
         differences,
+        log: origin,
+        setup_witnesses: setup_checkpoint.witnesses().cloned().collect(),
+        release_witnesses: checkpoint.witnesses().cloned().collect(),
     })
 }
