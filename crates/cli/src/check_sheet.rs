@@ -102,14 +102,7 @@ pub fn verify_evidence(file: &Path, anchor: &TrustAnchor, now: OffsetDateTime, j
             if json {
                 println!("{}", serde_json::to_string_pretty(&dispute)?);
             } else {
-                let figures: String = dispute
-                    .differences
-                    .iter()
-                    .map(|d| {
-                        let published = d.published.map_or_else(|| "none".to_owned(), |p| p.to_string());
-                        format!("\n  {}: {} on the sheet, {published} published", d.field, d.sheet)
-                    })
-                    .collect();
+                let figures = figures(&dispute.differences);
                 let publishers: Vec<String> = dispute.publishers.iter().map(ToString::to_string).collect();
                 println!(
                     "PROVEN: station `{}`'s device (key {}, committed in the setup release) signed a result that \
@@ -135,16 +128,18 @@ pub fn verify_evidence(file: &Path, anchor: &TrustAnchor, now: OffsetDateTime, j
     }
 }
 
+/// Every figure that differs, a line each: the sheet's and the published one.
+fn figures(differences: &[sheet::Difference]) -> String {
+    differences
+        .iter()
+        .map(|d| {
+            let published = d.published.map_or_else(|| "none".to_owned(), |p| p.to_string());
+            format!("\n  {}: {} on the sheet, {published} published", d.field, d.sheet)
+        })
+        .collect()
+}
+
 fn words(verdict: &SheetVerdict) -> String {
-    let figures = |differences: &[sheet::Difference]| {
-        differences
-            .iter()
-            .map(|d| {
-                let published = d.published.map_or_else(|| "none".to_owned(), |p| p.to_string());
-                format!("\n  {}: {} on the sheet, {published} published", d.field, d.sheet)
-            })
-            .collect::<String>()
-    };
     match verdict {
         SheetVerdict::Matches { station, release } => {
             format!("MATCHES: station `{station}`'s sheet is the result release {release} publishes")
