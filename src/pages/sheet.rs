@@ -491,9 +491,7 @@ async fn fetch_results(folder: &str, entry: Option<&shafaf_core::model::FileEntr
 
 /// The station's line in a results file.
 fn line_in(bytes: &[u8], station: &str) -> Option<String> {
-    let text = std::str::from_utf8(bytes).ok()?;
-    let needle = format!("\"station\":\"{station}\"");
-    text.lines().find(|l| l.contains(&needle)).map(str::to_owned)
+    sheet::station_line(std::str::from_utf8(bytes).ok()?, station).map(str::to_owned)
 }
 
 fn stop_camera(camera: RwSignal<Option<web_sys::MediaStream>>) {

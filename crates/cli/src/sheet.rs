@@ -147,10 +147,9 @@ pub fn contest_of(publication: &shafaf_core::Publication, contest: &str) -> Opti
 pub fn line_of(publication: &shafaf_core::Publication, station: &str) -> Option<String> {
     use shafaf_core::model::{FileKind, ReleaseDoc};
     let release: ReleaseDoc = serde_json::from_slice(publication.get(shafaf_core::format::RELEASE)?).ok()?;
-    let needle = format!("\"station\":\"{station}\"");
     release.files.iter().filter(|f| f.kind == FileKind::Results).find_map(|f| {
         let text = std::str::from_utf8(publication.get(&f.path)?).ok()?;
-        text.lines().find(|l| l.contains(&needle)).map(str::to_owned)
+        sheet::station_line(text, station).map(str::to_owned)
     })
 }
 

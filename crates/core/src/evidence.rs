@@ -129,8 +129,7 @@ pub fn make(sheet_line: &str, station: &str, from: &Sources<'_>) -> Option<Evide
     let setup_in_log = proof_of(from.setup_inclusion, 0)?;
     let release_in_log = proof_of(from.release_inclusion, version.checked_sub(1)?)?;
     let lines = format::result_lines("results", from.results).ok()?;
-    let needle = format!("\"station\":\"{station}\"");
-    let index = lines.iter().position(|l| l.contains(&needle))?;
+    let index = lines.iter().position(|l| sheet::names_station(l, station))?;
     let leaves: Vec<log::Hash> = lines.iter().map(|l| tree::leaf_hash(l.as_bytes())).collect();
     let proof = tree::inclusion_proof(index as u64, &leaves).ok()?;
     let b64 = |b: &[u8]| BASE64.encode(b);

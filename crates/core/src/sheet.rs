@@ -279,6 +279,16 @@ fn differences(sheet: &StationResult, line: &str) -> Vec<Difference> {
     out
 }
 
+/// Whether a results line is `station`'s (read before its signature is checked).
+pub fn names_station(line: &str, station: &str) -> bool {
+    line.contains(&format!("\"station\":\"{station}\""))
+}
+
+/// The station's line in a results file's text, if it has one.
+pub fn station_line<'a>(results: &'a str, station: &str) -> Option<&'a str> {
+    results.lines().find(|l| names_station(l, station))
+}
+
 /// The station's line in every release of a publication's log, oldest
 /// first, as [`check`] takes it. For a publication that verified: the
 /// files are read as the archived releases list them.
@@ -288,7 +298,6 @@ pub fn station_history(publication: &crate::Publication, station: &str) -> Vec<(
         .get(crate::format::RELEASE)
         .and_then(|b| serde_json::from_slice::<ReleaseDoc>(b).ok())
         .map_or(0, |r| r.version);
-    let needle = format!("\"station\":\"{station}\"");
     (1..=size)
         .map(|version| {
             let release = publication
@@ -297,7 +306,7 @@ pub fn station_history(publication: &crate::Publication, station: &str) -> Vec<(
             let line = release.and_then(|r| {
                 r.files.iter().filter(|f| f.kind == FileKind::Results).find_map(|f| {
                     let text = std::str::from_utf8(publication.get(&f.path)?).ok()?;
-                    text.lines().find(|l| l.contains(&needle)).map(str::to_owned)
+                    station_line(text, station).map(str::to_owned)
                 })
             });
             (version, line)

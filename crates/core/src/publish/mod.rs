@@ -266,19 +266,9 @@ fn release_doc(
 ) -> Result<ReleaseDoc, PublishError> {
     let mut files: Vec<FileEntry> = Vec::new();
     let mut add = |kind: FileKind, province: Option<&Id>, bytes: Vec<u8>| {
-        let path = format::content_path(kind, province.map(|p| p.as_str()), &bytes);
-        let lines = (kind == FileKind::Results)
-            .then(|| format::result_lines(&path, &bytes).ok().map(|l| log::lines_root(&l)))
-            .flatten();
-        files.push(FileEntry {
-            sha256: Sha256Hex::of(&bytes),
-            path: path.clone(),
-            size: bytes.len() as u64,
-            kind,
-            province: province.cloned(),
-            lines,
-        });
-        publication.insert(path, bytes);
+        let entry = file_entry(kind, province, &bytes);
+        publication.insert(entry.path.clone(), bytes);
+        files.push(entry);
     };
 
     add(FileKind::Election, None, json("election", &draft.election)?);
@@ -309,6 +299,16 @@ fn release_doc(
         files,
         log,
     })
+}
+
+/// A file's entry in a release: its content-addressed path, size and hash,
+/// and for a results file the Merkle root of its lines.
+pub fn file_entry(kind: FileKind, province: Option<&Id>, bytes: &[u8]) -> FileEntry {
+    let path = format::content_path(kind, province.map(|p| p.as_str()), bytes);
+    let lines = (kind == FileKind::Results)
+        .then(|| format::result_lines(&path, bytes).ok().map(|l| log::lines_root(&l)))
+        .flatten();
+    FileEntry { sha256: Sha256Hex::of(bytes), path, size: bytes.len() as u64, kind, province: province.cloned(), lines }
 }
 
 /// The release's summary: for each province of the election, in its order,

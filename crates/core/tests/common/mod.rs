@@ -320,7 +320,7 @@ pub fn forge_next(
     draft: &Draft,
     issued: OffsetDateTime,
 ) -> Publication {
-    use shafaf_core::format::{content_path, to_json_bytes};
+    use shafaf_core::format::to_json_bytes;
     use shafaf_core::log::{self, tree, Checkpoint};
     use shafaf_core::publish::log_files;
     use shafaf_core::verify::{verify_root, TrustAnchor};
@@ -340,20 +340,9 @@ pub fn forge_next(
     let counted = publish::count(draft).unwrap();
     let mut files = Vec::new();
     let mut add = |kind: FileKind, province: Option<&Id>, bytes: Vec<u8>| {
-        let path = content_path(kind, province.map(|x| x.as_str()), &bytes);
-        let lines = (kind == FileKind::Results).then(|| {
-            let text = std::str::from_utf8(&bytes).unwrap();
-            log::lines_root(&text.lines().collect::<Vec<_>>())
-        });
-        files.push(FileEntry {
-            sha256: Sha256Hex::of(&bytes),
-            path: path.clone(),
-            size: bytes.len() as u64,
-            kind,
-            province: province.cloned(),
-            lines,
-        });
-        p.insert(path, bytes);
+        let entry = publish::file_entry(kind, province, &bytes);
+        p.insert(entry.path.clone(), bytes);
+        files.push(entry);
     };
     add(FileKind::Election, None, to_json_bytes(&draft.election).unwrap());
     add(FileKind::Summary, None, to_json_bytes(&publish::summary_doc(draft, &counted)).unwrap());
