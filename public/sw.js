@@ -8,7 +8,14 @@
 // is trusted: the app checks every file against its signed release, cached
 // or not. A response without a length (a server that never stops sending)
 // or larger than LIMIT is passed on but not kept.
-const CACHE = 'shafaf-v1';
+//
+// Each build of the app has its own cache: the build stamps VERSION below
+// with a hash of the app's other files (`cargo xtask` does, in
+// app-files.txt's step), so a new build is a new worker, which keeps the
+// new app's files and, once active, drops every older build's cache (and
+// the publication files kept with it, fetched again when online).
+const VERSION = 'dev';
+const CACHE = `shafaf-${VERSION}`;
 const LIMIT = 64 * 1024 * 1024;
 
 self.addEventListener('install', (event) => {
@@ -16,9 +23,17 @@ self.addEventListener('install', (event) => {
   self.skipWaiting();
 });
 
+// No clients.claim(): a page is controlled from its start or not at all,
+// never switched over while it is fetching a publication (the next page the
+// reader opens is kept).
 self.addEventListener('activate', (event) => {
-  event.waitUntil(self.clients.claim());
+  event.waitUntil(dropOlderBuilds());
 });
+
+async function dropOlderBuilds() {
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name.startsWith('shafaf-') && name !== CACHE).map((name) => caches.delete(name)));
+}
 
 async function precache() {
   const cache = await caches.open(CACHE);

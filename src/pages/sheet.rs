@@ -381,6 +381,14 @@ async fn evidence(
     );
     let release = release?;
     let version = serde_json::from_slice::<shafaf_core::model::ReleaseDoc>(&release).ok()?.version;
+    // The election file the setup lists: when the polls opened.
+    let setup = setup?;
+    let election = serde_json::from_slice::<shafaf_core::model::ReleaseDoc>(&setup)
+        .ok()?
+        .files
+        .into_iter()
+        .find(|f| f.kind == shafaf_core::model::FileKind::Election)?;
+    let election = get(election.path, election.size).await?;
     let [setup_checkpoint, checkpoint, setup_inclusion, release_inclusion] = shafaf_core::evidence::log_paths(version);
     let (setup_checkpoint, checkpoint, setup_inclusion, release_inclusion) = futures::join!(
         get(setup_checkpoint, NOTE_LIMIT),
@@ -391,10 +399,11 @@ async fn evidence(
     let sources = shafaf_core::evidence::Sources {
         root: &root?,
         root_sigs: &root_sigs?,
-        setup: &setup?,
+        setup: &setup,
         setup_sigs: &setup_sigs?,
         setup_checkpoint: &setup_checkpoint?,
         stations: registry,
+        election: &election,
         release: &release,
         release_sigs: &release_sigs?,
         checkpoint: &checkpoint?,
@@ -464,6 +473,7 @@ fn EvidenceCheck() -> impl IntoView {
                                 {tr(Msg::SheetStation)} " " <code dir="ltr">{dispute.station.clone()}</code>
                                 " · " {text(move |lang| lang.sheet_release(dispute.release))}
                             </p>
+                            <Commitment dispute=dispute.clone()/>
                             <Differences differences=rows/>
                         </div>
                     }.into_any()
@@ -476,6 +486,32 @@ fn EvidenceCheck() -> impl IntoView {
                 }.into_any(),
             })}
         </section>
+    }
+}
+
+/// When the device's key was committed, against the polls' opening: what
+/// makes the device's signature on the sheet count.
+#[component]
+fn Commitment(dispute: shafaf_core::evidence::Dispute) -> impl IntoView {
+    let (committed, polls_open) = (dispute.committed, dispute.polls_open);
+    let (before, threshold) = (dispute.witnessed_before_polls, dispute.witness_threshold);
+    view! {
+        <dl data-testid="evidence-commitment">
+            <div>
+                <dt>{tr(Msg::SetupCommitted)}</dt>
+                <dd>{text(move |lang| lang.date_time(committed))}</dd>
+            </div>
+            <div>
+                <dt>{tr(Msg::PollsOpen)}</dt>
+                <dd>{text(move |lang| lang.date_time(polls_open))}</dd>
+            </div>
+            <div>
+                <dt>{tr(Msg::SetupWitnessedBefore)}</dt>
+                <dd data-value=before.to_string() data-threshold=threshold.to_string()>
+                    {text(move |lang| lang.of_required(u64::from(before), u64::from(threshold)))}
+                </dd>
+            </div>
+        </dl>
     }
 }
 

@@ -83,8 +83,37 @@ export function tamperedPageUrl(name, path = '') {
  * and returns it. */
 export async function settledStatus(page) {
   const status = page.locator('[data-testid=status][data-audit=complete]');
-  await status.waitFor({ timeout: SETTLE_MS });
+  try {
+    await status.waitFor({ timeout: SETTLE_MS });
+  } catch (error) {
+    const errors = (page.errors ?? []).map(String).join('; ') || 'none';
+    throw new Error(`the verdict never settled; the page shows: ${await pageState(page)}; errors: ${errors}`, {
+      cause: error,
+    });
+  }
   return status.getAttribute('data-status');
+}
+
+/** What the page shows of its status, for a test that timed out. */
+async function pageState(page) {
+  try {
+    return await page.evaluate(() => {
+      const status = document.querySelector('[data-testid=status]');
+      const attributes = status ? [...status.attributes].map((a) => `${a.name}=${a.value}`).join(' ') : 'no status';
+      const progress = document.querySelector('[data-testid=progress]');
+      const fetched = performance
+        .getEntriesByType('resource')
+        .map((e) => `${new URL(e.name).pathname} ${Math.round(e.startTime)}-${Math.round(e.responseEnd)}ms`);
+      const worker = navigator.serviceWorker?.controller ? 'controlled by the service worker' : 'no service worker';
+      return [
+        `${attributes}; "${(status?.innerText ?? document.body.innerText).slice(0, 400)}"`,
+        `progress ${progress?.dataset.phase}: "${progress?.innerText}"`,
+        `${worker}; ${Math.round(performance.now())} ms since the page opened; fetched: ${fetched.join(', ')}`,
+      ].join('\n');
+    });
+  } catch (error) {
+    return `(unreadable: ${error.message})`;
+  }
 }
 
 /** Waits until the view's figures are drawn from signed files (the first

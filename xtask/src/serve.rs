@@ -63,13 +63,12 @@ pub fn run(paths: &Paths, args: &ServeArgs) -> Result<()> {
     Ok(())
 }
 
-const WORKERS: usize = 4;
-
 /// A server answering on its own threads until stopped (or dropped).
 pub struct Running {
     server: Arc<Server>,
     port: u16,
-    workers: Vec<JoinHandle<()>>,
+    /// Takes each request and answers it on a thread of its own.
+    dispatcher: Option<JoinHandle<()>>,
     /// Precompresses the app and the demo publication.
     warming: Option<JoinHandle<()>>,
 }
@@ -89,8 +88,8 @@ impl Running {
 
     /// Serves until the process is stopped.
     pub fn wait(mut self) {
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
+        if let Some(dispatcher) = self.dispatcher.take() {
+            let _ = dispatcher.join();
         }
     }
 
@@ -99,12 +98,11 @@ impl Running {
 
 impl Drop for Running {
     fn drop(&mut self) {
-        // Each unblock releases one worker waiting in `recv`.
-        for _ in &self.workers {
-            self.server.unblock();
-        }
-        for worker in self.workers.drain(..) {
-            let _ = worker.join();
+        // Releases the dispatcher waiting in `recv`; answers under way end
+        // with their connections (an endless one, with the process).
+        self.server.unblock();
+        if let Some(dispatcher) = self.dispatcher.take() {
+            let _ = dispatcher.join();
         }
     }
 }
@@ -122,18 +120,22 @@ pub fn start_with_cache(site: Site, address: &str, cache: PathBuf) -> Result<Run
     let server = Arc::new(server);
     let site = Arc::new(site);
     let compressed = Arc::new(Compressed::new(cache));
-    let workers = (0..WORKERS)
-        .map(|_| {
-            let server = Arc::clone(&server);
-            let site = Arc::clone(&site);
-            let compressed = Arc::clone(&compressed);
-            thread::spawn(move || {
-                while let Ok(request) = server.recv() {
-                    answer(&site, &compressed, request);
-                }
-            })
+    // A thread per request, never a fixed pool: a browser that stops
+    // reading a response (a page left open, a worker busy verifying, a
+    // context taken offline, the endless attack) holds its thread, and a
+    // pool of a few would then leave every other request waiting.
+    let dispatcher = {
+        let server = Arc::clone(&server);
+        let site = Arc::clone(&site);
+        let compressed = Arc::clone(&compressed);
+        thread::spawn(move || {
+            while let Ok(request) = server.recv() {
+                let site = Arc::clone(&site);
+                let compressed = Arc::clone(&compressed);
+                thread::spawn(move || answer(&site, &compressed, request));
+            }
         })
-        .collect();
+    };
     let warming = {
         let folders = [(site.dist.clone(), Effort::Best), (site.demo.publication.clone(), Effort::Fast)];
         thread::spawn(move || {
@@ -144,7 +146,7 @@ pub fn start_with_cache(site: Site, address: &str, cache: PathBuf) -> Result<Run
             }
         })
     };
-    Ok(Running { server, port, workers, warming: Some(warming) })
+    Ok(Running { server, port, dispatcher: Some(dispatcher), warming: Some(warming) })
 }
 
 #[derive(Debug, PartialEq, Eq)]

@@ -308,9 +308,31 @@ fn git_commit(root: &Path) -> Option<String> {
     Some(if status.stdout.is_empty() { commit } else { format!("{commit}-modified") })
 }
 
+/// The line of `sw.js` the build stamps with the app's version.
+const SW_VERSION_LINE: &str = "const VERSION = 'dev';";
+
 /// `app-files.txt`: every file of the built app in `sha256sum` format
-/// (see `shafaf_core::app_files`).
+/// (see `shafaf_core::app_files`); first, `sw.js` is stamped with a hash of
+/// the other files, so that each build's service worker keeps its own cache.
 fn write_app_manifest(dist: &Path) -> Result<()> {
+    let files = app_files(dist)?;
+    let others = files.iter().filter(|(p, _)| p != "sw.js").map(|(p, b)| (p.as_str(), b.as_slice()));
+    let version = shafaf_core::model::Sha256Hex::of(shafaf_core::app_files::manifest(others).as_bytes()).to_string();
+    let sw = dist.join("sw.js");
+    if let Ok(script) = fs::read_to_string(&sw) {
+        if !script.contains(SW_VERSION_LINE) {
+            bail!("{} has no line `{SW_VERSION_LINE}` to stamp the build's version in", sw.display());
+        }
+        fs::write(&sw, script.replace(SW_VERSION_LINE, &format!("const VERSION = '{}';", &version[..16])))?;
+    }
+    let files = app_files(dist)?;
+    let list = shafaf_core::app_files::manifest(files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
+    fs::write(dist.join(shafaf_core::app_files::MANIFEST), list)?;
+    Ok(())
+}
+
+/// Every file of the built app but the manifest, by path under `dist`.
+fn app_files(dist: &Path) -> Result<Vec<(String, Vec<u8>)>> {
     let mut files = Vec::new();
     let mut stack = vec![dist.to_path_buf()];
     while let Some(dir) = stack.pop() {
@@ -326,9 +348,7 @@ fn write_app_manifest(dist: &Path) -> Result<()> {
             }
         }
     }
-    let list = shafaf_core::app_files::manifest(files.iter().map(|(p, b)| (p.as_str(), b.as_slice())));
-    fs::write(dist.join(shafaf_core::app_files::MANIFEST), list)?;
-    Ok(())
+    Ok(files)
 }
 
 /// Generates the demo publication and its tampered copies unless the stamp

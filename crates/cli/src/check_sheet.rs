@@ -6,10 +6,9 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{bail, Context, Result};
-use shafaf_core::evidence::{self, Evidence};
+use shafaf_core::evidence;
 use shafaf_core::sheet::{self, SheetVerdict};
 use shafaf_core::verify::{verify_publication_with, LogPolicy, TrustAnchor};
-use shafaf_core::Publication;
 use time::OffsetDateTime;
 
 use crate::{fsio, report};
@@ -46,7 +45,7 @@ pub fn run(
             let lines: Vec<(u64, Option<&str>)> = history.iter().map(|(v, l)| (*v, l.as_deref())).collect();
             let verdict = sheet::check(&read, committed.as_ref(), &lines);
             if let (Some(out), SheetVerdict::Differs { .. }) = (evidence, &verdict) {
-                let made = make_evidence(&publication, &read.line, &station)
+                let made = evidence::make_from(&publication, &read.line, &station)
                     .context("the evidence could not be made from this publication")?;
                 fsio::write(out, &serde_json::to_vec_pretty(&made)?)?;
                 eprintln!("wrote the evidence to {} (check it with `shafaf evidence`)", out.display());
@@ -62,38 +61,6 @@ pub fn run(
     Ok(if matches!(verdict, SheetVerdict::Matches { .. }) { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// The evidence of a sheet the current release contradicts.
-fn make_evidence(publication: &Publication, line: &str, station: &str) -> Option<Evidence> {
-    use shafaf_core::format::{RELEASE, RELEASE_SIGS, ROOT, ROOT_SIGS};
-    use shafaf_core::model::{FileKind, ReleaseDoc, StationsDoc};
-    let get = |path: &str| publication.get(path);
-    let (setup_path, setup_sigs) = (shafaf_core::log::release_path(1), shafaf_core::log::release_sigs_path(1));
-    let setup: ReleaseDoc = serde_json::from_slice(get(&setup_path)?).ok()?;
-    let (province, stations) = setup.files.iter().filter(|f| f.kind == FileKind::Stations).find_map(|f| {
-        let bytes = get(&f.path)?;
-        let doc: StationsDoc = serde_json::from_slice(bytes).ok()?;
-        doc.stations.iter().any(|s| s.id.as_str() == station).then(|| (f.province.clone(), bytes))
-    })?;
-    let release: ReleaseDoc = serde_json::from_slice(get(RELEASE)?).ok()?;
-    let results = release.files.iter().find(|f| f.kind == FileKind::Results && f.province == province)?;
-    let [setup_checkpoint, checkpoint, setup_inclusion, release_inclusion] = evidence::log_paths(release.version);
-    let sources = evidence::Sources {
-        root: get(ROOT)?,
-        root_sigs: get(ROOT_SIGS)?,
-        setup: get(&setup_path)?,
-        setup_sigs: get(&setup_sigs)?,
-        setup_checkpoint: get(&setup_checkpoint)?,
-        stations,
-        release: get(RELEASE)?,
-        release_sigs: get(RELEASE_SIGS)?,
-        checkpoint: get(&checkpoint)?,
-        setup_inclusion: get(&setup_inclusion)?,
-        release_inclusion: get(&release_inclusion)?,
-        results: get(&results.path)?,
-    };
-    evidence::make(line, station, &sources)
-}
-
 /// `shafaf evidence FILE`: what the evidence proves, or why it does not hold.
 pub fn verify_evidence(file: &Path, anchor: &TrustAnchor, now: OffsetDateTime, json: bool) -> Result<ExitCode> {
     let bytes = fsio::read(file)?;
@@ -105,12 +72,17 @@ pub fn verify_evidence(file: &Path, anchor: &TrustAnchor, now: OffsetDateTime, j
                 let figures = figures(&dispute.differences);
                 let publishers: Vec<String> = dispute.publishers.iter().map(ToString::to_string).collect();
                 println!(
-                    "PROVEN: station `{}`'s device (key {}, committed in the setup release) signed a result that \
+                    "PROVEN: station `{}`'s device (key {}, committed in the setup release at {}, before the polls \
+                     opened at {}, and witnessed before then by {} of the {} required) signed a result that \
                      release {} (signed by publisher keys {}) does not publish; the release publishes another line \
                      for the station, {} by the device. Both releases are in the log `{}` (the setup's checkpoint \
                      cosigned by {} witness(es), the release's by {}):{figures}",
                     dispute.station,
                     dispute.device,
+                    report::when(dispute.committed),
+                    report::when(dispute.polls_open),
+                    dispute.witnessed_before_polls,
+                    dispute.witness_threshold,
                     dispute.release,
                     publishers.join(", "),
                     if dispute.published_signed_by_device { "also signed" } else { "not signed" },

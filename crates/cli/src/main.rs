@@ -143,7 +143,7 @@ enum Command {
     },
     /// Print a station's sheet: what its device posts at the station when the polls close (docs/FORMAT.md,
     /// "The station sheet"): PREFIX.svg to print, with the result in Persian and the QR codes that carry
-    /// the signed results line; PREFIX.png, the QR codes alone.
+    /// the signed results line; PREFIX.png, the same sheet drawn at 12 pixels a millimetre (about 300 dpi).
     Sheet {
         /// The publication: the station's line in its current release, and the council's names.
         #[arg(long)]

@@ -42,7 +42,7 @@ fn status_word(status: Status) -> &'static str {
     }
 }
 
-fn when(t: OffsetDateTime) -> String {
+pub fn when(t: OffsetDateTime) -> String {
     t.format(&Rfc3339).unwrap_or_default()
 }
 

@@ -1,18 +1,27 @@
 //! `shafaf sheet`: a station's results line as the sheet its device prints
-//! and posts at the station: an SVG to print (the result in Persian for
-//! people, the QR codes for phones) and a PNG of the QR codes alone, as a
-//! camera sees them. The QR texts are `shafaf_core::sheet::encode`'s.
+//! and posts at the station, as an SVG to print and the same sheet drawn as
+//! a PNG: the result in Persian for people, then the QR codes for phones.
+//! The QR texts are `shafaf_core::sheet::encode`'s.
 
 use std::fmt::Write as _;
 
 use anyhow::{Context, Result};
 use qrcode::{Color, EcLevel, QrCode};
+use resvg::{tiny_skia, usvg};
 use shafaf_core::model::{Contest, StationResult};
 use shafaf_core::sheet;
 
-/// Pixels per QR module in the PNG, and modules of quiet zone around each code.
-const SCALE: usize = 4;
+/// Modules of quiet zone around each QR code.
 const QUIET: usize = 4;
+
+/// Pixels per millimetre of the PNG: about 300 dpi, so that a QR module of
+/// 0.35 mm is four pixels, as a phone's camera reads a print of it.
+const PX_PER_MM: f32 = 12.0;
+
+/// The sheet's typeface, Vazirmatn (SIL Open Font License, `assets/OFL.txt`),
+/// carried in the binary so that every machine draws the same PNG.
+const FONTS: [&[u8]; 2] =
+    [include_bytes!("../assets/Vazirmatn-Regular.ttf"), include_bytes!("../assets/Vazirmatn-Bold.ttf")];
 
 fn codes(parts: &[String]) -> Result<Vec<QrCode>> {
     parts
@@ -25,33 +34,33 @@ fn codes(parts: &[String]) -> Result<Vec<QrCode>> {
         .collect()
 }
 
-/// The QR codes of a results line, one under the other, as a grayscale PNG.
-pub fn png(line: &str) -> Result<Vec<u8>> {
-    let codes = codes(&sheet::encode(line))?;
-    let side = |c: &QrCode| (c.width() + 2 * QUIET) * SCALE;
-    let width = codes.iter().map(side).max().unwrap_or(0);
-    let height: usize = codes.iter().map(side).sum();
-    let mut pixels = vec![255u8; width * height];
-    let mut top = 0;
-    for code in &codes {
-        let w = code.width();
-        for (i, color) in code.to_colors().iter().enumerate() {
-            if *color == Color::Dark {
-                let (x, y) = ((i % w + QUIET) * SCALE, (i / w + QUIET) * SCALE + top);
-                for dy in 0..SCALE {
-                    let row = (y + dy) * width;
-                    pixels[row + x..row + x + SCALE].fill(0);
-                }
-            }
-        }
-        top += side(code);
+/// The sheet [`svg`] drew, as an 8-bit grey PNG at [`PX_PER_MM`]: the
+/// Persian text in Vazirmatn and the QR codes, as the printer prints it.
+pub fn png(svg: &str) -> Result<Vec<u8>> {
+    let mut options = usvg::Options { font_family: "Vazirmatn".into(), ..usvg::Options::default() };
+    for font in FONTS {
+        options.fontdb_mut().load_font_data(font.to_vec());
     }
+    let tree = usvg::Tree::from_str(svg, &options).context("reading the sheet's SVG")?;
+    // usvg measures in CSS pixels, 96 to the inch.
+    let scale = PX_PER_MM * 25.4 / 96.0;
+    let size = tree.size();
+    let (width, height) = ((size.width() * scale).ceil() as u32, (size.height() * scale).ceil() as u32);
+    let mut pixmap = tiny_skia::Pixmap::new(width, height).context("the sheet is too large to draw")?;
+    pixmap.fill(tiny_skia::Color::WHITE);
+    resvg::render(&tree, tiny_skia::Transform::from_scale(scale, scale), &mut pixmap.as_mut());
+    // Opaque (white underneath), so each pixel's grey is its luma.
+    let grey: Vec<u8> = pixmap
+        .pixels()
+        .iter()
+        .map(|p| ((299 * u32::from(p.red()) + 587 * u32::from(p.green()) + 114 * u32::from(p.blue())) / 1000) as u8)
+        .collect();
     let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, width as u32, height as u32);
+    let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Grayscale);
     encoder.set_depth(png::BitDepth::Eight);
     let mut writer = encoder.write_header().context("writing the PNG")?;
-    writer.write_image_data(&pixels).context("writing the PNG")?;
+    writer.write_image_data(&grey).context("writing the PNG")?;
     writer.finish().context("writing the PNG")?;
     Ok(out)
 }
@@ -75,10 +84,14 @@ pub fn svg(line: &str, result: &StationResult, contest: Option<&Contest>) -> Res
     let width = 80.0;
     let mut y = 10.0;
     let mut body = String::new();
+    // Each line right-aligned at x = 76 mm and read right to left: an
+    // embedding (U+202B … U+202C) inside a left-to-right anchor, which
+    // browsers and resvg lay out alike (they disagree on where
+    // `direction="rtl"` puts the anchor).
     let text = |body: &mut String, y: f64, size: f64, weight: &str, s: &str| {
         let _ = writeln!(
             body,
-            r#"<text x="76" y="{y:.1}" font-size="{size}" font-weight="{weight}" text-anchor="end" direction="rtl">{}</text>"#,
+            "<text x=\"76\" y=\"{y:.1}\" font-size=\"{size}\" font-weight=\"{weight}\" text-anchor=\"end\">\u{202B}{}\u{202C}</text>",
             escape(s)
         );
     };
@@ -113,7 +126,7 @@ pub fn svg(line: &str, result: &StationResult, contest: Option<&Contest>) -> Res
         y += 5.0;
         let _ = write!(
             body,
-            r##"<g transform="translate({x:.2} {y:.2}) scale({module:.4})"><rect width="{modules}" height="{modules}" fill="#fff"/><path fill="#000" d=""##
+            r##"<g transform="translate({x:.2} {y:.2}) scale({module:.4})"><rect width="{modules}" height="{modules}" fill="#fff"/><path fill="#000" shape-rendering="crispEdges" d=""##
         );
         let w = code.width();
         for (j, color) in code.to_colors().iter().enumerate() {
@@ -156,7 +169,8 @@ pub fn line_of(publication: &shafaf_core::Publication, station: &str) -> Option<
 /// Writes `PREFIX.svg` and `PREFIX.png` for a results line.
 pub fn write(prefix: &std::path::Path, line: &str, contest: Option<&Contest>) -> Result<sheet::ReadSheet> {
     let read = sheet::read(&sheet::encode(line)).map_err(|e| anyhow::anyhow!("not a station's results line: {e}"))?;
-    crate::fsio::write(&prefix.with_extension("svg"), svg(line, &read.result, contest)?.as_bytes())?;
-    crate::fsio::write(&prefix.with_extension("png"), &png(line)?)?;
+    let drawn = svg(line, &read.result, contest)?;
+    crate::fsio::write(&prefix.with_extension("svg"), drawn.as_bytes())?;
+    crate::fsio::write(&prefix.with_extension("png"), &png(&drawn)?)?;
     Ok(read)
 }

@@ -392,6 +392,24 @@ fn zbar(image: &Path) -> Vec<String> {
     String::from_utf8(o.stdout).unwrap().lines().map(str::to_owned).collect()
 }
 
+/// Where a grey PNG is inked: for each row, the columns of its dark pixels'
+/// span (`None` for a blank row).
+fn inked_rows(image: &Path) -> (u32, Vec<Option<(usize, usize)>>) {
+    let decoder = png::Decoder::new(std::io::BufReader::new(fs::File::open(image).unwrap()));
+    let mut reader = decoder.read_info().unwrap();
+    let mut pixels = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut pixels).unwrap();
+    assert_eq!((info.color_type, info.bit_depth), (png::ColorType::Grayscale, png::BitDepth::Eight));
+    let rows = pixels[..info.buffer_size()]
+        .chunks(info.line_size)
+        .map(|row| {
+            let dark = |p: &&u8| **p < 128;
+            Some((row.iter().position(|p| dark(&p))?, row.iter().rposition(|p| dark(&p))?))
+        })
+        .collect();
+    (info.width, rows)
+}
+
 /// The demo's answer key for a release sequence (`releases.json` in the keys folder).
 fn releases_key(tmp: &Path) -> serde_json::Value {
     serde_json::from_slice(&fs::read(tmp.join("pub.keys/releases.json")).unwrap()).unwrap()
@@ -426,6 +444,19 @@ fn demo_release_sequence_verifies_and_history_names_the_correction() {
     assert!(line.contains(&format!("\"station\":\"{station}\"")), "{line}");
     let svg = fs::read_to_string(sheets.join("matches.svg")).unwrap();
     assert!(svg.contains("برگه‌ی نتیجه‌ی شعبه") && svg.contains(station), "{svg}");
+    // The PNG is the same sheet: 80 mm at 12 pixels a millimetre, the
+    // result written right to left from the right margin (4 mm; a glyph
+    // may overhang it a little), and nothing drawn within 3 mm of an edge.
+    let (width, rows) = inked_rows(&sheets.join("matches.png"));
+    assert_eq!(width, 960);
+    let title = rows[..12 * 12].iter().flatten();
+    let right = title.clone().map(|(_, r)| *r).max().expect("no title drawn on the PNG sheet");
+    assert!((12 * 72..=12 * 77).contains(&right), "the title ends at {right} px");
+    let inked: Vec<_> = rows.iter().flatten().collect();
+    assert!(inked.iter().all(|(l, r)| *l >= 12 * 3 && *r <= 12 * 77), "ink past the margins");
+    // The text above the QR code fills lines of its own, then the code.
+    let lines = rows.split(Option::is_none).filter(|band| !band.is_empty()).count();
+    assert!(lines > 10, "the PNG sheet shows {lines} lines of text and codes");
     // `shafaf sheet` prints the same sheet from the publication.
     let prefix = tmp.path().join("printed");
     let o = shafaf(&[

@@ -21,8 +21,9 @@ use crate::findings::Finding;
 use crate::format::{self, parse_result_line, parse_station_result};
 use crate::keys::{KeyId, PublicKey};
 use crate::log::{self, tree};
-use crate::model::{FileKind, Phase, Sha256Hex, StationResult, StationsDoc};
+use crate::model::{ElectionDoc, FileKind, Phase, Role, Sha256Hex, StationResult, StationsDoc};
 use crate::sheet::{self, Difference};
+use crate::verify::files::Commitment;
 use crate::verify::log::{verify_checkpoint, CheckpointSignature};
 use crate::verify::{verify_archived_release, verify_root, TrustAnchor};
 
@@ -48,6 +49,8 @@ pub struct Evidence {
     pub setup: String,
     pub setup_sigs: String,
     pub stations: String,
+    /// The election file the setup lists (when the polls opened), base64.
+    pub election: String,
     /// The release that publishes another line for the station, and its signatures, base64.
     pub release: String,
     pub release_sigs: String,
@@ -88,6 +91,14 @@ pub struct Dispute {
     pub log: String,
     pub setup_witnesses: Vec<CheckpointSignature>,
     pub release_witnesses: Vec<CheckpointSignature>,
+    /// When the setup was issued and the polls opened; how many witnesses
+    /// cosigned the setup before then, of how many the root requires.
+    #[serde(with = "time::serde::rfc3339")]
+    pub committed: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub polls_open: OffsetDateTime,
+    pub witnessed_before_polls: u32,
+    pub witness_threshold: u32,
 }
 
 /// What [`make`] reads: the files of the publication, as a reader holds them.
@@ -98,8 +109,9 @@ pub struct Sources<'a> {
     pub setup: &'a [u8],
     pub setup_sigs: &'a [u8],
     pub setup_checkpoint: &'a [u8],
-    /// The province's stations file the setup lists.
+    /// The province's stations file and the election file the setup lists.
     pub stations: &'a [u8],
+    pub election: &'a [u8],
     /// `releases/<N>/release.json`, its `.sigs` and `checkpoint`.
     pub release: &'a [u8],
     pub release_sigs: &'a [u8],
@@ -142,6 +154,7 @@ pub fn make(sheet_line: &str, station: &str, from: &Sources<'_>) -> Option<Evide
         setup: b64(from.setup),
         setup_sigs: b64(from.setup_sigs),
         stations: b64(from.stations),
+        election: b64(from.election),
         release: b64(from.release),
         release_sigs: b64(from.release_sigs),
         line: lines[index].into(),
@@ -152,6 +165,42 @@ pub fn make(sheet_line: &str, station: &str, from: &Sources<'_>) -> Option<Evide
         setup_in_log: setup_in_log.iter().map(|h| b64(h)).collect(),
         release_in_log: release_in_log.iter().map(|h| b64(h)).collect(),
     })
+}
+
+/// Makes the evidence from a publication folder as read (`shafaf
+/// check-sheet`): its current release, the setup's registry holding the
+/// station, and the log files.
+pub fn make_from(publication: &crate::Publication, sheet_line: &str, station: &str) -> Option<Evidence> {
+    use crate::format::{RELEASE, RELEASE_SIGS, ROOT, ROOT_SIGS};
+    use crate::model::ReleaseDoc;
+    let get = |path: &str| publication.get(path);
+    let (setup_path, setup_sigs) = (log::release_path(1), log::release_sigs_path(1));
+    let setup: ReleaseDoc = serde_json::from_slice(get(&setup_path)?).ok()?;
+    let (province, stations) = setup.files.iter().filter(|f| f.kind == FileKind::Stations).find_map(|f| {
+        let bytes = get(&f.path)?;
+        let doc: StationsDoc = serde_json::from_slice(bytes).ok()?;
+        doc.stations.iter().any(|s| s.id.as_str() == station).then(|| (f.province.clone(), bytes))
+    })?;
+    let election = setup.files.iter().find(|f| f.kind == FileKind::Election)?;
+    let release: ReleaseDoc = serde_json::from_slice(get(RELEASE)?).ok()?;
+    let results = release.files.iter().find(|f| f.kind == FileKind::Results && f.province == province)?;
+    let [setup_checkpoint, checkpoint, setup_inclusion, release_inclusion] = log_paths(release.version);
+    let sources = Sources {
+        root: get(ROOT)?,
+        root_sigs: get(ROOT_SIGS)?,
+        setup: get(&setup_path)?,
+        setup_sigs: get(&setup_sigs)?,
+        setup_checkpoint: get(&setup_checkpoint)?,
+        stations,
+        election: get(&election.path)?,
+        release: get(RELEASE)?,
+        release_sigs: get(RELEASE_SIGS)?,
+        checkpoint: get(&checkpoint)?,
+        setup_inclusion: get(&setup_inclusion)?,
+        release_inclusion: get(&release_inclusion)?,
+        results: get(&results.path)?,
+    };
+    make(sheet_line, station, &sources)
 }
 
 /// Checks evidence against the pinned root: the root, the setup and the
@@ -230,13 +279,13 @@ pub fn verify(bytes: &[u8], anchor: &TrustAnchor, now: OffsetDateTime) -> Result
     // alone; the release's checkpoint holds the setup as leaf 0 and the
     // release as its last leaf.
     let setup_checkpoint = decode("setup_checkpoint", &e.setup_checkpoint)?;
-    let setup_checkpoint = verify_checkpoint("setup_checkpoint", &setup_checkpoint, &root, false)?;
+    let setup_checkpoint = verify_checkpoint("setup_checkpoint", &setup_checkpoint, &root, true)?;
     let setup_leaf = tree::leaf_hash(&setup_bytes);
     if setup_checkpoint.size != 1 || setup_checkpoint.root_hash.0 != tree::root(&[setup_leaf]) {
         return Err(bad("setup_checkpoint", "is not the log of the setup release alone".into()));
     }
     let checkpoint = decode("checkpoint", &e.checkpoint)?;
-    let checkpoint = verify_checkpoint("checkpoint", &checkpoint, &root, false)?;
+    let checkpoint = verify_checkpoint("checkpoint", &checkpoint, &root, true)?;
     let origin = release.log().map(|l| l.origin.to_string()).unwrap_or_default();
     if checkpoint.size != version || checkpoint.origin != origin || setup_checkpoint.origin != origin {
         return Err(bad("checkpoint", format!("is not the log `{origin}` of {version} releases")));
@@ -247,6 +296,33 @@ pub fn verify(bytes: &[u8], anchor: &TrustAnchor, now: OffsetDateTime) -> Result
             .map_err(|err| bad(field, format!("does not prove leaf {index} of the log: {err}")))
     };
     in_log("setup_in_log", 0, &setup_leaf, &e.setup_in_log)?;
+
+    // The setup was committed before the polls opened, by the publishers
+    // and the root's witness threshold: else the "committed" key proves
+    // nothing about the station's device.
+    let election_bytes = decode("election", &e.election)?;
+    let Some(election_entry) =
+        setup.entry(FileKind::Election, None).filter(|entry| entry.sha256 == Sha256Hex::of(&election_bytes))
+    else {
+        return Err(bad("election", "is not the election file the setup release lists".into()));
+    };
+    let election: ElectionDoc =
+        format::parse_json(&election_entry.path, &election_bytes, FileKind::Election.size_limit())
+            .map_err(|e| vec![e.into()])?;
+    let setup_witnesses: Vec<CheckpointSignature> = setup_checkpoint.witnesses().cloned().collect();
+    let commitment = Commitment {
+        file: "setup",
+        checkpoint_file: "setup_checkpoint",
+        issued: setup.audit().issued,
+        polls_open: election.polls_open,
+        witnesses: &setup_witnesses,
+        threshold: root.threshold(Role::Witness),
+        witnesses_required: true,
+    };
+    let late = commitment.findings();
+    if !late.is_empty() {
+        return Err(late);
+    }
     in_log("release_in_log", version - 1, &tree::leaf_hash(&release_bytes), &e.release_in_log)?;
     let Some(results) = release.entry(FileKind::Results, province.as_ref().map(|p| p.as_str())) else {
         return Err(bad("release", "lists no results file for the station's province".into()));
@@ -282,7 +358,11 @@ pub fn verify(bytes: &[u8], anchor: &TrustAnchor, now: OffsetDateTime) -> Result
         published_signed_by_device: signed_by_device,
         differences,
         log: origin,
-        setup_witnesses: setup_checkpoint.witnesses().cloned().collect(),
         release_witnesses: checkpoint.witnesses().cloned().collect(),
+        committed: commitment.issued,
+        polls_open: commitment.polls_open,
+        witnessed_before_polls: commitment.witnessed_before_polls(),
+        witness_threshold: commitment.threshold,
+        setup_witnesses,
     })
 }

@@ -9,6 +9,7 @@
 mod common;
 
 use common::{forge_next, key, log_fixture, LogFixture, LOG_ISSUED, NOW, POLLS_OPEN};
+use shafaf_core::evidence;
 use shafaf_core::findings::Finding;
 use shafaf_core::model::*;
 use shafaf_core::publish::{self, Draft};
@@ -175,6 +176,27 @@ tests! {
         let p = forge_next(fx, Some(&setup), &drafts[1], LOG_ISSUED[1]);
         let text = not_committed(&refused(&p));
         assert!(text.contains("were committed 3 hours after the polls opened"), "{text}");
+    }
+
+    fn evidence_of_a_mismatch_holds_only_for_a_setup_witnessed_before_the_polls_opened() {
+        let fx = fixture();
+        let drafts = common::log_drafts(&fx.draft, &fx.devices);
+        // Station 5's device signed the corrected result; release 2 publishes another.
+        let sheet = &drafts[2].provinces[0].results[4];
+        let station = fx.draft.provinces[0].stations.stations[4].id.to_string();
+        let check = |p: &Publication| {
+            let made = evidence::make_from(p, sheet, &station).expect("the evidence is made");
+            let anchor = TrustAnchor::pinned(Sha256Hex::of(p.get("root.json").unwrap()));
+            evidence::verify(&serde_json::to_vec(&made).unwrap(), &anchor, NOW)
+        };
+        let dispute = check(&fx.steps[1]).expect("the evidence holds");
+        assert_eq!((dispute.release, dispute.witnessed_before_polls, dispute.witness_threshold), (2, 2, 2));
+        assert!(dispute.committed < dispute.polls_open && dispute.polls_open == POLLS_OPEN);
+        // The same publication, but no witness saw its setup before the polls opened.
+        let setup = forge_next(fx, None, &drafts[0], datetime!(2026-06-19 07:58 +03:30));
+        let late = forge_next(fx, Some(&setup), &drafts[1], LOG_ISSUED[1]);
+        let text = not_committed(&check(&late).expect_err("a late setup proves nothing"));
+        assert!(text.contains("were not witnessed before the polls opened"), "{text}");
     }
 
     fn a_log_without_a_setup_release_is_refused() {

@@ -228,6 +228,71 @@ pub struct SetupAudit {
     pub current: bool,
 }
 
+/// When the setup release was committed, against the polls' opening: what
+/// the full check and a mismatch's evidence (`crate::evidence`) both require.
+pub(crate) struct Commitment<'a> {
+    /// The setup's manifest and its checkpoint, as the findings name them.
+    pub file: &'a str,
+    pub checkpoint_file: &'a str,
+    pub issued: OffsetDateTime,
+    pub polls_open: OffsetDateTime,
+    /// The witnesses' cosignatures of the setup's checkpoint.
+    pub witnesses: &'a [CheckpointSignature],
+    pub threshold: u32,
+    /// Off only for a publisher's own check before the witnesses cosign.
+    pub witnesses_required: bool,
+}
+
+impl Commitment<'_> {
+    /// The cosignatures dated before the polls opened.
+    pub fn witnessed_before_polls(&self) -> u32 {
+        self.witnesses.iter().filter(|w| w.timestamp.is_some_and(|t| t <= self.polls_open)).count() as u32
+    }
+
+    /// The setup must be issued before the polls open, and cosigned by the
+    /// witness threshold before then: each failure a `not_committed` finding.
+    pub fn findings(&self) -> Vec<Finding> {
+        let subject = "the station registry and the candidate lists";
+        let mut findings = Vec::new();
+        if self.issued > self.polls_open {
+            findings.push(Finding::NotCommitted {
+                file: self.file.to_owned(),
+                subject: subject.into(),
+                problem: format!(
+                    "were committed {} after the polls opened: the setup release was issued at {}, the polls opened \
+                     at {}",
+                    span(self.issued - self.polls_open),
+                    fmt_time(self.issued),
+                    fmt_time(self.polls_open)
+                ),
+            });
+        }
+        let before = self.witnessed_before_polls();
+        if self.witnesses_required && before < self.threshold {
+            let named: Vec<String> = self
+                .witnesses
+                .iter()
+                .map(|w| match w.timestamp {
+                    Some(t) => format!("{} at {}", w.name, fmt_time(t)),
+                    None => w.name.clone(),
+                })
+                .collect();
+            findings.push(Finding::NotCommitted {
+                file: self.checkpoint_file.to_owned(),
+                subject: subject.into(),
+                problem: format!(
+                    "were not witnessed before the polls opened at {}: {before} of the {} required witness \
+                     cosignature(s) came before then{}",
+                    fmt_time(self.polls_open),
+                    self.threshold,
+                    if named.is_empty() { String::new() } else { format!(" (cosigned by {})", named.join(", ")) }
+                ),
+            });
+        }
+        findings
+    }
+}
+
 /// The setup came before the polls opened: issued before, witnessed before
 /// by the witness threshold, and of the same election file; a setup release
 /// carries no results.
@@ -251,19 +316,6 @@ fn check_setup(logged: &LoggedRelease, election: &ElectionDoc) -> Result<Option<
     };
     let polls_open = election.polls_open;
     let issued = setup.release().audit().issued;
-    let subject = "the station registry and the candidate lists";
-    if issued > polls_open {
-        findings.push(Finding::NotCommitted {
-            file: setup.file().to_owned(),
-            subject: subject.into(),
-            problem: format!(
-                "were committed {} after the polls opened: the setup release was issued at {}, the polls opened at {}",
-                span(issued - polls_open),
-                fmt_time(issued),
-                fmt_time(polls_open)
-            ),
-        });
-    }
     let committed_election = setup.release().entry(FileKind::Election, None).map(|e| e.sha256);
     let election_entry = release.entry(FileKind::Election, None);
     if committed_election.is_some() && election_entry.map(|e| e.sha256) != committed_election {
@@ -277,26 +329,17 @@ fn check_setup(logged: &LoggedRelease, election: &ElectionDoc) -> Result<Option<
     }
     let threshold = release.root().threshold(Role::Witness);
     let witnesses: Vec<CheckpointSignature> = setup.checkpoint().witnesses().cloned().collect();
-    let before = witnesses.iter().filter(|w| w.timestamp.is_some_and(|t| t <= polls_open)).count() as u32;
-    if setup.witnesses_required() && before < threshold {
-        let named: Vec<String> = witnesses
-            .iter()
-            .map(|w| match w.timestamp {
-                Some(t) => format!("{} at {}", w.name, fmt_time(t)),
-                None => w.name.clone(),
-            })
-            .collect();
-        findings.push(Finding::NotCommitted {
-            file: setup.checkpoint_file().to_owned(),
-            subject: subject.into(),
-            problem: format!(
-                "were not witnessed before the polls opened at {}: {before} of the {threshold} required witness \
-                 cosignature(s) came before then{}",
-                fmt_time(polls_open),
-                if named.is_empty() { String::new() } else { format!(" (cosigned by {})", named.join(", ")) }
-            ),
-        });
-    }
+    let commitment = Commitment {
+        file: setup.file(),
+        checkpoint_file: setup.checkpoint_file(),
+        issued,
+        polls_open,
+        witnesses: &witnesses,
+        threshold,
+        witnesses_required: setup.witnesses_required(),
+    };
+    let before = commitment.witnessed_before_polls();
+    findings.extend(commitment.findings());
     if !findings.is_empty() {
         return Err(findings);
     }
