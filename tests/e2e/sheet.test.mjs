@@ -149,3 +149,41 @@ test("the phone's camera reads the sheet's QR codes", async () => {
     await rm(video, { force: true });
   }
 });
+
+test("where the browser has a BarcodeDetector (Chrome on Android and macOS), the app reads the sheet with it", async () => {
+  // Chromium on Linux has none: the page gets a stand-in that answers with
+  // the QR texts of the demo's "matches" sheet (as zbarimg reads them) and
+  // records how it was asked.
+  const { stdout } = await run('zbarimg', ['--raw', '-q', '-Sdisable', '-Sqrcode.enable', join(liveKeys, 'sheets', 'matches.png')]);
+  const parts = stdout.split('\n').filter(Boolean);
+  assert.ok(parts.length > 0, 'zbarimg read no QR code in the demo sheet');
+  const page = await newPage(browser);
+  await page.addInitScript((texts) => {
+    window.detectorCalls = [];
+    window.BarcodeDetector = class {
+      constructor(options) {
+        this.formats = options?.formats ?? [];
+      }
+      async detect(source) {
+        window.detectorCalls.push({ formats: this.formats, source: source?.constructor?.name });
+        return texts.map((rawValue) => ({ rawValue, format: 'qr_code' }));
+      }
+    };
+  }, parts);
+  await page.goto(new URL('sheet?pub=sequence/step-4/', baseUrl).href);
+  const upload = page.locator('[data-testid=sheet-upload]');
+  await upload.waitFor({ timeout: SETTLE_MS });
+  // A photo without any QR code: only the detector can have read the sheet.
+  const png = Buffer.from(
+    'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAAAAAA6mKC9AAAAEklEQVR4nGP4z8DAwMDAxMDAAAAfSQMBTXNXpQAAAABJRU5ErkJggg==',
+    'base64',
+  );
+  await upload.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
+  const verdict = page.locator('[data-testid=sheet-verdict]');
+  await verdict.waitFor({ timeout: SETTLE_MS });
+  assert.equal(await verdict.getAttribute('data-verdict'), 'matches');
+  const calls = await page.evaluate(() => window.detectorCalls);
+  assert.deepEqual(calls, [{ formats: ['qr_code'], source: 'ImageBitmap' }]);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
