@@ -359,7 +359,7 @@ async fn check(config: &Config, signed: &SignedRelease, sheet: &ReadSheet) -> (S
 }
 
 /// The evidence of a sheet the current release contradicts, as JSON: what
-/// `shafaf evidence` and this view check (`shafaf_core::evidence`).
+/// `shafaf evidence verify` and this view check (`shafaf_core::evidence`).
 async fn evidence(
     config: &Config,
     sheet: &ReadSheet,

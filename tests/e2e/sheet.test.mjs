@@ -68,7 +68,7 @@ for (const name of ['matches', 'corrected', 'differs', 'wrong-device', 'invalid'
       await checked.waitFor({ timeout: SETTLE_MS });
       assert.equal(await checked.getAttribute('data-proven'), 'true');
       const { root_sha256: pin } = await appConfig();
-      const { stdout } = await run(shafafBin, ['evidence', file, '--root-sha256', pin]);
+      const { stdout } = await run(shafafBin, ['evidence', 'verify', file, '--root-sha256', pin]);
       assert.match(stdout, /^PROVEN/);
       // The same file with the published line altered proves nothing.
       const altered = JSON.parse(await readFile(file, 'utf8'));

@@ -48,7 +48,7 @@ pub fn run(
                 let made = evidence::make_from(&publication, &read.line, &station)
                     .context("the evidence could not be made from this publication")?;
                 fsio::write(out, &serde_json::to_vec_pretty(&made)?)?;
-                eprintln!("wrote the evidence to {} (check it with `shafaf evidence`)", out.display());
+                eprintln!("wrote the evidence to {} (check it with `shafaf evidence verify`)", out.display());
             }
             verdict
         }
@@ -61,7 +61,7 @@ pub fn run(
     Ok(if matches!(verdict, SheetVerdict::Matches { .. }) { ExitCode::SUCCESS } else { ExitCode::from(1) })
 }
 
-/// `shafaf evidence FILE`: what the evidence proves, or why it does not hold.
+/// `shafaf evidence verify FILE`: what the evidence proves, or why it does not hold.
 pub fn verify_evidence(file: &Path, anchor: &TrustAnchor, now: OffsetDateTime, json: bool) -> Result<ExitCode> {
     let bytes = fsio::read(file)?;
     match evidence::verify(&bytes, anchor, now) {

@@ -263,14 +263,16 @@ enum Command {
         /// Print the verdict as JSON.
         #[arg(long)]
         json: bool,
-        /// When the publication contradicts the sheet, write the evidence here (see `shafaf evidence`).
+        /// When the publication contradicts the sheet, write the evidence here (see `shafaf evidence verify`).
         #[arg(long)]
         evidence: Option<PathBuf>,
     },
     /// Check an evidence file (from `check-sheet --evidence` or the app's /sheet view) with nothing but the
     /// pinned trust root: a station's device and the authority's release that disagree about its result.
     Evidence {
-        file: PathBuf,
+        /// `verify FILE`; the word `verify` may be left out.
+        #[arg(value_name = "[verify] FILE", num_args = 1..=2, required = true)]
+        file: Vec<PathBuf>,
         /// The trust root's SHA-256 as the authority announced it.
         #[arg(long, conflicts_with = "trusted_root")]
         root_sha256: Option<String>,
@@ -551,6 +553,11 @@ fn run(command: Command) -> Result<ExitCode> {
             check_sheet::run(&dir, &parts, &anchor, now, json, evidence.as_deref())
         }
         Command::Evidence { file, root_sha256, trusted_root, now, json } => {
+            let file = match file.as_slice() {
+                [file] => file.clone(),
+                [verb, file] if verb.as_os_str() == "verify" => file.clone(),
+                _ => anyhow::bail!("usage: shafaf evidence [verify] FILE"),
+            };
             let anchor = anchor(root_sha256, trusted_root)?;
             check_sheet::verify_evidence(&file, &anchor, now.unwrap_or_else(OffsetDateTime::now_utc), json)
         }

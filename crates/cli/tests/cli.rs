@@ -501,7 +501,7 @@ fn demo_release_sequence_verifies_and_history_names_the_correction() {
     let size = fs::metadata(&evidence).unwrap().len();
     let results = fs::metadata(file_of(&dir, "results-IR-15")).unwrap().len();
     assert!(size < results / 2, "the evidence ({size} bytes) is not small beside the results file ({results} bytes)");
-    let o = shafaf(&["evidence", evidence.to_str().unwrap(), "--root-sha256", &pin]);
+    let o = shafaf(&["evidence", "verify", evidence.to_str().unwrap(), "--root-sha256", &pin]);
     assert!(o.status.success() && text(&o).starts_with("PROVEN"), "{}", text(&o));
     assert!(
         text(&o).contains("also signed by the device") || text(&o).contains("not signed by the device"),
