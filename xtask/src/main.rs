@@ -9,6 +9,7 @@ mod exec;
 mod fuzz;
 mod headers;
 mod paths;
+mod repro;
 mod serve;
 mod site;
 mod stamp;
@@ -37,6 +38,8 @@ enum Command {
     Fuzz(fuzz::FuzzArgs),
     /// Build the app for deployment: one folder of static files, its config.json and header files.
     Dist(dist::DistArgs),
+    /// Check that the build is reproducible: a fresh clone of the commit builds a byte-identical dist.
+    Repro,
     /// Install missing tools, then run format, lint, native, wasm and end-to-end tests.
     Test(test::TestArgs),
     /// Measure verification natively and what a reader gets in Chromium (desktop,
@@ -66,6 +69,7 @@ fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::Serve(args) => serve::run(&paths, &args),
         Command::Dist(args) => dist::run(&paths, &args),
+        Command::Repro => repro::check(&paths),
         Command::Fuzz(args) => fuzz::run(&paths, &args),
         Command::Test(args) => test::run(&paths, &args),
         Command::Bench(args) => bench::run(&paths, &args),

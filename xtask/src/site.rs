@@ -9,6 +9,7 @@
 //! - `demo-<scale>-<seed>.stamp`: what they were made from, so a second run
 //!   regenerates nothing unless the CLI binary, the boundaries or the arguments changed.
 
+use std::env;
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -288,13 +289,32 @@ pub fn build_app(paths: &Paths) -> Result<()> {
     if let Some(commit) = git_commit(&paths.root) {
         trunk.env("SHAFAF_COMMIT", commit);
     }
+    // The same bytes on every machine: the dependencies' sources are named
+    // in the wasm (panic locations) by their path under cargo's home, which
+    // is a person's own folder; name them under `/cargo` instead. (The
+    // workspace's own files are named relative to it already; cargo merges
+    // these flags with `.cargo/config.toml`'s.)
+    let cargo_home = env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .or_else(|| env::var_os("HOME").map(|home| PathBuf::from(home).join(".cargo")));
+    // (Cargo splits these flags at spaces: a home with one is left as it is.)
+    if let Some(cargo_home) = cargo_home.filter(|home| !home.to_string_lossy().contains(char::is_whitespace)) {
+        let mut flags = Vec::new();
+        for home in [cargo_home.clone(), fs::canonicalize(&cargo_home).unwrap_or(cargo_home)] {
+            let flag = format!("--remap-path-prefix={}=/cargo", home.display());
+            if !flags.contains(&flag) {
+                flags.push(flag);
+            }
+        }
+        trunk.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", flags.join(" "));
+    }
     exec::run(&mut trunk)?;
     write_app_manifest(&paths.dist())
 }
 
 /// The commit checked out at `root`, with `-modified` when the work tree
 /// differs from it; `None` outside git.
-fn git_commit(root: &Path) -> Option<String> {
+pub fn git_commit(root: &Path) -> Option<String> {
     let out = std::process::Command::new("git").args(["rev-parse", "HEAD"]).current_dir(root).output().ok()?;
     let commit = String::from_utf8(out.stdout).ok()?.trim().to_owned();
     if !out.status.success() || commit.is_empty() {

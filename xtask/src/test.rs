@@ -1,6 +1,7 @@
 //! `cargo xtask test`: everything CI checks, in order, stopping at the first
 //! failure: tools, format, lints, native tests, wasm tests in headless
-//! Chromium, and end-to-end tests of the served app with Playwright.
+//! Chromium, end-to-end tests of the served app with Playwright, a second
+//! build from a fresh clone (the same bytes), and a short fuzzing run.
 
 use std::env;
 use std::fs;
@@ -60,6 +61,7 @@ pub fn run(paths: &Paths, args: &TestArgs) -> Result<()> {
         println!("==> wasm tests (app): none yet, skipped");
     }
     step("end-to-end", || end_to_end(paths, args.pattern.as_deref()))?;
+    step("reproducible build (a fresh clone of the commit builds the same dist)", || crate::repro::check(paths))?;
     step("fuzz (short, repeatable run: 20,000 inputs per parser)", || {
         crate::fuzz::run(paths, &crate::fuzz::FuzzArgs { seconds: 60, target: None, runs: Some(20_000) })
     })?;
