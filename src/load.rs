@@ -25,7 +25,7 @@ use std::sync::Arc;
 
 use futures::future::join_all;
 use leptos::prelude::*;
-use serde::Deserialize;
+use shafaf_core::app_config::SavedSource;
 use shafaf_core::format::{self, CHECKPOINT, LATEST, LATEST_SIGS, RELEASE, RELEASE_SIGS, ROOT, ROOT_SIGS};
 use shafaf_core::history::{verify_history, verify_past_release, History};
 use shafaf_core::log::{self, Checkpoint, PROOF_LIMIT};
@@ -44,18 +44,6 @@ use time::OffsetDateTime;
 
 /// Where the app's configuration lives, relative to the app's root.
 pub const CONFIG_URL: &str = "config.json";
-
-/// `config.json`, as deployed beside the app.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
-struct ConfigFile {
-    publication: String,
-    root_sha256: String,
-    #[serde(default)]
-    demo: bool,
-    /// How often an open page asks for the latest release, in seconds.
-    #[serde(default)]
-    poll_seconds: Option<u32>,
-}
 
 /// Where the publication the app shows was chosen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -155,9 +143,8 @@ pub async fn config() -> Result<Config, LoadError> {
     let config_url = resolve_same_site(CONFIG_URL, &base)?;
     let bytes = fetch(&config_url).await?;
     let bad = |detail: String| LoadError::BadConfig { url: config_url.clone(), detail };
-    let file: ConfigFile = serde_json::from_slice(&bytes).map_err(|e| bad(e.to_string()))?;
-    let root_sha256 = Sha256Hex::from_hex(&file.root_sha256)
-        .ok_or_else(|| bad("root_sha256 is not 64 lowercase hex digits".into()))?;
+    let file = shafaf_core::app_config::parse_config(&bytes).map_err(bad)?;
+    let root_sha256 = file.root_sha256;
     // The deployer's own file may name a publication on another site (its
     // origin must then be in the Content-Security-Policy's connect-src, and
     // the publication must allow it by CORS: docs/DEPLOY.md); a link may not.
@@ -182,12 +169,6 @@ pub async fn config() -> Result<Config, LoadError> {
 
 /// Where the reader's choice of publication is remembered.
 const SOURCE_KEY: &str = "shafaf.source";
-
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, Deserialize)]
-struct SavedSource {
-    publication: String,
-    root_sha256: String,
-}
 
 /// Why a publication the reader typed is not accepted; the words are in [`crate::i18n`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -215,7 +196,7 @@ pub fn parse_source(publication: &str, root_sha256: &str) -> Result<Source, Sour
 /// Remembers `source` in this browser; it is used from the next start on.
 pub fn save_source(source: &Source) -> Result<(), SourceError> {
     let saved = SavedSource { publication: source.publication.clone(), root_sha256: source.root_sha256.to_hex() };
-    let text = serde_json::to_string(&saved).map_err(|_| SourceError::NotStored)?;
+    let text = saved.to_json();
     let storage = local_storage().ok_or(SourceError::NotStored)?;
     storage.set_item(SOURCE_KEY, &text).map_err(|_| SourceError::NotStored)
 }
@@ -229,7 +210,7 @@ pub fn forget_source() {
 
 fn saved_source() -> Option<Source> {
     let text = local_storage()?.get_item(SOURCE_KEY).ok()??;
-    let saved: SavedSource = serde_json::from_str(&text).ok()?;
+    let saved = SavedSource::parse(&text)?;
     parse_source(&saved.publication, &saved.root_sha256).ok()
 }
 

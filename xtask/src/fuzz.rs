@@ -16,6 +16,7 @@ use shafaf_core::fuzzing::TARGETS;
 use crate::exec::{self, cargo, command};
 use crate::paths::Paths;
 use crate::site::{self, DemoSpec, Scale};
+use crate::stamp;
 
 #[derive(clap::Args)]
 pub struct FuzzArgs {
@@ -140,12 +141,52 @@ fn seeds_for(publication: &Path, target: &str) -> Result<Vec<PathBuf>> {
         "stations" => in_files("stations-")?,
         "election" => in_files("election.")?,
         "geojson" => in_files("geo-")?,
+        // Made from the demo by `made_seeds`.
+        "config" | "source" | "sheet" | "evidence" => Vec::new(),
         other => bail!("no seeds for `{other}`"),
+    })
+}
+
+/// Seeds for the inputs that are no file of the publication: the app's
+/// `config.json` and saved source, a sheet's QR texts (from a results line
+/// of the demo), and an evidence file (of that line with a figure changed).
+fn made_seeds(publication: &Path, target: &str) -> Result<Vec<Vec<u8>>> {
+    let pin = shafaf_core::model::Sha256Hex::of(&fs::read(publication.join("root.json"))?).to_hex();
+    let line = || -> Result<String> {
+        let files = stamp::files_under(&publication.join("files"))?;
+        let results = files.iter().find(|f| f.starts_with("results-")).context("the demo has no results file")?;
+        let text = fs::read_to_string(publication.join("files").join(results))?;
+        Ok(text.lines().next().context("the demo's results file is empty")?.to_owned())
+    };
+    Ok(match target {
+        "config" => vec![format!(
+            r#"{{"publication":"publication/","root_sha256":"{pin}","demo":true,"poll_seconds":30}}"#
+        )
+        .into_bytes()],
+        "source" => vec![format!(r#"{{"publication":"https://results.example/e1/","root_sha256":"{pin}"}}"#).into_bytes()],
+        "sheet" => vec![shafaf_core::sheet::encode(&line()?).join("\n").into_bytes()],
+        "evidence" => {
+            let line = line()?;
+            let station = line.split("\"station\":\"").nth(1).and_then(|rest| rest.split('"').next()).unwrap_or("");
+            let mut read = shafaf_core::Publication::new();
+            for path in stamp::files_under(publication)? {
+                read.insert(path.clone(), fs::read(publication.join(&path))?);
+            }
+            let altered = line.replacen("\"ballots_cast\":", "\"ballots_cast\":1", 1);
+            match shafaf_core::evidence::make_from(&read, &altered, station) {
+                Some(evidence) => vec![serde_json::to_vec(&evidence)?],
+                None => Vec::new(),
+            }
+        }
+        _ => Vec::new(),
     })
 }
 
 fn seed(publication: &Path, target: &str, corpus: &Path) -> Result<()> {
     fs::create_dir_all(corpus)?;
+    for (i, bytes) in made_seeds(publication, target)?.into_iter().enumerate() {
+        fs::write(corpus.join(format!("made-{i}")), bytes)?;
+    }
     for (i, path) in seeds_for(publication, target)?.iter().enumerate() {
         let Ok(mut bytes) = fs::read(path) else { continue };
         if bytes.len() > SEED_BYTES {

@@ -24,6 +24,10 @@ pub const TARGETS: &[&str] = &[
     "stations",
     "election",
     "geojson",
+    "config",
+    "source",
+    "sheet",
+    "evidence",
 ];
 
 /// Large enough for any seed, small enough that a fuzzer's inputs all fit.
@@ -67,6 +71,22 @@ pub fn run(target: &str, data: &[u8]) {
         "geojson" => {
             drop(crate::map::province_map("provinces.geojson", data));
             drop(crate::map::county_map("counties.geojson", data, "IR-15"));
+        }
+        // The app's own configuration, and the source a reader saved.
+        "config" => drop(crate::app_config::parse_config(data)),
+        "source" => drop(std::str::from_utf8(data).ok().and_then(crate::app_config::SavedSource::parse)),
+        // A station sheet's QR texts, one per line, as a camera reads them.
+        "sheet" => {
+            let text = String::from_utf8_lossy(data);
+            let parts: Vec<String> = text.lines().map(str::to_owned).collect();
+            if let Ok(read) = crate::sheet::read(&parts) {
+                drop(crate::sheet::check(&read, None, &[]));
+            }
+        }
+        // An evidence file a reader uploads.
+        "evidence" => {
+            let anchor = crate::verify::TrustAnchor::unpinned();
+            drop(crate::evidence::verify(data, &anchor, time::OffsetDateTime::UNIX_EPOCH));
         }
         other => panic!("no fuzz target `{other}`"),
     }

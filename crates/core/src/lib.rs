@@ -11,6 +11,7 @@
 // findings are rare and carry what a person needs to act, so they stay whole.
 #![allow(clippy::result_large_err)]
 
+pub mod app_config;
 pub mod app_files;
 pub mod evidence;
 pub mod findings;
