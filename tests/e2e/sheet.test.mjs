@@ -98,9 +98,9 @@ test('a photo without a sheet is not a valid sheet', async () => {
   await page.goto(new URL('sheet?pub=sequence/step-4/', baseUrl).href);
   const upload = page.locator('[data-testid=sheet-upload]');
   await upload.waitFor({ timeout: SETTLE_MS });
-  // Any image without a QR code: the app's own icon, drawn as a PNG by the test.
+  // An image without a QR code: a 16 × 16 grey checkerboard.
   const png = Buffer.from(
-    'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAAAAAA6mKC9AAAAEklEQVR4nGP4z8DAwMDAxMDAAAAfSQMBTXNXpQAAAABJRU5ErkJggg==',
+    'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAAAAAA6mKC9AAAAHElEQVR42mM4AQT/gQBGM5AhgMwB0eQIDBJ3AADkGOOB4GBmZwAAAABJRU5ErkJggg==',
     'base64',
   );
   await upload.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
@@ -175,7 +175,7 @@ test("where the browser has a BarcodeDetector (Chrome on Android and macOS), the
   await upload.waitFor({ timeout: SETTLE_MS });
   // A photo without any QR code: only the detector can have read the sheet.
   const png = Buffer.from(
-    'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAAAAAA6mKC9AAAAEklEQVR4nGP4z8DAwMDAxMDAAAAfSQMBTXNXpQAAAABJRU5ErkJggg==',
+    'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAAAAAA6mKC9AAAAHElEQVR42mM4AQT/gQBGM5AhgMwB0eQIDBJ3AADkGOOB4GBmZwAAAABJRU5ErkJggg==',
     'base64',
   );
   await upload.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
