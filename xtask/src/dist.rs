@@ -160,6 +160,9 @@ fn nginx_conf(csp: &str) -> String {
 server {{
     listen 80;
     root /srv/shafaf;
+    # A `types` block here replaces the http block's (html, js and css would
+    # go out as text/plain), so nginx's own list comes first.
+    include mime.types;
     types {{ application/wasm wasm; application/geo+json geojson; application/x-ndjson jsonl; }}
     gzip on;
     gzip_types application/wasm text/css text/javascript application/javascript application/json application/geo+json application/x-ndjson text/plain;
@@ -214,6 +217,10 @@ mod tests {
             assert!(conf.contains(&csp) && conf.contains(IMMUTABLE) && conf.contains("nosniff"), "{conf}");
         }
         assert_eq!(nginx_conf(&csp).matches("Content-Security-Policy").count(), 2);
+        // Its own types must not hide nginx's (text/html, javascript, css).
+        let nginx = nginx_conf(&csp);
+        let (include, types) = (nginx.find("include mime.types;").unwrap(), nginx.find("types {").unwrap());
+        assert!(include < types, "{nginx}");
     }
 
     #[test]

@@ -159,11 +159,13 @@ fn made_seeds(publication: &Path, target: &str) -> Result<Vec<Vec<u8>>> {
         Ok(text.lines().next().context("the demo's results file is empty")?.to_owned())
     };
     Ok(match target {
-        "config" => vec![format!(
-            r#"{{"publication":"publication/","root_sha256":"{pin}","demo":true,"poll_seconds":30}}"#
-        )
-        .into_bytes()],
-        "source" => vec![format!(r#"{{"publication":"https://results.example/e1/","root_sha256":"{pin}"}}"#).into_bytes()],
+        "config" => {
+            vec![format!(r#"{{"publication":"publication/","root_sha256":"{pin}","demo":true,"poll_seconds":30}}"#)
+                .into_bytes()]
+        }
+        "source" => {
+            vec![format!(r#"{{"publication":"https://results.example/e1/","root_sha256":"{pin}"}}"#).into_bytes()]
+        }
         "sheet" => vec![shafaf_core::sheet::encode(&line()?).join("\n").into_bytes()],
         "evidence" => {
             let line = line()?;

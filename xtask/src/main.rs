@@ -8,6 +8,7 @@ mod dist;
 mod exec;
 mod fuzz;
 mod headers;
+mod hosted;
 mod paths;
 mod repro;
 mod serve;

@@ -1,7 +1,8 @@
 //! `cargo xtask test`: everything CI checks, in order, stopping at the first
 //! failure: tools, format, lints, native tests, wasm tests in headless
-//! Chromium, end-to-end tests of the served app with Playwright, a second
-//! build from a fresh clone (the same bytes), and a short fuzzing run.
+//! Chromium, end-to-end tests of the served app with Playwright, the dist
+//! served by nginx with its own nginx.conf, a second build from a fresh
+//! clone (the same bytes), and a short fuzzing run.
 
 use std::env;
 use std::fs;
@@ -20,8 +21,8 @@ use crate::tools::{self, CHROMEDRIVER, CHROMIUM, WASM_TARGET};
 /// `cargo xtask test [--only end-to-end]`.
 #[derive(clap::Args)]
 pub struct TestArgs {
-    /// Run only the end-to-end tests (after the tools), for iterating on them.
-    #[arg(long, value_parser = ["end-to-end"])]
+    /// Run only this step (after the tools), for iterating on it.
+    #[arg(long, value_parser = ["end-to-end", "hosted", "repro", "fuzz"])]
     only: Option<String>,
     /// Only the end-to-end tests whose name matches (node's --test-name-pattern).
     #[arg(long)]
@@ -31,8 +32,12 @@ pub struct TestArgs {
 pub fn run(paths: &Paths, args: &TestArgs) -> Result<()> {
     step("tools", || tools::ensure_for_tests(paths))?;
     share_data_with_tests(paths);
-    if args.only.is_some() {
-        return step("end-to-end", || end_to_end(paths, args.pattern.as_deref()));
+    match args.only.as_deref() {
+        Some("end-to-end") => return step("end-to-end", || end_to_end(paths, args.pattern.as_deref())),
+        Some("hosted") => return step("hosted by nginx", || crate::hosted::nginx(paths)),
+        Some("repro") => return step("reproducible build", || crate::repro::check(paths)),
+        Some("fuzz") => return step("fuzz", || crate::fuzz::run(paths, &SHORT_FUZZ)),
+        _ => {}
     }
 
     step("format", || exec::run(cargo().args(["fmt", "--all", "--", "--check"]).current_dir(&paths.root)))?;
@@ -61,13 +66,15 @@ pub fn run(paths: &Paths, args: &TestArgs) -> Result<()> {
         println!("==> wasm tests (app): none yet, skipped");
     }
     step("end-to-end", || end_to_end(paths, args.pattern.as_deref()))?;
+    step("hosted by nginx (the dist's nginx.conf, tests/e2e/hosted)", || crate::hosted::nginx(paths))?;
     step("reproducible build (a fresh clone of the commit builds the same dist)", || crate::repro::check(paths))?;
-    step("fuzz (short, repeatable run: 20,000 inputs per parser)", || {
-        crate::fuzz::run(paths, &crate::fuzz::FuzzArgs { seconds: 60, target: None, runs: Some(20_000) })
-    })?;
+    step("fuzz (short, repeatable run: 20,000 inputs per parser)", || crate::fuzz::run(paths, &SHORT_FUZZ))?;
     println!("==> all steps passed");
     Ok(())
 }
+
+/// The short, repeatable fuzzing run of every `cargo xtask test`.
+const SHORT_FUZZ: crate::fuzz::FuzzArgs = crate::fuzz::FuzzArgs { seconds: 60, target: None, runs: Some(20_000) };
 
 /// Prints the step's name, runs it, and names it in the error if it fails.
 fn step(name: &str, body: impl FnOnce() -> Result<()>) -> Result<()> {

@@ -136,11 +136,15 @@ pub fn ensure_wasm_opt() -> Result<()> {
 /// of the station sheet (`crates/cli/tests/cli.rs`).
 pub const ZBARIMG: &str = "/usr/bin/zbarimg";
 
+/// Debian's nginx: the dist served as a real host serves it, with the
+/// `nginx.conf` that `cargo xtask dist` writes (`crate::hosted`).
+pub const NGINX: &str = "/usr/sbin/nginx";
+
 pub fn ensure_browser() -> Result<()> {
-    let wanted = [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver"), (ZBARIMG, "zbar-tools")];
+    let wanted = [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver"), (ZBARIMG, "zbar-tools"), (NGINX, "nginx")];
     let missing: Vec<&str> = wanted.iter().filter(|(path, _)| !Path::new(path).exists()).map(|(_, p)| *p).collect();
     if missing.is_empty() {
-        println!("    ok: chromium, chromedriver and zbarimg");
+        println!("    ok: chromium, chromedriver, zbarimg and nginx");
         return Ok(());
     }
     println!("    installing {} with apt-get", missing.join(", "));

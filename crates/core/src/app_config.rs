@@ -40,8 +40,7 @@ pub fn parse_config(bytes: &[u8]) -> Result<AppConfig, String> {
         return Err(format!("it holds {} bytes, more than a configuration may ({CONFIG_LIMIT})", bytes.len()));
     }
     let file: ConfigFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
-    let root_sha256 =
-        Sha256Hex::from_hex(&file.root_sha256).ok_or("root_sha256 is not 64 lowercase hex digits")?;
+    let root_sha256 = Sha256Hex::from_hex(&file.root_sha256).ok_or("root_sha256 is not 64 lowercase hex digits")?;
     Ok(AppConfig { publication: file.publication, root_sha256, demo: file.demo, poll_seconds: file.poll_seconds })
 }
 

@@ -1,0 +1,55 @@
+// The app as a real host serves it: nginx with the `nginx.conf` that
+// `cargo xtask dist` wrote, the demo publication beside the app (run by
+// `cargo xtask test`, step "hosted by nginx"). Every file keeps its type
+// and the security headers, hashed files are kept for a year and the rest
+// revalidated, the app's routes are index.html, and the app verifies the
+// demo there under the Content-Security-Policy nginx sends, with the
+// verdict the CLI gives and no policy violation.
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+
+import { baseUrl, cliReport, launch, newPage, settledStatus } from '../browser.mjs';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+const types = { js: /^(text|application)\/javascript/, wasm: /^application\/wasm/, css: /^text\/css/ };
+
+test('nginx sends each file with its type, the policy, and the caching its name calls for', async () => {
+  const index = await fetch(baseUrl);
+  assert.equal(index.status, 200);
+  assert.match(index.headers.get('content-type'), /^text\/html/);
+  assert.match(index.headers.get('content-security-policy') ?? '', /script-src/);
+  assert.equal(index.headers.get('x-content-type-options'), 'nosniff');
+  assert.match(index.headers.get('cache-control') ?? '', /no-cache/);
+  const html = await index.text();
+  const assets = [...html.matchAll(/"\/?([\w-]+-[0-9a-f]{16}(?:_bg)?\.(js|wasm|css))"/g)];
+  assert.ok(assets.length >= 3, `index.html names ${assets.length} hashed files`);
+  for (const [, path, kind] of assets) {
+    const response = await fetch(new URL(path, baseUrl));
+    assert.equal(response.status, 200, path);
+    assert.match(response.headers.get('content-type') ?? '', types[kind], path);
+    assert.match(response.headers.get('cache-control') ?? '', /immutable/, path);
+    assert.match(response.headers.get('content-security-policy') ?? '', /script-src/, path);
+  }
+  const config = await fetch(new URL('config.json', baseUrl));
+  assert.match(config.headers.get('content-type') ?? '', /^application\/json/);
+  assert.match(config.headers.get('cache-control') ?? '', /no-cache/);
+  const route = await fetch(new URL('verify', baseUrl));
+  assert.equal(route.status, 200);
+  assert.match(route.headers.get('content-type') ?? '', /^text\/html/);
+});
+
+test('the app verifies the demo under nginx with no policy violation, as the CLI does', async () => {
+  const report = await cliReport();
+  const page = await newPage(browser);
+  await page.goto(baseUrl);
+  assert.equal(await settledStatus(page), report.status);
+  await page.locator('[data-testid=summary]').waitFor();
+  assert.deepEqual(page.errors, []);
+});
