@@ -152,11 +152,15 @@ fn seeds_for(publication: &Path, target: &str) -> Result<Vec<PathBuf>> {
 /// of the demo), and an evidence file (of that line with a figure changed).
 fn made_seeds(publication: &Path, target: &str) -> Result<Vec<Vec<u8>>> {
     let pin = shafaf_core::model::Sha256Hex::of(&fs::read(publication.join("root.json"))?).to_hex();
+    // The first station's line (the setup's results files are empty).
     let line = || -> Result<String> {
-        let files = stamp::files_under(&publication.join("files"))?;
-        let results = files.iter().find(|f| f.starts_with("results-")).context("the demo has no results file")?;
-        let text = fs::read_to_string(publication.join("files").join(results))?;
-        Ok(text.lines().next().context("the demo's results file is empty")?.to_owned())
+        for file in stamp::files_under(&publication.join("files"))?.iter().filter(|f| f.starts_with("results-")) {
+            let text = fs::read_to_string(publication.join("files").join(file))?;
+            if let Some(line) = text.lines().find(|l| !l.is_empty()) {
+                return Ok(line.to_owned());
+            }
+        }
+        bail!("the demo has no station's results line")
     };
     Ok(match target {
         "config" => {
