@@ -93,12 +93,12 @@ test('against the setup release alone, a genuine sheet is not published yet', as
   await page.close();
 });
 
-test('a photo without a sheet is not a valid sheet', async () => {
-  const page = await newPage(browser);
+/** Uploads, on the full election night, a photo without any QR code (a
+ * 16 × 16 grey checkerboard) and returns the verdict element. */
+async function checkPhotoWithoutCodes(page) {
   await page.goto(new URL('sheet?pub=sequence/step-4/', baseUrl).href);
   const upload = page.locator('[data-testid=sheet-upload]');
   await upload.waitFor({ timeout: SETTLE_MS });
-  // An image without a QR code: a 16 × 16 grey checkerboard.
   const png = Buffer.from(
     'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAAAAAA6mKC9AAAAHElEQVR42mM4AQT/gQBGM5AhgMwB0eQIDBJ3AADkGOOB4GBmZwAAAABJRU5ErkJggg==',
     'base64',
@@ -106,6 +106,12 @@ test('a photo without a sheet is not a valid sheet', async () => {
   await upload.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
   const verdict = page.locator('[data-testid=sheet-verdict]');
   await verdict.waitFor({ timeout: SETTLE_MS });
+  return verdict;
+}
+
+test('a photo without a sheet is not a valid sheet', async () => {
+  const page = await newPage(browser);
+  const verdict = await checkPhotoWithoutCodes(page);
   assert.equal(await verdict.getAttribute('data-verdict'), 'invalid');
   await page.close();
 });
@@ -170,17 +176,8 @@ test("where the browser has a BarcodeDetector (Chrome on Android and macOS), the
       }
     };
   }, parts);
-  await page.goto(new URL('sheet?pub=sequence/step-4/', baseUrl).href);
-  const upload = page.locator('[data-testid=sheet-upload]');
-  await upload.waitFor({ timeout: SETTLE_MS });
   // A photo without any QR code: only the detector can have read the sheet.
-  const png = Buffer.from(
-    'iVBORw0KGgoAAAANSUhEUgAAABAAAAAQCAAAAAA6mKC9AAAAHElEQVR42mM4AQT/gQBGM5AhgMwB0eQIDBJ3AADkGOOB4GBmZwAAAABJRU5ErkJggg==',
-    'base64',
-  );
-  await upload.setInputFiles({ name: 'photo.png', mimeType: 'image/png', buffer: png });
-  const verdict = page.locator('[data-testid=sheet-verdict]');
-  await verdict.waitFor({ timeout: SETTLE_MS });
+  const verdict = await checkPhotoWithoutCodes(page);
   assert.equal(await verdict.getAttribute('data-verdict'), 'matches');
   const calls = await page.evaluate(() => window.detectorCalls);
   assert.deepEqual(calls, [{ formats: ['qr_code'], source: 'ImageBitmap' }]);

@@ -183,10 +183,8 @@ enum Command {
         /// default KEY.<origin>.checkpoint beside the key.
         #[arg(long)]
         state: Option<PathBuf>,
-        #[arg(long, conflicts_with = "trusted_root")]
-        root_sha256: Option<String>,
-        #[arg(long)]
-        trusted_root: Option<PathBuf>,
+        #[command(flatten)]
+        anchor: AnchorArgs,
         /// The time to check and cosign at (RFC 3339) instead of now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
@@ -211,10 +209,8 @@ enum Command {
     /// List a publication's releases, who signed and witnessed each, and what changed between them.
     History {
         dir: PathBuf,
-        #[arg(long, conflicts_with = "trusted_root")]
-        root_sha256: Option<String>,
-        #[arg(long)]
-        trusted_root: Option<PathBuf>,
+        #[command(flatten)]
+        anchor: AnchorArgs,
         /// Compare this release with --to (default: each release with the one before).
         #[arg(long, requires = "to")]
         from: Option<u64>,
@@ -226,12 +222,8 @@ enum Command {
     /// Audit a publication folder offline. Exit status 0 only when everything verifies.
     Verify {
         dir: PathBuf,
-        /// The trust root's SHA-256 as the authority announced it.
-        #[arg(long, conflicts_with = "trusted_root")]
-        root_sha256: Option<String>,
-        /// A trust root file obtained out of band; the publication's must be identical.
-        #[arg(long)]
-        trusted_root: Option<PathBuf>,
+        #[command(flatten)]
+        anchor: AnchorArgs,
         /// Check as of this time (RFC 3339) instead of now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
@@ -251,12 +243,8 @@ enum Command {
         /// The sheet's QR texts, one per line; `-` for standard input.
         #[arg(long)]
         parts: PathBuf,
-        /// The trust root's SHA-256 as the authority announced it.
-        #[arg(long, conflicts_with = "trusted_root")]
-        root_sha256: Option<String>,
-        /// A trust root file obtained out of band; the publication's must be identical.
-        #[arg(long)]
-        trusted_root: Option<PathBuf>,
+        #[command(flatten)]
+        anchor: AnchorArgs,
         /// Check as of this time (RFC 3339) instead of now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
@@ -273,12 +261,8 @@ enum Command {
         /// `verify FILE`; the word `verify` may be left out.
         #[arg(value_name = "[verify] FILE", num_args = 1..=2, required = true)]
         file: Vec<PathBuf>,
-        /// The trust root's SHA-256 as the authority announced it.
-        #[arg(long, conflicts_with = "trusted_root")]
-        root_sha256: Option<String>,
-        /// A trust root file obtained out of band; the evidence's must be identical.
-        #[arg(long)]
-        trusted_root: Option<PathBuf>,
+        #[command(flatten)]
+        anchor: AnchorArgs,
         /// Check as of this time (RFC 3339) instead of now.
         #[arg(long, value_parser = parse_time)]
         now: Option<OffsetDateTime>,
@@ -353,16 +337,30 @@ fn parse_duration(s: &str) -> Result<Duration, String> {
     .and_then(|d| if d.is_positive() { Ok(d) } else { Err(err()) })
 }
 
-/// The trust anchor from `--root-sha256` or `--trusted-root`.
-fn anchor(root_sha256: Option<String>, trusted_root: Option<PathBuf>) -> Result<TrustAnchor> {
-    Ok(match (root_sha256, trusted_root) {
-        (Some(hex), _) => TrustAnchor::pinned(
-            Sha256Hex::from_hex(hex.trim())
-                .with_context(|| format!("--root-sha256 {hex}: expected 64 lowercase hex digits"))?,
-        ),
-        (None, Some(path)) => TrustAnchor::pinned(Sha256Hex::of(&fsio::read(&path)?)),
-        (None, None) => TrustAnchor::unpinned(),
-    })
+/// What the reader trusts: the root's fingerprint as announced, or a root
+/// file obtained out of band; with neither, nothing pins the root (unpinned).
+#[derive(clap::Args)]
+struct AnchorArgs {
+    /// The trust root's SHA-256 as the authority announced it.
+    #[arg(long, conflicts_with = "trusted_root")]
+    root_sha256: Option<String>,
+    /// A trust root file obtained out of band; the one checked must be identical.
+    #[arg(long)]
+    trusted_root: Option<PathBuf>,
+}
+
+impl AnchorArgs {
+    /// The trust anchor from `--root-sha256` or `--trusted-root`.
+    fn resolve(self) -> Result<TrustAnchor> {
+        Ok(match (self.root_sha256, self.trusted_root) {
+            (Some(hex), _) => TrustAnchor::pinned(
+                Sha256Hex::from_hex(hex.trim())
+                    .with_context(|| format!("--root-sha256 {hex}: expected 64 lowercase hex digits"))?,
+            ),
+            (None, Some(path)) => TrustAnchor::pinned(Sha256Hex::of(&fsio::read(&path)?)),
+            (None, None) => TrustAnchor::unpinned(),
+        })
+    }
 }
 
 fn main() -> ExitCode {
@@ -547,22 +545,22 @@ fn run(command: Command) -> Result<ExitCode> {
             );
             Ok(ExitCode::SUCCESS)
         }
-        Command::CheckSheet { dir, parts, root_sha256, trusted_root, now, json, evidence } => {
-            let anchor = anchor(root_sha256, trusted_root)?;
+        Command::CheckSheet { dir, parts, anchor, now, json, evidence } => {
+            let anchor = anchor.resolve()?;
             let now = now.unwrap_or_else(OffsetDateTime::now_utc);
             check_sheet::run(&dir, &parts, &anchor, now, json, evidence.as_deref())
         }
-        Command::Evidence { file, root_sha256, trusted_root, now, json } => {
+        Command::Evidence { file, anchor, now, json } => {
             let file = match file.as_slice() {
                 [file] => file.clone(),
                 [verb, file] if verb.as_os_str() == "verify" => file.clone(),
                 _ => anyhow::bail!("usage: shafaf evidence [verify] FILE"),
             };
-            let anchor = anchor(root_sha256, trusted_root)?;
+            let anchor = anchor.resolve()?;
             check_sheet::verify_evidence(&file, &anchor, now.unwrap_or_else(OffsetDateTime::now_utc), json)
         }
-        Command::Witness { key, publication, name, state, root_sha256, trusted_root, now } => {
-            let anchor = anchor(root_sha256, trusted_root)?;
+        Command::Witness { key, publication, name, state, anchor, now } => {
+            let anchor = anchor.resolve()?;
             let now = now.unwrap_or_else(now_second);
             log_cmd::witness(&key, &publication, name.as_deref(), state, &anchor, now)
         }
@@ -570,12 +568,12 @@ fn run(command: Command) -> Result<ExitCode> {
             let now = now.unwrap_or_else(now_second);
             log_cmd::timestamp(&keys, &publication, now, expires.unwrap_or(now + valid_for))
         }
-        Command::History { dir, root_sha256, trusted_root, from, to, json } => {
-            let anchor = anchor(root_sha256, trusted_root)?;
+        Command::History { dir, anchor, from, to, json } => {
+            let anchor = anchor.resolve()?;
             log_cmd::history(&dir, &anchor, from.zip(to), json)
         }
-        Command::Verify { dir, root_sha256, trusted_root, now, extends, json } => {
-            let anchor = anchor(root_sha256, trusted_root)?;
+        Command::Verify { dir, anchor, now, extends, json } => {
+            let anchor = anchor.resolve()?;
             let publication = fsio::read_publication(&dir)?;
             let now = now.unwrap_or_else(OffsetDateTime::now_utc);
             // Whenever the release names a log, its checkpoint, proof and pointer are required.
