@@ -2,10 +2,10 @@
 //! path, gives a byte-identical `cargo xtask dist`, so anyone can rebuild a
 //! deployed app from this source and compare (`shafaf check-app`).
 //!
-//! The clone shares this checkout's cargo target folder and npm packages:
-//! the dependencies are the same compiled crates, while every crate of the
-//! workspace, the app, its workers and wasm-opt's output are built again
-//! from the clone.
+//! The clone builds in a target folder of its own: cargo's fingerprints
+//! name the sources by path and would take this checkout's compiled crates
+//! for the clone's (and a shared folder's `debug/xtask` would then be the
+//! clone's program). Only the npm packages (the same lock file) are shared.
 
 use std::fs;
 use std::path::Path;
@@ -40,7 +40,11 @@ pub fn check(paths: &Paths) -> Result<()> {
     let xtask = std::env::current_exe().context("finding xtask's own program")?;
     exec::run(command(xtask).args(["dist", "--out"]).arg(&here).current_dir(&paths.root))?;
     exec::run(
-        cargo().args(["xtask", "dist", "--out"]).arg(&there).current_dir(&clone).env("CARGO_TARGET_DIR", &paths.target),
+        cargo()
+            .args(["xtask", "dist", "--out"])
+            .arg(&there)
+            .current_dir(&clone)
+            .env("CARGO_TARGET_DIR", base.join("target")),
     )?;
     let differ = differences(&here, &there)?;
     if !differ.is_empty() {
