@@ -20,7 +20,7 @@ use leptos::prelude::*;
 use shafaf_core::format::Publication;
 use shafaf_core::model::FileKind;
 use shafaf_core::verify::AuditedRelease;
-use shafaf_worker::{Job, Report};
+use shafaf_worker::{Assembler, Job, Report};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -52,6 +52,8 @@ struct Pool {
     next_id: u32,
     /// Bytes received by each running job, by job id.
     running: Vec<(u32, u64)>,
+    /// Reports arriving in several messages.
+    assembler: Assembler,
 }
 
 struct Slot {
@@ -140,6 +142,7 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
         queue,
         next_id: 1,
         running: Vec::new(),
+        assembler: Assembler::default(),
     }));
     POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
     if release.audit.with_untracked(|a| a.phase) == AuditPhase::Running {
@@ -182,8 +185,10 @@ fn spawn_workers(pool: &Rc<RefCell<Pool>>) {
         let weak = Rc::downgrade(pool);
         let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             let Some(pool) = weak.upgrade() else { return };
-            let Some(text) = event.data().as_string() else { return };
-            if let Ok(report) = Report::from_json(&text) {
+            let Ok(bytes) = event.data().dyn_into::<js_sys::Uint8Array>() else { return };
+            let Ok(message) = Report::from_bytes(&bytes.to_vec()) else { return };
+            let report = pool.borrow_mut().assembler.take(message);
+            if let Some(report) = report {
                 heard(&pool, index, report);
             }
         });
@@ -260,7 +265,7 @@ fn heard(pool: &Rc<RefCell<Pool>>, index: usize, report: Report) {
                 });
             }
             release.audit.update(|a| {
-                Arc::make_mut(&mut a.audited).add_province(&province, outcome);
+                a.add_province(&province, outcome);
                 a.provinces_done += 1;
                 a.stations_verified = a.stations_verified.saturating_add(stations);
                 a.bytes_done = a.bytes_done.saturating_add(delta);
@@ -271,6 +276,8 @@ fn heard(pool: &Rc<RefCell<Pool>>, index: usize, report: Report) {
             });
             dispatch(pool, index);
         }
+        // Kept by the assembler until their report is whole.
+        Report::Stations { .. } => {}
         Report::Unavailable { id, province, error } => {
             finish_job(pool, index, id, 0);
             release.audit.update(|a| a.unavailable.push((province, error.url().to_owned())));

@@ -17,9 +17,10 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use shafaf_core::map::Boundaries;
 use shafaf_core::model::{Name, Province, Region, SummaryCounty, Totals};
-use shafaf_core::search::{Hit, SearchIndex};
+use shafaf_core::search::{search_all, Hit, SearchIndex};
 use shafaf_core::verify::{
-    AuditedRelease, ContestOutcome, Failure, SignedRelease, StationOutcome, Status, VerifiedProvince, VerifiedRoot,
+    AuditedRelease, ContestOutcome, Failure, SignedRelease, StationOutcome, Status, Verdict, VerifiedProvince,
+    VerifiedRoot,
 };
 use shafaf_core::Finding;
 
@@ -221,6 +222,8 @@ struct Slot {
     area: Area,
     /// The province's counties' boundaries, once fetched and verified.
     counties: Option<Arc<Boundaries>>,
+    /// Its councils by name, once loaded.
+    councils: Arc<SearchIndex<Place>>,
 }
 
 /// The release as far as it has verified, indexed for the views. A value:
@@ -232,7 +235,8 @@ pub struct Places {
     pub boundaries: Arc<Boundaries>,
     provinces: Vec<Slot>,
     by_code: HashMap<String, usize>,
-    search: Arc<SearchIndex<Place>>,
+    /// Counties and provinces by name (councils are in their province's slot).
+    regions: Arc<SearchIndex<Place>>,
 }
 
 impl Places {
@@ -247,36 +251,36 @@ impl Places {
                 summary: signed.summary().provinces.get(i).map(|p| p.counties.clone()).unwrap_or_default(),
                 area: Area::Summary,
                 counties: None,
+                councils: Arc::default(),
             })
             .collect();
         let by_code = provinces.iter().enumerate().map(|(p, s)| (s.described.code.to_string(), p)).collect();
-        let mut places =
-            Places { signed, boundaries: Arc::new(boundaries), provinces, by_code, search: Arc::default() };
-        places.index_names();
-        places
+        let regions = Arc::new(Places::index_regions(&provinces));
+        Places { signed, boundaries: Arc::new(boundaries), provinces, by_code, regions }
     }
 
-    /// Councils first: among equally good matches, a citizen most likely
-    /// wants the council. Councils of provinces not loaded yet are not found.
-    fn index_names(&mut self) {
+    /// Counties, then provinces: councils come before both (see [`Places::search`]).
+    fn index_regions(provinces: &[Slot]) -> SearchIndex<Place> {
         let mut search = SearchIndex::new();
-        for (p, slot) in self.provinces.iter().enumerate() {
-            if let Some(data) = slot.area.data() {
-                for (c, outcome) in data.contests().iter().enumerate() {
-                    let name = &outcome.contest.name;
-                    search.add(Place::Contest(p, c), [name.fa.as_str(), name.en.as_str()]);
-                }
-            }
-        }
-        for (p, slot) in self.provinces.iter().enumerate() {
+        for (p, slot) in provinces.iter().enumerate() {
             for (k, county) in slot.described.counties.iter().enumerate() {
                 search.add(Place::County(p, k), [county.name.fa.as_str(), county.name.en.as_str()]);
             }
         }
-        for (p, slot) in self.provinces.iter().enumerate() {
+        for (p, slot) in provinces.iter().enumerate() {
             search.add(Place::Province(p), [slot.described.name.fa.as_str(), slot.described.name.en.as_str()]);
         }
-        self.search = Arc::new(search);
+        search
+    }
+
+    /// Province `p`'s councils by name; none until they are loaded.
+    fn index_councils(p: usize, area: &Area) -> SearchIndex<Place> {
+        let mut search = SearchIndex::new();
+        for (c, outcome) in area.data().map(|d| d.contests()).unwrap_or_default().iter().enumerate() {
+            let name = &outcome.contest.name;
+            search.add(Place::Contest(p, c), [name.fa.as_str(), name.en.as_str()]);
+        }
+        search
     }
 
     /// This snapshot with province `p` moved on to `area`.
@@ -284,10 +288,10 @@ impl Places {
         let mut next = self.clone();
         let councils_changed = next.provinces[p].area.data().is_none() != area.data().is_none()
             || next.provinces[p].area.data().map(|d| d.contests().len()) != area.data().map(|d| d.contests().len());
-        next.provinces[p].area = area;
         if councils_changed {
-            next.index_names();
+            next.provinces[p].councils = Arc::new(Places::index_councils(p, &area));
         }
+        next.provinces[p].area = area;
         next
     }
 
@@ -423,8 +427,12 @@ impl Places {
         }
     }
 
+    /// Places by name, best matches first; among equals councils first (a
+    /// citizen most likely wants the council), in province order, then
+    /// counties, then provinces. Councils of provinces not loaded yet are
+    /// not found.
     pub fn search(&self, query: &str) -> Vec<Hit<'_, Place>> {
-        self.search.search(query)
+        search_all(self.provinces.iter().map(|s| &*s.councils).chain([&*self.regions]), query)
     }
 
     /// How many provinces have their councils loaded (what search can find).
@@ -441,8 +449,11 @@ impl Places {
 /// The audit of every province of the release shown: what it found so far.
 #[derive(Clone)]
 pub struct AuditState {
-    /// Every outcome, gathered as the core gathers them for `shafaf verify`.
+    /// Every outcome, gathered as the core gathers them for `shafaf verify`
+    /// (change it with [`AuditState::add_province`]).
     pub audited: Arc<AuditedRelease>,
+    /// Its verdict, worked out once per outcome (views read it often).
+    verdict: Arc<Verdict>,
     /// Running, waiting for the reader to ask (Save-Data, metered), or done.
     pub phase: AuditPhase,
     pub provinces_done: usize,
@@ -471,6 +482,7 @@ impl AuditState {
             signed.summary().provinces.iter().flat_map(|p| &p.counties).map(|c| c.totals.stations_registered).sum();
         let provinces_total = signed.election().provinces.len();
         AuditState {
+            verdict: Arc::new(audited.verdict()),
             audited: Arc::new(audited),
             phase,
             provinces_done: 0,
@@ -484,7 +496,17 @@ impl AuditState {
     }
 
     /// The verdict so far: final once the phase is complete.
+    pub fn verdict(&self) -> &Arc<Verdict> {
+        &self.verdict
+    }
+
     pub fn status(&self) -> Status {
-        self.audited.verdict().status
+        self.verdict.status
+    }
+
+    /// Records a province's outcome, and the verdict it makes.
+    pub fn add_province(&mut self, code: &str, outcome: Result<Arc<VerifiedProvince>, Vec<Finding>>) {
+        Arc::make_mut(&mut self.audited).add_province(code, outcome);
+        self.verdict = Arc::new(self.audited.verdict());
     }
 }

@@ -209,8 +209,12 @@ fn AuditProgress(audit: RwSignal<AuditState>) -> impl IntoView {
 /// What was checked so far, in two lines: signatures and recount.
 #[component]
 fn AuditChecks(audit: RwSignal<AuditState>) -> impl IntoView {
+    // Worked out again as each province's audit ends, not on each progress report.
+    let done = Memo::new(move |_| audit.with(|a| a.provinces_done));
     let checks = Memo::new(move |_| {
-        audit.with(|a| {
+        // Reading the memo (not only tracking it) makes it compute.
+        done.get();
+        audit.with_untracked(|a| {
             let audit = a.audited.audit();
             (audit.station_signatures_verified, audit.contests_recounted, audit.contests_matching)
         })

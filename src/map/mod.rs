@@ -18,7 +18,7 @@ use shafaf_core::summary::Totals;
 use crate::components::remembered;
 use crate::i18n::{tr, use_lang, Lang, Msg};
 use crate::load::Links;
-use crate::state::{Area, Level, Place, Places};
+use crate::state::{Area, Level, Place, Places, Release};
 
 /// One region drawn on a map, with the figures the views computed for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -237,14 +237,15 @@ impl View {
 }
 
 /// A choropleth map of `areas` drawn on `map`, with its controls, legend,
-/// tooltip and table.
+/// tooltip and table. The shapes are drawn once; as `areas` changes (the
+/// audit moving on) only their fills, classes and labels change.
 #[component]
 pub fn ChoroplethMap(
     testid: &'static str,
     /// The map's heading.
     title: Signal<String>,
     map: Arc<RegionMap>,
-    areas: Vec<MapArea>,
+    #[prop(into)] areas: Signal<Vec<MapArea>>,
     /// The header of the table's name column (province or county).
     first: Msg,
     /// Pan and zoom (the national map).
@@ -254,35 +255,20 @@ pub fn ChoroplethMap(
     let lang = use_lang();
     let navigate = use_navigate();
     // Areas in the map's order; a shape without an area is still drawn, without data.
-    let areas: Arc<Vec<MapArea>> = Arc::new(
-        map.regions
-            .iter()
-            .map(|r| {
-                areas.iter().find(|a| a.code == r.code).cloned().unwrap_or_else(|| MapArea {
-                    code: r.code.clone(),
-                    name: (r.name_fa.clone(), r.name_en.clone()),
-                    href: None,
-                    totals: None,
-                    findings: 0,
-                    verified: None,
-                    level: Level::Signed,
-                })
-            })
-            .collect(),
-    );
+    let areas: Memo<Arc<Vec<MapArea>>> = {
+        let map = map.clone();
+        Memo::new(move |_| Arc::new(areas.with(|areas| in_map_order(&map, areas))))
+    };
     let metric = remembered(&format!("map:{testid}:metric"), Metric::Turnout);
     let set_metric = metric.write_only();
     let hover = RwSignal::new(None::<usize>);
     let view_at = remembered(&format!("map:{testid}:view"), View::default());
-    let shown = {
-        let areas = areas.clone();
-        Memo::new(move |_| {
-            let m = metric.get();
-            let v = values(m, &areas);
-            let classes = Classes::new(m, &v.iter().flatten().copied().collect::<Vec<_>>());
-            (v, classes)
-        })
-    };
+    let shown = Memo::new(move |_| {
+        let m = metric.get();
+        let v = areas.with(|areas| values(m, areas));
+        let classes = Classes::new(m, &v.iter().flatten().copied().collect::<Vec<_>>());
+        (v, classes)
+    });
     let (width, height) = (map.width, map.height);
     let id = testid;
 
@@ -345,42 +331,38 @@ pub fn ChoroplethMap(
         }
     };
     let paths = {
-        let areas = areas.clone();
         let navigate = navigate.clone();
         map.regions
             .iter()
             .enumerate()
             .map(|(i, region)| {
-                let area = areas[i].clone();
-                let has_data = area.totals.is_some();
+                let has_data = move || areas.with(|a| a[i].totals.is_some());
                 let colour = move || {
                     shown.with(|(v, classes)| match v[i] {
                         Some(v) => classes.colour(v).to_owned(),
                         None => format!("url(#{id}-nodata)"),
                     })
                 };
-                let label = {
-                    let area = area.clone();
-                    move || {
-                        let lang = lang.get();
-                        let m = metric.get();
-                        let figure = shown.with(|(v, _)| v[i]).map(|v| m.format(lang, v));
-                        let figure = figure.unwrap_or_else(|| lang.t(Msg::MapNoData).to_owned());
-                        format!("{}: {} {figure}", area.name_in(lang), lang.t(m.label()))
-                    }
+                let label = move || {
+                    let lang = lang.get();
+                    let m = metric.get();
+                    let figure = shown.with(|(v, _)| v[i]).map(|v| m.format(lang, v));
+                    let figure = figure.unwrap_or_else(|| lang.t(Msg::MapNoData).to_owned());
+                    let name = areas.with(|a| a[i].name_in(lang));
+                    format!("{name}: {} {figure}", lang.t(m.label()))
                 };
-                let class = match (has_data, area.findings > 0) {
-                    (true, true) => "region region-link region-findings",
-                    (true, false) => "region region-link",
-                    (false, _) => "region region-nodata",
+                let class = move || {
+                    areas.with(|a| match (a[i].totals.is_some(), a[i].findings > 0) {
+                        (true, true) => "region region-link region-findings",
+                        (true, false) => "region region-link",
+                        (false, _) => "region region-nodata",
+                    })
                 };
-                let href = area.href.clone();
                 let open = {
                     let navigate = navigate.clone();
-                    let href = href.clone();
                     move || {
-                        if let Some(href) = &href {
-                            navigate(href, Default::default());
+                        if let Some(href) = areas.with_untracked(|a| a[i].href.clone()) {
+                            navigate(&href, Default::default());
                         }
                     }
                 };
@@ -403,10 +385,10 @@ pub fn ChoroplethMap(
                         d=region.path.clone()
                         class=class
                         fill=colour
-                        data-code=area.code.clone()
-                        tabindex=has_data.then_some("0")
-                        role=has_data.then_some("link")
-                        aria-label=has_data.then_some(label)
+                        data-code=region.code.clone()
+                        tabindex=move || has_data().then_some("0")
+                        role=move || has_data().then_some("link")
+                        aria-label=move || has_data().then(label)
                         on:click=on_click
                         on:keydown=on_key
                         on:pointerenter=move |_| hover.set(Some(i))
@@ -420,10 +402,10 @@ pub fn ChoroplethMap(
     };
 
     let tooltip = {
-        let areas = areas.clone();
         let map = map.clone();
         move || {
             let i = hover.get()?;
+            let areas = areas.get();
             let area = &areas[i];
             let region = &map.regions[i];
             let v = view_at.get();
@@ -494,10 +476,10 @@ pub fn ChoroplethMap(
     };
 
     let table_rows = {
-        let areas = areas.clone();
         move || {
             let lang = lang.get();
             let m = metric.get();
+            let areas = areas.get();
             shown.with(|(v, classes)| {
                 areas
                     .iter()
@@ -611,6 +593,25 @@ pub fn ChoroplethMap(
     }
 }
 
+/// `areas` in the order of `map`'s shapes; a shape without an area gets one
+/// without data.
+fn in_map_order(map: &RegionMap, areas: &[MapArea]) -> Vec<MapArea> {
+    map.regions
+        .iter()
+        .map(|r| {
+            areas.iter().find(|a| a.code == r.code).cloned().unwrap_or_else(|| MapArea {
+                code: r.code.clone(),
+                name: (r.name_fa.clone(), r.name_en.clone()),
+                href: None,
+                totals: None,
+                findings: 0,
+                verified: None,
+                level: Level::Signed,
+            })
+        })
+        .collect()
+}
+
 /// View-box units per CSS pixel of the map's drawing.
 fn units_per_pixel(ev: &web_sys::PointerEvent, width: f64) -> f64 {
     let element = ev.current_target().and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok());
@@ -672,15 +673,25 @@ fn findings_and_verified(
     (count, verified)
 }
 
-/// The country by province, for the overview; nothing if the release has no boundaries.
-pub fn national_map(places: &Places, links: &Links) -> Option<AnyView> {
+/// The country by province, for the overview; nothing if the release has no
+/// boundaries. Drawn once: its areas follow the release as the audit moves on.
+pub fn national_map(release: Release, links: &Links) -> Option<AnyView> {
+    let places = release.places.get_untracked();
     let entry = places.signed.entry(shafaf_core::model::FileKind::GeoProvinces, None)?;
     let map = cached(&entry.path, || places.boundaries.province_map())?;
     let map = match map {
         Ok(map) => map,
         Err(error) => return Some(view! { <MapUnavailable error/> }.into_any()),
     };
-    let areas = places
+    let links = links.clone();
+    let areas = Signal::derive(move || release.places.with(|places| national_areas(places, &links)));
+    let title = title_of(Msg::MapOfProvinces);
+    Some(view! { <ChoroplethMap testid="national-map" title map areas first=Msg::Province pannable=true/> }.into_any())
+}
+
+/// Every province as the national map shows it.
+fn national_areas(places: &Places, links: &Links) -> Vec<MapArea> {
+    places
         .provinces()
         .map(|(p, described)| {
             let area = places.area(p);
@@ -702,9 +713,7 @@ pub fn national_map(places: &Places, links: &Links) -> Option<AnyView> {
                 level: area.level(),
             }
         })
-        .collect();
-    let title = title_of(Msg::MapOfProvinces);
-    Some(view! { <ChoroplethMap testid="national-map" title map areas first=Msg::Province pannable=true/> }.into_any())
+        .collect()
 }
 
 /// A province by county, for its page; nothing until its counties' boundaries verified.
@@ -742,8 +751,9 @@ pub fn province_map(places: &Places, links: &Links, p: usize) -> Option<AnyView>
                 level: area.level(),
             }
         })
-        .collect();
+        .collect::<Vec<_>>();
     let title = title_of(Msg::MapOfCounties);
+    let areas = Signal::derive(move || areas.clone());
     Some(view! { <ChoroplethMap testid="county-map" title map areas first=Msg::County/> }.into_any())
 }
 

@@ -9,9 +9,9 @@ use crate::components::{trail, Breadcrumbs, FindingsList, SearchBox};
 use crate::csv;
 use crate::i18n::{text, tr, Msg};
 use crate::load::Links;
-use crate::pages::summary::{level_of, AreaRow, AreaTable, FiguresAndMap};
+use crate::pages::summary::{level_of, AreaRow, AreaTable, HeadlineFigures};
 use crate::pages::{follow, set_title, verified};
-use crate::state::{Area, Place};
+use crate::state::{Area, Level, Place};
 
 #[component]
 pub fn HomePage() -> impl IntoView {
@@ -24,41 +24,55 @@ pub fn HomePage() -> impl IntoView {
         set_title(move |lang| lang.name(&title));
         let day = election.election_day;
         let crumbs = trail(&places, &links, None);
-        // The figures, map and table follow every province's level.
+        // The figures and the table follow every province's level; the map
+        // is drawn once and follows by itself.
         let every_area =
             |p: &crate::state::Places| -> Vec<Area> { (0..p.province_count()).map(|i| p.area(i).clone()).collect() };
+        // A province whose files failed is withdrawn: no row, no figure of it.
+        let any_shown =
+            Memo::new(move |_| release.places.with(|p| p.levels().into_iter().any(|level| level != Level::Failed)));
         let summary = {
             let links = links.clone();
-            follow(release, every_area, move |places| {
-                // A province whose files failed is withdrawn: no row, no figure of it.
-                let rows: Vec<AreaRow> = places
-                    .provinces()
-                    .filter_map(|(p, described)| {
-                        let totals = places.province_totals(p)?;
-                        Some(AreaRow::new(&places, &links, Place::Province(p), &described.code, Some(totals)))
-                    })
-                    .collect();
-                if rows.is_empty() {
-                    return ().into_any();
-                }
-                let file_name = csv::file_name(&["shafaf", places.election().id.as_str(), "provinces"]);
-                let map = crate::map::national_map(&places, &links);
-                let charts = links.href(&crate::charts::charts_path(&places, None));
-                let level = level_of(places.levels());
-                view! {
-                    <section class="summary" data-testid="summary" aria-labelledby="summary-heading">
-                        <FiguresAndMap totals=places.national_totals() level map/>
-                        <crate::charts::ChartsLink href=charts/>
-                        <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
-                    </section>
-                }
-                .into_any()
-            })
+            move || {
+                any_shown.get().then(|| {
+                    let map = crate::map::national_map(release, &links);
+                    let figures = follow(release, every_area, move |places| {
+                        let level = level_of(places.levels());
+                        view! { <HeadlineFigures totals=places.national_totals() level/> }.into_any()
+                    });
+                    let links = links.clone();
+                    let table = follow(release, every_area, move |places| {
+                        let rows: Vec<AreaRow> = places
+                            .provinces()
+                            .filter_map(|(p, described)| {
+                                let totals = places.province_totals(p)?;
+                                Some(AreaRow::new(&places, &links, Place::Province(p), &described.code, Some(totals)))
+                            })
+                            .collect();
+                        let file_name = csv::file_name(&["shafaf", places.election().id.as_str(), "provinces"]);
+                        let charts = links.href(&crate::charts::charts_path(&places, None));
+                        view! {
+                            <crate::charts::ChartsLink href=charts/>
+                            <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
+                        }
+                        .into_any()
+                    });
+                    view! {
+                        <section class="summary" data-testid="summary" aria-labelledby="summary-heading">
+                            <div class="figures-and-map">
+                                <div>{figures}</div>
+                                {map}
+                            </div>
+                            {table}
+                        </section>
+                    }
+                })
+            }
         };
         let findings = {
             let links = links.clone();
             let audit = release.audit;
-            let found = Memo::new(move |_| audit.with(|a| a.audited.verdict().findings));
+            let found = Memo::new(move |_| audit.with(|a| a.verdict().findings.clone()));
             move || {
                 let findings = found.get();
                 (!findings.is_empty()).then(|| {

@@ -21,19 +21,28 @@ use crate::state::{Level, Place, Places};
 /// drawn), and the level its figures reached; none once withdrawn.
 #[component]
 pub fn FiguresAndMap(totals: Option<Totals>, level: Level, map: Option<AnyView>) -> impl IntoView {
+    view! {
+        <div class="figures-and-map">
+            <div>
+                <HeadlineFigures totals level/>
+            </div>
+            {map}
+        </div>
+    }
+}
+
+/// An area's headline figures under the summary's heading, and the level
+/// they reached; none once withdrawn.
+#[component]
+pub fn HeadlineFigures(totals: Option<Totals>, level: Level) -> impl IntoView {
     let figures = match totals {
         Some(totals) => view! { <AreaFigures totals/> }.into_any(),
         None => view! { <p class="withdrawn" role="alert" data-testid="withdrawn">{tr(Msg::Withdrawn)}</p> }.into_any(),
     };
     view! {
-        <div class="figures-and-map">
-            <div>
-                <h2 id="summary-heading">{tr(Msg::SummaryHeading)}</h2>
-                <LevelBadge level/>
-                {figures}
-            </div>
-            {map}
-        </div>
+        <h2 id="summary-heading">{tr(Msg::SummaryHeading)}</h2>
+        <LevelBadge level/>
+        {figures}
     }
 }
 

@@ -208,18 +208,23 @@ impl<T> SearchIndex<T> {
     /// (exact, then prefix, word prefix, substring), then in the order they
     /// were added. An empty query (after folding) finds nothing.
     pub fn search(&self, query: &str) -> Vec<Hit<'_, T>> {
-        let query = compact(query);
-        let mut hits: Vec<Hit<'_, T>> = self
-            .entries
-            .iter()
-            .filter_map(|(item, keys)| {
-                keys.iter().filter_map(|k| k.matches(&query)).min().map(|kind| Hit { item, kind })
-            })
-            .collect();
-        // A stable sort keeps the order of addition among equals.
-        hits.sort_by_key(|h| h.kind);
-        hits
+        search_all([self], query)
     }
+}
+
+/// [`SearchIndex::search`] over several indexes as if they were one, their
+/// items added in the order the indexes come: an index can then be rebuilt
+/// alone when only its part changes.
+pub fn search_all<'a, T: 'a>(indexes: impl IntoIterator<Item = &'a SearchIndex<T>>, query: &str) -> Vec<Hit<'a, T>> {
+    let query = compact(query);
+    let mut hits: Vec<Hit<'a, T>> = indexes
+        .into_iter()
+        .flat_map(|index| &index.entries)
+        .filter_map(|(item, keys)| keys.iter().filter_map(|k| k.matches(&query)).min().map(|kind| Hit { item, kind }))
+        .collect();
+    // A stable sort keeps the order of addition among equals.
+    hits.sort_by_key(|h| h.kind);
+    hits
 }
 
 /// A filter for tables: whether `text` (any names, ids) contains `query`,
@@ -333,6 +338,28 @@ mod tests {
             found_numbers(&index, "bad"),
             [(1, MatchKind::Substring), (2, MatchKind::Substring), (3, MatchKind::Substring)]
         );
+    }
+
+    #[test]
+    fn indexes_searched_together_rank_as_one() {
+        let names = [(1, "Kamal Abad"), (2, "Abad"), (3, "Deh Abad"), (4, "Abadeh"), (5, "Khorramabad")];
+        let mut whole = SearchIndex::new();
+        let mut parts = [SearchIndex::new(), SearchIndex::new(), SearchIndex::new()];
+        for (i, (n, name)) in names.into_iter().enumerate() {
+            whole.add(n, [name]);
+            parts[i % 3].add(n, [name]);
+        }
+        // In order of addition: part 0 holds 1 and 4, so split that way the
+        // order differs; split in blocks it is the same.
+        let mut blocks = [SearchIndex::new(), SearchIndex::new()];
+        for (i, (n, name)) in names.into_iter().enumerate() {
+            blocks[usize::from(i >= 2)].add(n, [name]);
+        }
+        for query in ["abad", "bad", "deh", "kamal", ""] {
+            assert_eq!(search_all(&blocks, query), whole.search(query), "{query}");
+        }
+        let kinds = |hits: Vec<Hit<'_, i32>>| hits.into_iter().map(|h| h.kind).collect::<Vec<_>>();
+        assert_eq!(kinds(search_all(&parts, "abad")), kinds(whole.search("abad")));
     }
 
     fn found_numbers(index: &SearchIndex<i32>, query: &str) -> Vec<(i32, MatchKind)> {

@@ -17,7 +17,9 @@
 
 use serde::{Deserialize, Serialize};
 use shafaf_core::model::FileEntry;
-use shafaf_core::verify::{CheckedFile, FileCheck, VerifiedProvince};
+use std::collections::HashMap;
+
+use shafaf_core::verify::{CheckedFile, FileCheck, StationOutcome, VerifiedProvince};
 use shafaf_core::Finding;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -49,6 +51,9 @@ pub enum Report {
     Ready,
     /// Bytes of the job's files received so far.
     Progress { id: u32, bytes: u64 },
+    /// Some of the stations of the job's [`Report::Done`], which follows
+    /// without them (see [`Report::into_messages`]).
+    Stations { id: u32, stations: Vec<StationOutcome> },
     /// The province's outcome: verified and recounted, or why not.
     Done {
         id: u32,
@@ -65,14 +70,67 @@ pub enum Report {
     Unavailable { id: u32, province: String, error: FetchError },
 }
 
+/// At most this many stations in one message: the page reads each message
+/// in one task, which must stay short (a province can have thousands).
+pub const STATIONS_PER_MESSAGE: usize = 400;
+
 impl Report {
-    pub fn to_json(&self) -> String {
+    /// The report as it travels: JSON, as bytes (moved to the page, not
+    /// copied as a string).
+    pub fn to_bytes(&self) -> Vec<u8> {
         // A report is plain data; serialising it cannot fail.
-        serde_json::to_string(self).unwrap_or_default()
+        serde_json::to_vec(self).unwrap_or_default()
     }
 
-    pub fn from_json(text: &str) -> Result<Report, String> {
-        serde_json::from_str(text).map_err(|e| e.to_string())
+    pub fn from_bytes(bytes: &[u8]) -> Result<Report, String> {
+        serde_json::from_slice(bytes).map_err(|e| e.to_string())
+    }
+
+    /// The messages that carry this report: a verified province's stations
+    /// go first, [`STATIONS_PER_MESSAGE`] at a time, and its `Done` follows
+    /// without them. [`Assembler`] puts them back together.
+    pub fn into_messages(self) -> Vec<Report> {
+        let Report::Done { id, province, outcome: Ok(mut verified), bytes, counties } = self else {
+            return vec![self];
+        };
+        let stations = std::mem::take(&mut verified.stations);
+        let mut messages: Vec<Report> = stations
+            .chunks(STATIONS_PER_MESSAGE)
+            .map(|chunk| Report::Stations { id, stations: chunk.to_vec() })
+            .collect();
+        messages.push(Report::Done { id, province, outcome: Ok(verified), bytes, counties });
+        messages
+    }
+}
+
+/// Puts the messages of [`Report::into_messages`] back together, on the page.
+#[derive(Debug, Default)]
+pub struct Assembler {
+    stations: HashMap<u32, Vec<StationOutcome>>,
+}
+
+impl Assembler {
+    /// The report a message completes, if any: `Stations` are kept until
+    /// their job's `Done`.
+    pub fn take(&mut self, message: Report) -> Option<Report> {
+        match message {
+            Report::Stations { id, stations } => {
+                self.stations.entry(id).or_default().extend(stations);
+                None
+            }
+            Report::Done { id, province, mut outcome, bytes, counties } => {
+                let stations = self.stations.remove(&id).unwrap_or_default();
+                if let Ok(verified) = &mut outcome {
+                    verified.stations = stations;
+                }
+                Some(Report::Done { id, province, outcome, bytes, counties })
+            }
+            Report::Unavailable { id, .. } => {
+                self.stations.remove(&id);
+                Some(message)
+            }
+            other => Some(other),
+        }
     }
 }
 
@@ -99,6 +157,35 @@ extern "C" {
     /// The global `fetch`, in a window and in a worker alike.
     #[wasm_bindgen(js_name = fetch)]
     fn global_fetch(request: &web_sys::Request) -> js_sys::Promise;
+
+    /// The global `setTimeout`, in a window and in a worker alike.
+    #[wasm_bindgen(js_name = setTimeout)]
+    fn global_set_timeout(callback: &js_sys::Function, ms: i32) -> JsValue;
+}
+
+/// A download that receives nothing for this long has stalled: it is
+/// abandoned (a connection the network or a server left hanging would
+/// otherwise keep the page waiting for ever).
+pub const STALL_MS: i32 = 15_000;
+
+/// How many times a small file whose download stalled is asked for again.
+const STALL_RETRIES: usize = 2;
+
+/// `future`'s output, or `None` when it took longer than `ms`.
+async fn within<T>(ms: i32, future: impl std::future::Future<Output = T>) -> Option<T> {
+    let timer = js_sys::Promise::new(&mut |resolve, _| {
+        global_set_timeout(&resolve, ms);
+    });
+    let timer = JsFuture::from(timer);
+    futures::pin_mut!(future);
+    match futures::future::select(future, timer).await {
+        futures::future::Either::Left((out, _)) => Some(out),
+        futures::future::Either::Right(_) => None,
+    }
+}
+
+fn stalled(url: &str) -> FetchError {
+    FetchError::Network { url: url.to_owned(), detail: format!("nothing was received for {} s", STALL_MS / 1000) }
 }
 
 /// How a file may be taken from the browser's cache.
@@ -110,6 +197,8 @@ pub enum Freshness {
     Fresh,
 }
 
+/// The response to a GET of `url`, once its headers arrived; abandoned
+/// (and the request aborted) when they take longer than [`STALL_MS`].
 async fn response(url: &str, freshness: Freshness) -> Result<web_sys::Response, FetchError> {
     let network = |e: JsValue| FetchError::Network { url: url.to_owned(), detail: describe(&e) };
     let init = web_sys::RequestInit::new();
@@ -117,9 +206,18 @@ async fn response(url: &str, freshness: Freshness) -> Result<web_sys::Response, 
         Freshness::Cached => web_sys::RequestCache::Default,
         Freshness::Fresh => web_sys::RequestCache::NoCache,
     });
+    let abort = web_sys::AbortController::new().ok();
+    if let Some(abort) = &abort {
+        init.set_signal(Some(&abort.signal()));
+    }
     let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(network)?;
-    let response = JsFuture::from(global_fetch(&request)).await.map_err(network)?;
-    response.dyn_into::<web_sys::Response>().map_err(network)
+    let Some(response) = within(STALL_MS, JsFuture::from(global_fetch(&request))).await else {
+        if let Some(abort) = abort {
+            abort.abort();
+        }
+        return Err(stalled(url));
+    };
+    response.map_err(network)?.dyn_into::<web_sys::Response>().map_err(network)
 }
 
 fn describe(e: &JsValue) -> String {
@@ -140,7 +238,11 @@ async fn read_body<E>(
     let reader: web_sys::ReadableStreamDefaultReader =
         body.get_reader().dyn_into().map_err(|o: js_sys::Object| network(o.into()))?;
     loop {
-        let chunk = JsFuture::from(reader.read()).await.map_err(network)?;
+        let Some(chunk) = within(STALL_MS, JsFuture::from(reader.read())).await else {
+            let _ = reader.cancel();
+            return Err(stalled(url));
+        };
+        let chunk = chunk.map_err(network)?;
         let done = js_sys::Reflect::get(&chunk, &"done".into()).map_err(network)?;
         if done.as_bool().unwrap_or(true) {
             return Ok(Ok(()));
@@ -159,6 +261,7 @@ async fn read_body<E>(
 /// in ([`FileCheck`]): a body longer than the listed size is refused as soon
 /// as it passes it, without reading on. A 404 is a missing file (a finding);
 /// other failures are [`FetchError`]s. `progress` hears the bytes so far.
+/// A download that stalls ([`STALL_MS`]) is started again, twice at most.
 pub async fn fetch_listed(
     folder: &str,
     entry: &FileEntry,
@@ -166,6 +269,22 @@ pub async fn fetch_listed(
     mut progress: impl FnMut(u64),
 ) -> Result<Result<CheckedFile<'static>, Finding>, FetchError> {
     let url = format!("{folder}{}", entry.path);
+    let mut attempt = 0;
+    loop {
+        match fetch_listed_once(&url, entry, freshness, &mut progress).await {
+            Err(e) if e == stalled(&url) && attempt < STALL_RETRIES => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
+async fn fetch_listed_once(
+    url: &str,
+    entry: &FileEntry,
+    freshness: Freshness,
+    progress: &mut impl FnMut(u64),
+) -> Result<Result<CheckedFile<'static>, Finding>, FetchError> {
+    let url = url.to_owned();
     let response = response(&url, freshness).await?;
     if response.status() == 404 {
         return Ok(Err(Finding::FileMissing { file: entry.path.clone() }));
@@ -187,6 +306,16 @@ pub async fn fetch_listed(
 /// files): fetched fresh, and refused past `limit` bytes, the most its kind
 /// may have. `Ok(None)` when the server has no such file (404).
 pub async fn fetch_capped(url: &str, limit: u64) -> Result<Option<Vec<u8>>, FetchCapped> {
+    let mut attempt = 0;
+    loop {
+        match fetch_capped_once(url, limit).await {
+            Err(FetchCapped::Fetch(e)) if e == stalled(url) && attempt < STALL_RETRIES => attempt += 1,
+            other => return other,
+        }
+    }
+}
+
+async fn fetch_capped_once(url: &str, limit: u64) -> Result<Option<Vec<u8>>, FetchCapped> {
     let response = response(url, Freshness::Fresh).await?;
     if response.status() == 404 {
         return Ok(None);
@@ -223,5 +352,73 @@ pub enum FetchCapped {
 impl From<FetchError> for FetchCapped {
     fn from(e: FetchError) -> FetchCapped {
         FetchCapped::Fetch(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn province(stations: usize) -> VerifiedProvince {
+        let station = |i: usize| {
+            serde_json::json!({
+                "station": { "id": format!("S{i}"), "contest": "C1", "eligible": i, "device": "AAAA" },
+                "device": "ab".repeat(32),
+                "contest": 0,
+                "result": null,
+            })
+        };
+        serde_json::from_value(serde_json::json!({
+            "code": "IR-15",
+            "contests": [],
+            "stations": (0..stations).map(station).collect::<Vec<_>>(),
+            "findings": [],
+            "signatures_verified": stations,
+            "files": [],
+        }))
+        .unwrap()
+    }
+
+    fn done(id: u32, stations: usize) -> Report {
+        Report::Done { id, province: "IR-15".into(), outcome: Ok(province(stations)), bytes: 7, counties: None }
+    }
+
+    fn stations_of(report: &Report) -> Vec<String> {
+        match report {
+            Report::Done { outcome: Ok(p), .. } => p.stations.iter().map(|s| s.station.id.to_string()).collect(),
+            _ => panic!("not a verified province"),
+        }
+    }
+
+    #[test]
+    fn a_large_province_travels_in_short_messages_and_arrives_whole() {
+        let original = done(3, 2 * STATIONS_PER_MESSAGE + 5);
+        let messages = original.clone().into_messages();
+        assert_eq!(messages.len(), 4);
+        let mut assembler = Assembler::default();
+        let mut out = Vec::new();
+        for message in messages {
+            let bytes = message.to_bytes();
+            assert!(bytes.len() < 200 * STATIONS_PER_MESSAGE, "{} bytes", bytes.len());
+            out.extend(assembler.take(Report::from_bytes(&bytes).unwrap()));
+        }
+        assert_eq!(out.len(), 1);
+        assert_eq!(stations_of(&out[0]), stations_of(&original));
+    }
+
+    #[test]
+    fn interleaved_jobs_keep_their_own_stations() {
+        let (a, b) = (done(1, STATIONS_PER_MESSAGE + 1).into_messages(), done(2, 3).into_messages());
+        let mut assembler = Assembler::default();
+        let mut out = Vec::new();
+        for message in [a[0].clone(), b[0].clone(), a[1].clone(), b[1].clone(), a[2].clone()] {
+            out.extend(assembler.take(message));
+        }
+        assert_eq!(stations_of(&out[0]).len(), 3);
+        assert_eq!(stations_of(&out[1]).len(), STATIONS_PER_MESSAGE + 1);
+        // Failed outcomes and other reports pass as they are.
+        let failed = Report::Done { id: 4, province: "IR-16".into(), outcome: Err(vec![]), bytes: 0, counties: None };
+        assert_eq!(failed.clone().into_messages().len(), 1);
+        assert!(matches!(assembler.take(Report::Progress { id: 4, bytes: 1 }), Some(Report::Progress { .. })));
     }
 }

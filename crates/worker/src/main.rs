@@ -38,8 +38,10 @@ fn scope() -> web_sys::DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
+/// Sends a report as bytes, moved to the page rather than copied.
 fn post(report: &Report) {
-    let _ = scope().post_message(&JsValue::from_str(&report.to_json()));
+    let bytes = js_sys::Uint8Array::from(report.to_bytes().as_slice());
+    let _ = scope().post_message_with_transfer(&bytes, &js_sys::Array::of1(&bytes.buffer()));
 }
 
 fn main() {
@@ -72,7 +74,9 @@ async fn handle(data: JsValue) {
         }
         Err(error) => Report::Unavailable { id: job.id, province: job.province.clone(), error },
     };
-    post(&report);
+    for message in report.into_messages() {
+        post(&message);
+    }
 }
 
 type Outcome = Result<shafaf_core::verify::VerifiedProvince, Vec<Finding>>;
