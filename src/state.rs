@@ -125,6 +125,9 @@ impl Area {
 pub struct ProvinceData {
     source: Source,
     by_id: HashMap<String, usize>,
+    /// Worked out once: views read them on every move of the audit.
+    totals: Totals,
+    council_findings: usize,
 }
 
 enum Source {
@@ -144,8 +147,10 @@ impl ProvinceData {
     }
 
     fn new(source: Source) -> ProvinceData {
-        let mut data = ProvinceData { source, by_id: HashMap::new() };
+        let mut data = ProvinceData { source, by_id: HashMap::new(), totals: Totals::default(), council_findings: 0 };
         data.by_id = data.contests().iter().enumerate().map(|(i, c)| (c.contest.id.to_string(), i)).collect();
+        data.totals = Totals::of_contests(data.contests());
+        data.council_findings = council_findings(data.contests(), data.findings());
         data
     }
 
@@ -201,8 +206,19 @@ impl ProvinceData {
 
     /// The councils' totals: recounted once recounted, else as published.
     pub fn totals(&self) -> Totals {
-        Totals::of_contests(self.contests())
+        self.totals
     }
+
+    /// How many of [`ProvinceData::findings`] are about one of its councils.
+    pub fn council_findings(&self) -> usize {
+        self.council_findings
+    }
+}
+
+/// How many of `findings` are about one of `contests`.
+pub fn council_findings<'a>(contests: impl IntoIterator<Item = &'a ContestOutcome>, findings: &[Finding]) -> usize {
+    let ids: std::collections::HashSet<&str> = contests.into_iter().map(|c| c.contest.id.as_str()).collect();
+    findings.iter().filter(|f| f.contest().is_some_and(|id| ids.contains(id))).count()
 }
 
 /// A place a reader can open. `Contest(p, c)` indexes the councils of

@@ -18,7 +18,7 @@ use shafaf_core::summary::Totals;
 use crate::components::remembered;
 use crate::i18n::{tr, use_lang, Lang, Msg};
 use crate::load::Links;
-use crate::state::{Area, Level, Place, Places, Release};
+use crate::state::{council_findings, Area, Level, Place, Places, Release};
 
 /// One region drawn on a map, with the figures the views computed for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -657,20 +657,15 @@ fn MapUnavailable(error: String) -> impl IntoView {
     }
 }
 
-/// What a map says of the councils `contests` of a province at level `area`.
-fn findings_and_verified(
-    area: &Area,
-    contests: &[&shafaf_core::verify::ContestOutcome],
-    findings: &[shafaf_core::Finding],
-) -> (usize, Option<shafaf_core::summary::Ratio>) {
-    let ids: std::collections::HashSet<&str> = contests.iter().map(|c| c.contest.id.as_str()).collect();
-    let count = findings.iter().filter(|f| f.contest().is_some_and(|id| ids.contains(id))).count();
-    let reported: u64 = contests.iter().map(|c| c.tally.stations_reported).sum();
+/// What a map says of some councils of a province at level `area`: how
+/// many findings are about them, and the share of their `reported` stations
+/// whose signatures verified.
+fn findings_and_verified(area: &Area, reported: u64, findings: usize) -> (usize, Option<shafaf_core::summary::Ratio>) {
     let verified = match area {
         Area::Recounted(_) => shafaf_core::summary::Ratio::new(reported, reported),
         _ => shafaf_core::summary::Ratio::new(0, reported.max(1)),
     };
-    (count, verified)
+    (findings, verified)
 }
 
 /// The country by province, for the overview; nothing if the release has no
@@ -697,7 +692,7 @@ fn national_areas(places: &Places, links: &Links) -> Vec<MapArea> {
             let area = places.area(p);
             let totals = places.province_totals(p);
             let (findings, verified) = match area.data() {
-                Some(data) => findings_and_verified(area, &data.contests().iter().collect::<Vec<_>>(), data.findings()),
+                Some(data) => findings_and_verified(area, data.totals().stations_reported, data.council_findings()),
                 None => {
                     let reported = totals.map_or(0, |t| t.stations_reported);
                     (0, totals.and_then(|_| shafaf_core::summary::Ratio::new(0, reported.max(1))))
@@ -736,8 +731,9 @@ pub fn province_map(places: &Places, links: &Links, p: usize) -> Option<AnyView>
             let totals = places.county_totals(p, k);
             let (findings, verified) = match area.data() {
                 Some(data) => {
-                    let contests: Vec<_> = data.contests().iter().filter(|c| c.contest.county == county.code).collect();
-                    findings_and_verified(area, &contests, data.findings())
+                    let contests = data.contests().iter().filter(|c| c.contest.county == county.code);
+                    let reported = contests.clone().map(|c| c.tally.stations_reported).sum();
+                    findings_and_verified(area, reported, council_findings(contests, data.findings()))
                 }
                 None => (0, totals.and_then(|t| shafaf_core::summary::Ratio::new(0, t.stations_reported.max(1)))),
             };
