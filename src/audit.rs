@@ -6,7 +6,9 @@
 //! the largest first, and gathers the outcomes in the core's
 //! `AuditedRelease`, so that once every province has one the verdict is the
 //! one `shafaf verify` gives. Each outcome moves its province on at once
-//! (recounted, or failed and withdrawn).
+//! (recounted, or failed and withdrawn). The audit starts once the view the
+//! reader opened has fetched its own files: on a slow network a council's
+//! result comes first, the country's station signatures after it.
 //!
 //! Where the browser asks to save data (Save-Data, a metered or cellular
 //! connection) the audit waits for the reader to ask for it.
@@ -146,6 +148,22 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
     }));
     POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
     if release.audit.with_untracked(|a| a.phase) == AuditPhase::Running {
+        leptos::task::spawn_local(after_first_view(pool));
+    }
+}
+
+/// The view the reader opened gets the network and the processor first:
+/// the audit starts once it has drawn and fetched its own province's files
+/// (ten seconds at most), unless a newer release replaced this one.
+async fn after_first_view(pool: Rc<RefCell<Pool>>) {
+    crate::load::sleep(50).await;
+    for _ in 0..100 {
+        if !crate::load::opening_province() {
+            break;
+        }
+        crate::load::sleep(100).await;
+    }
+    if POOL.with(|p| p.borrow().as_ref().is_some_and(|current| Rc::ptr_eq(current, &pool))) {
         spawn_workers(&pool);
     }
 }

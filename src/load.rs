@@ -472,6 +472,11 @@ pub fn open_province(config: Option<Config>, release: Release, p: usize) {
     });
 }
 
+/// Whether the files of a province a view opened are being fetched.
+pub fn opening_province() -> bool {
+    OPENING.with(|o| !o.borrow().is_empty())
+}
+
 /// Where the newest checkpoint verified of an election's log, as published
 /// at one address, is kept in this browser.
 fn checkpoint_key(election: &str, publication: &str) -> String {
