@@ -288,7 +288,7 @@ fn heard(pool: &Rc<RefCell<Pool>>, index: usize, report: Report) {
                 a.stations_verified = a.stations_verified.saturating_add(stations);
                 a.bytes_done = a.bytes_done.saturating_add(delta);
                 a.unavailable.retain(|(code, _)| *code != province);
-                if a.audited.is_complete() {
+                if a.audited().is_complete() {
                     a.phase = AuditPhase::Complete;
                 }
             });

@@ -163,7 +163,7 @@ async fn say_what_changed(before: AuditState, after: Release, status: LiveSignal
         load::sleep(300).await;
     }
     let now = after.audit.get_untracked();
-    let finish = |a: &AuditState| (*a.audited).clone().finish(Default::default()).ok();
+    let finish = |a: &AuditState| (**a.audited()).clone().finish(Default::default()).ok();
     if let (Some(a), Some(b)) = (finish(&before), finish(&now)) {
         status.update(|s| s.change = Some(Arc::new(diff(&a, &b))));
     }

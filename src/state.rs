@@ -465,9 +465,8 @@ impl Places {
 /// The audit of every province of the release shown: what it found so far.
 #[derive(Clone)]
 pub struct AuditState {
-    /// Every outcome, gathered as the core gathers them for `shafaf verify`
-    /// (change it with [`AuditState::add_province`]).
-    pub audited: Arc<AuditedRelease>,
+    /// Every outcome, gathered as the core gathers them for `shafaf verify`.
+    audited: Arc<AuditedRelease>,
     /// Its verdict, worked out once per outcome (views read it often).
     verdict: Arc<Verdict>,
     /// Running, waiting for the reader to ask (Save-Data, metered), or done.
@@ -509,6 +508,12 @@ impl AuditState {
             bytes_total,
             unavailable: Vec::new(),
         }
+    }
+
+    /// Every outcome so far (recorded with [`AuditState::add_province`],
+    /// which keeps the verdict in step).
+    pub fn audited(&self) -> &Arc<AuditedRelease> {
+        &self.audited
     }
 
     /// The verdict so far: final once the phase is complete.

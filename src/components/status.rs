@@ -137,7 +137,7 @@ pub fn AuditStatus(release: Release) -> impl IntoView {
         msg.map(|msg| view! { <p class="status-explained">{tr(msg)}</p> })
     };
     // The setup release carries no results yet: say so where the figures would be.
-    let setup = audit.with_untracked(|a| a.audited.signed().is_setup()).then(|| {
+    let setup = audit.with_untracked(|a| a.audited().signed().is_setup()).then(|| {
         view! { <p class="status-setup" data-testid="setup-phase">{tr(Msg::SetupPhase)}</p> }
     });
     let waiting = move || {
@@ -215,7 +215,7 @@ fn AuditChecks(audit: RwSignal<AuditState>) -> impl IntoView {
         // Reading the memo (not only tracking it) makes it compute.
         done.get();
         audit.with_untracked(|a| {
-            let audit = a.audited.audit();
+            let audit = a.audited().audit();
             (audit.station_signatures_verified, audit.contests_recounted, audit.contests_matching)
         })
     });

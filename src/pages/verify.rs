@@ -36,7 +36,7 @@ pub fn VerifyPage() -> impl IntoView {
             (move || {
                 done.with(|_| ());
                 let places = release.places.get_untracked();
-                let (audit, verdict) = release.audit.with_untracked(|a| (a.audited.audit(), (**a.verdict()).clone()));
+                let (audit, verdict) = release.audit.with_untracked(|a| (a.audited().audit(), (**a.verdict()).clone()));
                 let contests = contest_names(&places, &links, &verdict.findings);
                 let failed = verdict.complete && verdict.status == shafaf_core::verify::Status::Failed;
                 let not_checked = failed.then(|| view! { <NotChecked audit=audit.clone()/> });

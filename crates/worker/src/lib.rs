@@ -15,10 +15,10 @@
 // Findings are the core's error type and larger than clippy likes; see shafaf-core.
 #![allow(clippy::result_large_err)]
 
-use serde::{Deserialize, Serialize};
-use shafaf_core::model::FileEntry;
 use std::collections::HashMap;
 
+use serde::{Deserialize, Serialize};
+use shafaf_core::model::FileEntry;
 use shafaf_core::verify::{CheckedFile, FileCheck, StationOutcome, VerifiedProvince};
 use shafaf_core::Finding;
 use wasm_bindgen::prelude::*;
@@ -93,11 +93,11 @@ impl Report {
         let Report::Done { id, province, outcome: Ok(mut verified), bytes, counties } = self else {
             return vec![self];
         };
-        let stations = std::mem::take(&mut verified.stations);
-        let mut messages: Vec<Report> = stations
-            .chunks(STATIONS_PER_MESSAGE)
-            .map(|chunk| Report::Stations { id, stations: chunk.to_vec() })
-            .collect();
+        let mut stations = std::mem::take(&mut verified.stations).into_iter().peekable();
+        let mut messages = Vec::new();
+        while stations.peek().is_some() {
+            messages.push(Report::Stations { id, stations: stations.by_ref().take(STATIONS_PER_MESSAGE).collect() });
+        }
         messages.push(Report::Done { id, province, outcome: Ok(verified), bytes, counties });
         messages
     }
