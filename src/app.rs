@@ -66,6 +66,7 @@ pub fn App() -> impl IntoView {
             Ok(config) => config,
             Err(error) => {
                 current.set(Some(Loaded::Unavailable(error)));
+                leptos::task::spawn_local(load::register_service_worker());
                 return;
             }
         };
@@ -78,6 +79,9 @@ pub fn App() -> impl IntoView {
             Outcome::Rejected(failure) => current.set(Some(Loaded::Rejected(failure))),
             Outcome::Unavailable(error) => current.set(Some(Loaded::Unavailable(error))),
         }
+        // The offline copy once the first view is drawn: installing, it
+        // downloads the whole app.
+        leptos::task::spawn_local(load::register_service_worker());
     });
     let places: PlacesSignal = Signal::derive(move || match current.get() {
         Some(Loaded::Ready(release)) => Some(release.places.get()),
@@ -118,8 +122,10 @@ pub fn App() -> impl IntoView {
 pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: RootSignal) -> Release {
     let places = Places::new(signed.signed.clone(), signed.boundaries.clone());
     let first = province_in_address(&places);
-    let release =
-        Release { places: RwSignal::new(Arc::new(places)), audit: RwSignal::new(crate::audit::initial_state(signed)) };
+    let release = Release {
+        places: RwSignal::new(Arc::new(places)),
+        audit: RwSignal::new(crate::audit::initial_state(config, signed)),
+    };
     // The root first: the views drawn for the release read it.
     root.set(Some(Arc::new(signed.root.clone())));
     current.set(Some(Loaded::Ready(release)));

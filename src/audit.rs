@@ -11,7 +11,10 @@
 //! result comes first, the country's station signatures after it.
 //!
 //! Where the browser asks to save data (Save-Data, a metered or cellular
-//! connection) the audit waits for the reader to ask for it.
+//! connection) the audit waits for the reader to ask for it. So does a phone
+//! (a touch screen without a mouse) when the audit is larger than
+//! [`PHONE_AUDIT_BYTES`]: there the province the reader opens is audited
+//! alone, and the rest of the country waits for the reader to ask.
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -56,6 +59,9 @@ struct Pool {
     running: Vec<(u32, u64)>,
     /// Reports arriving in several messages.
     assembler: Assembler,
+    /// While the audit waits for the reader: the provinces it audits anyway,
+    /// those the reader opened (on a phone; none when saving data).
+    shown: Option<Vec<String>>,
 }
 
 struct Slot {
@@ -74,9 +80,52 @@ impl Drop for Pool {
     }
 }
 
+/// On a phone the audit starts by itself only up to this many bytes (as the
+/// release lists them, before compression): a province or a small election,
+/// not a whole country (about 150 MB listed, 25 MB transferred). A
+/// deployment may set another (`phone_audit_bytes` in `config.json`).
+pub const PHONE_AUDIT_BYTES: u64 = 16_000_000;
+
+/// When the audit starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Start {
+    /// By itself, once the first view has its files.
+    ByItself,
+    /// When the reader asks; meanwhile each province the reader opens is
+    /// audited (a phone, with a large audit).
+    WhenAskedAuditingShown,
+    /// When the reader asks, and nothing before (the reader saves data).
+    WhenAsked,
+}
+
+impl Start {
+    /// `phone_limit`: up to how many bytes a phone audits by itself.
+    pub fn choose(saves_data: bool, phone: bool, bytes_total: u64, phone_limit: u64) -> Start {
+        if saves_data {
+            Start::WhenAsked
+        } else if phone && bytes_total > phone_limit {
+            Start::WhenAskedAuditingShown
+        } else {
+            Start::ByItself
+        }
+    }
+
+    /// For this browser and an audit of `bytes_total` bytes.
+    fn here(config: &Config, bytes_total: u64) -> Start {
+        Start::choose(saves_data(), on_phone(), bytes_total, config.phone_audit_bytes)
+    }
+}
+
+/// Whether the primary pointer is a finger and there is no mouse.
+fn on_phone() -> bool {
+    let matches =
+        |query: &str| web_sys::window().and_then(|w| w.match_media(query).ok().flatten()).is_some_and(|m| m.matches());
+    matches("(pointer: coarse)") && !matches("(any-pointer: fine)")
+}
+
 /// Whether the browser signals that the reader pays for data or wants to
-/// save it: then the audit waits to be asked.
-pub fn should_wait() -> bool {
+/// save it.
+fn saves_data() -> bool {
     let Some(window) = web_sys::window() else { return false };
     let Ok(connection) = js_sys::Reflect::get(&window.navigator(), &"connection".into()) else { return false };
     if connection.is_undefined() || connection.is_null() {
@@ -91,13 +140,14 @@ pub fn should_wait() -> bool {
 
 /// The audit's state for a release that reached the "signed" level: what
 /// there is to do, and whether it starts by itself.
-pub fn initial_state(load: &SignedLoad) -> AuditState {
+pub fn initial_state(config: &Config, load: &SignedLoad) -> AuditState {
     let mut audited = AuditedRelease::new((*load.signed).clone());
     if let Some(geo) = &load.geo {
         audited.add_national_file(FileKind::GeoProvinces, geo);
     }
     let bytes_total = province_bytes(&load.signed, None);
-    let phase = if should_wait() { AuditPhase::Waiting } else { AuditPhase::Running };
+    let phase =
+        if Start::here(config, bytes_total) == Start::ByItself { AuditPhase::Running } else { AuditPhase::Waiting };
     AuditState::new(audited, bytes_total, phase)
 }
 
@@ -123,6 +173,7 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
     // The largest first: the pool finishes sooner.
     codes.sort_by_key(|code| std::cmp::Reverse(province_bytes(signed, Some(code))));
     let mut queue: VecDeque<String> = codes.into();
+    let first_is_shown = first.as_ref().is_some_and(|f| queue.contains(f));
     if let Some(first) = first.filter(|f| queue.contains(f)) {
         queue.retain(|c| *c != first);
         queue.push_front(first);
@@ -145,26 +196,41 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
         next_id: 1,
         running: Vec::new(),
         assembler: Assembler::default(),
+        shown: None,
     }));
     POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
-    if release.audit.with_untracked(|a| a.phase) == AuditPhase::Running {
-        leptos::task::spawn_local(after_first_view(pool));
+    let bytes_total = release.audit.with_untracked(|a| a.bytes_total);
+    match Start::here(config, bytes_total) {
+        Start::ByItself => leptos::task::spawn_local(after_first_view(pool, cores())),
+        Start::WhenAskedAuditingShown => {
+            let first = pool.borrow().queue.front().cloned().filter(|_| first_is_shown);
+            let any = first.is_some();
+            pool.borrow_mut().shown = Some(first.into_iter().collect());
+            if any {
+                leptos::task::spawn_local(after_first_view(pool, 1));
+            }
+        }
+        Start::WhenAsked => {}
     }
 }
 
 /// The view the reader opened gets the network and the processor first:
 /// the audit starts once it has drawn and fetched its own province's files
-/// (ten seconds at most), unless a newer release replaced this one.
-async fn after_first_view(pool: Rc<RefCell<Pool>>) {
-    crate::load::sleep(50).await;
-    for _ in 0..100 {
-        if !crate::load::opening_province() {
-            break;
-        }
-        crate::load::sleep(100).await;
-    }
+/// (ten seconds at most), unless a newer release replaced this one. There
+/// are then `workers` workers at least, and those free take a province.
+async fn after_first_view(pool: Rc<RefCell<Pool>>, workers: usize) {
+    crate::load::first_view_settled().await;
     if POOL.with(|p| p.borrow().as_ref().is_some_and(|current| Rc::ptr_eq(current, &pool))) {
-        spawn_workers(&pool);
+        spawn_workers(&pool, workers);
+        dispatch_all(&pool);
+    }
+}
+
+/// Gives every free worker a province, if any is left for it.
+fn dispatch_all(pool: &Rc<RefCell<Pool>>) {
+    let workers = pool.borrow().workers.len();
+    for index in 0..workers {
+        dispatch(pool, index);
     }
 }
 
@@ -176,17 +242,32 @@ pub fn begin() {
         return;
     }
     release.audit.update(|a| a.phase = AuditPhase::Running);
-    spawn_workers(&pool);
+    pool.borrow_mut().shown = None;
+    spawn_workers(&pool, cores());
+    // A worker already started for a province the reader opened takes more.
+    dispatch_all(&pool);
 }
 
-/// A reader opened a view of this province: audit it next.
+/// A reader opened a view of this province: audit it next (and, on a phone
+/// waiting for the reader, audit it alone).
 pub fn prioritize(code: &str) {
     let Some(pool) = POOL.with(|p| p.borrow().clone()) else { return };
-    let mut pool = pool.borrow_mut();
-    if let Some(i) = pool.queue.iter().position(|c| c == code) {
+    let start_one = {
+        let mut pool = pool.borrow_mut();
+        let Some(i) = pool.queue.iter().position(|c| c == code) else { return };
         if let Some(code) = pool.queue.remove(i) {
             pool.queue.push_front(code);
         }
+        match &mut pool.shown {
+            Some(shown) => {
+                shown.push(code.to_owned());
+                true
+            }
+            None => false,
+        }
+    };
+    if start_one {
+        leptos::task::spawn_local(after_first_view(pool, 1));
     }
 }
 
@@ -195,11 +276,14 @@ fn cores() -> usize {
     (n as usize).clamp(1, MAX_WORKERS)
 }
 
-fn spawn_workers(pool: &Rc<RefCell<Pool>>) {
-    for index in 0..cores() {
+/// Starts workers until there are `count`; each asks for a job once loaded.
+fn spawn_workers(pool: &Rc<RefCell<Pool>>, count: usize) {
+    let have = pool.borrow().workers.len();
+    for _ in have..count {
         let Ok(worker) = web_sys::Worker::new(&worker_url()) else {
             continue;
         };
+        let index = pool.borrow().workers.len();
         let weak = Rc::downgrade(pool);
         let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
             let Some(pool) = weak.upgrade() else { return };
@@ -223,7 +307,12 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, index: usize) {
     if !slot.ready || slot.job.is_some() {
         return;
     }
-    let Some(code) = pool.queue.pop_front() else { return };
+    let next = match &pool.shown {
+        // Waiting for the reader: only the provinces the reader opened.
+        Some(shown) => pool.queue.iter().position(|c| shown.contains(c)),
+        None => (!pool.queue.is_empty()).then_some(0),
+    };
+    let Some(code) = next.and_then(|i| pool.queue.remove(i)) else { return };
     let id = pool.next_id;
     pool.next_id += 1;
     let job = Job { id, province: code, ..pool.template.clone() };
@@ -327,4 +416,22 @@ fn finish_job(pool: &Rc<RefCell<Pool>>, index: usize, id: u32, bytes: u64) -> u6
     let told = p.running.iter().find(|(j, _)| *j == id).map_or(0, |(_, b)| *b);
     p.running.retain(|(j, _)| *j != id);
     bytes.saturating_sub(told)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_phone_asks_before_a_large_audit_and_a_reader_saving_data_always() {
+        let national = 150_000_000;
+        let province = 3_500_000;
+        let limit = PHONE_AUDIT_BYTES;
+        assert_eq!(Start::choose(false, false, national, limit), Start::ByItself);
+        assert_eq!(Start::choose(false, true, province, limit), Start::ByItself);
+        assert_eq!(Start::choose(false, true, national, limit), Start::WhenAskedAuditingShown);
+        assert_eq!(Start::choose(false, true, province, 0), Start::WhenAskedAuditingShown);
+        assert_eq!(Start::choose(true, false, province, limit), Start::WhenAsked);
+        assert_eq!(Start::choose(true, true, national, limit), Start::WhenAsked);
+    }
 }

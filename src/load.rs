@@ -76,6 +76,10 @@ pub struct Config {
     /// How often an open page asks for the latest release (`?poll=<seconds>`
     /// overrides `config.json`'s `poll_seconds`; default 5).
     pub poll_seconds: u32,
+    /// Up to how many bytes a phone audits every station by itself
+    /// (`?phone_audit=<bytes>` overrides `config.json`'s `phone_audit_bytes`;
+    /// default [`crate::audit::PHONE_AUDIT_BYTES`]).
+    pub phone_audit_bytes: u64,
 }
 
 /// Why nothing could be verified at all: the files could not be had. The
@@ -164,7 +168,11 @@ pub async fn config() -> Result<Config, LoadError> {
         .or(file.poll_seconds)
         .unwrap_or(DEFAULT_POLL_SECONDS)
         .clamp(1, 3600);
-    Ok(Config { source, kind, default, demo, poll_seconds })
+    let phone_audit_bytes = query_param("phone_audit")
+        .and_then(|p| p.parse().ok())
+        .or(file.phone_audit_bytes)
+        .unwrap_or(crate::audit::PHONE_AUDIT_BYTES);
+    Ok(Config { source, kind, default, demo, poll_seconds, phone_audit_bytes })
 }
 
 /// Where the reader's choice of publication is remembered.
@@ -473,8 +481,21 @@ pub fn open_province(config: Option<Config>, release: Release, p: usize) {
 }
 
 /// Whether the files of a province a view opened are being fetched.
-pub fn opening_province() -> bool {
+fn opening_province() -> bool {
     OPENING.with(|o| !o.borrow().is_empty())
+}
+
+/// Resolves once the view just drawn has its own files (ten seconds at
+/// most): what can wait (the audit, the offline copy) then takes the
+/// network and the processor.
+pub async fn first_view_settled() {
+    sleep(50).await;
+    for _ in 0..100 {
+        if !opening_province() {
+            break;
+        }
+        sleep(100).await;
+    }
 }
 
 /// Where the newest checkpoint verified of an election's log, as published
@@ -586,7 +607,10 @@ pub async fn app_build() -> Result<(usize, shafaf_core::model::Sha256Hex), LoadE
 /// Registers the app's service worker (`sw.js`, beside `index.html`), which
 /// keeps what the app fetched for when the network is gone: an observer at
 /// a station checks a sheet offline. Where the browser has none, nothing.
-pub fn register_service_worker() {
+/// Installing, it downloads the app's files (the audit's worker among them):
+/// it is registered once the first view has its own files, not before.
+pub async fn register_service_worker() {
+    first_view_settled().await;
     let Some(window) = web_sys::window() else { return };
     let container = window.navigator().service_worker();
     if container.is_undefined() {

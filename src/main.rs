@@ -18,6 +18,5 @@ mod state;
 
 fn main() {
     console_error_panic_hook::set_once();
-    load::register_service_worker();
     leptos::mount::mount_to_body(app::App);
 }

@@ -469,7 +469,8 @@ pub struct AuditState {
     audited: Arc<AuditedRelease>,
     /// Its verdict, worked out once per outcome (views read it often).
     verdict: Arc<Verdict>,
-    /// Running, waiting for the reader to ask (Save-Data, metered), or done.
+    /// Running, waiting for the reader to ask (Save-Data, metered, a phone
+    /// facing a large audit), or done.
     pub phase: AuditPhase,
     pub provinces_done: usize,
     pub provinces_total: usize,
@@ -483,7 +484,7 @@ pub struct AuditState {
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum AuditPhase {
-    /// The browser asked to save data: the audit waits for the reader.
+    /// The audit waits for the reader to ask (see `audit::Start`).
     Waiting,
     Running,
     /// Every province has an outcome: the verdict is final.

@@ -109,6 +109,31 @@ test("a council's deep link fetches its own province's files only", async () => 
   assert.deepEqual(page.errors, []);
 });
 
+test('on a phone a large audit waits for the reader, and the province the reader opens is audited alone', async () => {
+  const report = await cliReport(westDir);
+  const province = report.election.provinces.find((p) => p.code === shard);
+  const council = province.contests[0];
+  // A touch screen without a mouse; `phone_audit` makes this small
+  // publication count as larger than a phone audits by itself.
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const requested = publicationRequests(page);
+  await page.goto(`${west(`c/${encodeURIComponent(council.id)}`)}&phone_audit=1000`);
+  assert.equal(await signedStatus(page), 'verified');
+  // The council's province is recounted; the country waits.
+  await page.locator('[data-testid=level][data-level=recounted]').first().waitFor({ timeout: 120_000 });
+  const status = page.locator('[data-testid=status]');
+  assert.equal(await status.getAttribute('data-audit'), 'signed');
+  const results = requested.filter((path) => path.startsWith('files/results-'));
+  assert.ok(results.length > 0 && results.every((path) => path.startsWith(`files/results-${shard}.`)), results.join(', '));
+
+  // Asked, it audits the rest and reaches the CLI's verdict.
+  await page.locator('[data-testid=audit-start]').click();
+  assert.equal(await settledStatus(page), report.status);
+  const progress = page.locator('[data-testid=audit-progress]');
+  assert.equal(await progress.getAttribute('data-provinces-done'), String(report.election.provinces.length));
+  assert.deepEqual(page.errors, []);
+});
+
 test('on a desktop the audit starts by itself, province by province, and completes with the CLI\'s findings', async () => {
   const page = await newPage(browser);
   await page.goto(west('verify'));

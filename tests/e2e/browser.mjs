@@ -53,8 +53,8 @@ export function launch(extra = []) {
 }
 
 /** A new page that records uncaught errors and CSP violations in `page.errors`. */
-export async function newPage(browser) {
-  const page = await browser.newPage();
+export async function newPage(browser, options = {}) {
+  const page = await browser.newPage(options);
   page.errors = [];
   page.on('pageerror', (error) => page.errors.push(error));
   // The app runs under a strict Content-Security-Policy: a violation is an error.

@@ -22,6 +22,9 @@ pub struct AppConfig {
     pub demo: bool,
     /// How often an open page asks for the latest release, in seconds.
     pub poll_seconds: Option<u32>,
+    /// Up to how many bytes (as the release lists them) a phone audits
+    /// every station by itself; beyond, it waits for the reader to ask.
+    pub phone_audit_bytes: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -32,6 +35,8 @@ struct ConfigFile {
     demo: bool,
     #[serde(default)]
     poll_seconds: Option<u32>,
+    #[serde(default)]
+    phone_audit_bytes: Option<u64>,
 }
 
 /// Reads `config.json`; the error says what is wrong with it, for the page.
@@ -41,7 +46,13 @@ pub fn parse_config(bytes: &[u8]) -> Result<AppConfig, String> {
     }
     let file: ConfigFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
     let root_sha256 = Sha256Hex::from_hex(&file.root_sha256).ok_or("root_sha256 is not 64 lowercase hex digits")?;
-    Ok(AppConfig { publication: file.publication, root_sha256, demo: file.demo, poll_seconds: file.poll_seconds })
+    Ok(AppConfig {
+        publication: file.publication,
+        root_sha256,
+        demo: file.demo,
+        poll_seconds: file.poll_seconds,
+        phone_audit_bytes: file.phone_audit_bytes,
+    })
 }
 
 /// A publication the reader chose, as the browser keeps it.
