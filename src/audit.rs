@@ -62,6 +62,9 @@ struct Pool {
     /// While the audit waits for the reader: the provinces it audits anyway,
     /// those the reader opened (on a phone; none when saving data).
     shown: Option<Vec<String>>,
+    /// Outcomes the views have yet to take, and whether they are taking them.
+    arrived: Vec<Arrival>,
+    flushing: bool,
 }
 
 struct Slot {
@@ -197,6 +200,8 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
         running: Vec::new(),
         assembler: Assembler::default(),
         shown: None,
+        arrived: Vec::new(),
+        flushing: false,
     }));
     POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
     let bytes_total = release.audit.with_untracked(|a| a.bytes_total);
@@ -352,44 +357,105 @@ fn heard(pool: &Rc<RefCell<Pool>>, index: usize, report: Report) {
         }
         Report::Done { id, province, outcome, bytes, counties } => {
             let delta = finish_job(pool, index, id, bytes);
-            let p = release.places.with_untracked(|places| places.province_index(&province));
-            let outcome = outcome.map(Arc::new);
-            let area = match &outcome {
-                Ok(verified) => Area::Recounted(Arc::new(ProvinceData::from_recount(verified.clone()))),
-                Err(findings) => Area::Failed(Arc::new(findings.clone())),
-            };
-            let stations = outcome.as_ref().map_or(0, |v| v.signatures_verified);
-            // The province's figures move on before the verdict that counts them.
-            if let Some(p) = p {
-                release.places.update(|places| {
-                    let mut next = places.with_area(p, area);
-                    if next.county_boundaries(p).is_none() {
-                        if let Some(counties) = counties.as_deref().and_then(|b64| counties_of(&next, p, b64)) {
-                            next = next.with_counties(p, counties);
-                        }
-                    }
-                    *places = Arc::new(next);
-                });
-            }
-            release.audit.update(|a| {
-                a.add_province(&province, outcome);
-                a.provinces_done += 1;
-                a.stations_verified = a.stations_verified.saturating_add(stations);
-                a.bytes_done = a.bytes_done.saturating_add(delta);
-                a.unavailable.retain(|(code, _)| *code != province);
-                if a.audited().is_complete() {
-                    a.phase = AuditPhase::Complete;
-                }
-            });
+            arrived(pool, Arrival::Done { province, outcome: outcome.map(Arc::new), counties, delta });
             dispatch(pool, index);
         }
         // Kept by the assembler until their report is whole.
-        Report::Stations { .. } => {}
+        Report::Stations { .. } | Report::Contests { .. } => {}
         Report::Unavailable { id, province, error } => {
             finish_job(pool, index, id, 0);
-            release.audit.update(|a| a.unavailable.push((province, error.url().to_owned())));
+            arrived(pool, Arrival::Unavailable { province, url: error.url().to_owned() });
             dispatch(pool, index);
         }
+    }
+}
+
+/// A province's outcome, on its way to the views.
+enum Arrival {
+    Done {
+        province: String,
+        outcome: Result<Arc<shafaf_core::verify::VerifiedProvince>, Vec<shafaf_core::Finding>>,
+        counties: Option<String>,
+        /// Bytes read beyond the progress reports.
+        delta: u64,
+    },
+    Unavailable {
+        province: String,
+        url: String,
+    },
+}
+
+/// Queues an outcome for the views. They take it in tasks of their own,
+/// after the message that brought it: the province's figures in one, the
+/// verdict in the next, each with every outcome that arrived meanwhile.
+fn arrived(pool: &Rc<RefCell<Pool>>, arrival: Arrival) {
+    let mut p = pool.borrow_mut();
+    p.arrived.push(arrival);
+    if !p.flushing {
+        p.flushing = true;
+        leptos::task::spawn_local(flush(Rc::downgrade(pool)));
+    }
+}
+
+async fn flush(pool: std::rc::Weak<RefCell<Pool>>) {
+    loop {
+        crate::load::sleep(0).await;
+        let Some(strong) = pool.upgrade() else { return };
+        let (release, batch) = {
+            let mut p = strong.borrow_mut();
+            if p.arrived.is_empty() {
+                p.flushing = false;
+                return;
+            }
+            (p.release, std::mem::take(&mut p.arrived))
+        };
+        drop(strong);
+        // The provinces' figures move on before the verdict that counts them.
+        let batch: Vec<(Arrival, Option<Area>)> = batch
+            .into_iter()
+            .map(|arrival| {
+                let area = match &arrival {
+                    Arrival::Done { outcome: Ok(verified), .. } => {
+                        Some(Area::Recounted(Arc::new(ProvinceData::from_recount(verified.clone()))))
+                    }
+                    Arrival::Done { outcome: Err(findings), .. } => Some(Area::Failed(Arc::new(findings.clone()))),
+                    Arrival::Unavailable { .. } => None,
+                };
+                (arrival, area)
+            })
+            .collect();
+        release.places.update(|places| {
+            for (arrival, area) in &batch {
+                let (Arrival::Done { province, counties, .. }, Some(area)) = (arrival, area) else { continue };
+                let Some(p) = places.province_index(province) else { continue };
+                let mut next = places.with_area(p, area.clone());
+                if next.county_boundaries(p).is_none() {
+                    if let Some(counties) = counties.as_deref().and_then(|b64| counties_of(&next, p, b64)) {
+                        next = next.with_counties(p, counties);
+                    }
+                }
+                *places = Arc::new(next);
+            }
+        });
+        crate::load::sleep(0).await;
+        release.audit.update(|a| {
+            for (arrival, _) in batch {
+                match arrival {
+                    Arrival::Done { province, outcome, delta, .. } => {
+                        let stations = outcome.as_ref().map_or(0, |v| v.signatures_verified);
+                        a.add_province(&province, outcome);
+                        a.provinces_done += 1;
+                        a.stations_verified = a.stations_verified.saturating_add(stations);
+                        a.bytes_done = a.bytes_done.saturating_add(delta);
+                        a.unavailable.retain(|(code, _)| *code != province);
+                    }
+                    Arrival::Unavailable { province, url } => a.unavailable.push((province, url)),
+                }
+            }
+            if a.audited().is_complete() {
+                a.phase = AuditPhase::Complete;
+            }
+        });
     }
 }
 

@@ -5,10 +5,16 @@
 //! button in its header (`aria-sort` says how), filters by name (folded as the
 //! search folds it) and, for councils, by kind, and downloads exactly the rows
 //! the filter and sort give, in that order, with every column shown (names in
-//! both languages). The rows shown are derived with memos from the fixed row
-//! set and the controls' signals; nothing is kept in sync by hand.
+//! both languages). The rows shown are derived with memos from the row set
+//! and the controls' signals; nothing is kept in sync by hand.
+//!
+//! The row set may change (a table that follows the audit): each row is then
+//! drawn again only if what it shows changed (its values as the CSV has
+//! them, its link or its class), so a province that moves on redraws its own
+//! row, not the table.
 
 use std::cmp::Ordering;
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -89,6 +95,22 @@ enum Cell<R> {
     Custom(ByRow<R, AnyView>),
 }
 
+// Cloned for each row set (the row type need not be `Clone`: only the
+// functions are copied, as `Arc`s).
+impl<R> Clone for Cell<R> {
+    fn clone(&self) -> Self {
+        match self {
+            Cell::Name(name, href) => Cell::Name(name.clone(), href.clone()),
+            Cell::Text(words, raw) => Cell::Text(words.clone(), raw.clone()),
+            Cell::Count(get) => Cell::Count(get.clone()),
+            Cell::MaybeCount(get) => Cell::MaybeCount(get.clone()),
+            Cell::Percent(get) => Cell::Percent(get.clone()),
+            Cell::Decimal(get) => Cell::Decimal(get.clone()),
+            Cell::Custom(draw) => Cell::Custom(draw.clone()),
+        }
+    }
+}
+
 /// One column: its header, its cell, how it sorts and what it puts in the CSV.
 pub struct Column<R> {
     key: &'static str,
@@ -97,6 +119,19 @@ pub struct Column<R> {
     cell: Cell<R>,
     sort: Option<SortFn<R>>,
     csv: Vec<(String, CsvFn<R>)>,
+}
+
+impl<R> Clone for Column<R> {
+    fn clone(&self) -> Self {
+        Column {
+            key: self.key,
+            label: self.label,
+            numeric: self.numeric,
+            cell: self.cell.clone(),
+            sort: self.sort.clone(),
+            csv: self.csv.clone(),
+        }
+    }
 }
 
 impl<R: 'static> Column<R> {
@@ -232,8 +267,8 @@ impl<R: 'static> Column<R> {
         self
     }
 
-    /// The same column, reading its rows by index.
-    fn erase(self, rows: Arc<Vec<R>>) -> Column<usize>
+    /// The same column, reading `rows` by index.
+    fn erase(&self, rows: &Arc<Vec<R>>) -> Column<usize>
     where
         R: Send + Sync,
     {
@@ -241,24 +276,24 @@ impl<R: 'static> Column<R> {
             let rows = rows.clone();
             Arc::new(move |i: &usize| get(&rows[*i]))
         }
-        let Column { key, label, numeric, cell, sort, csv } = self;
+        let Column { key, label, numeric, cell, sort, csv } = self.clone();
         let cell = match cell {
-            Cell::Name(name, href) => Cell::Name(by_index(&rows, name), by_index(&rows, href)),
+            Cell::Name(name, href) => Cell::Name(by_index(rows, name), by_index(rows, href)),
             Cell::Text(text, raw) => {
                 let rows_for_text = rows.clone();
-                Cell::Text(Arc::new(move |i: &usize, lang| text(&rows_for_text[*i], lang)), by_index(&rows, raw))
+                Cell::Text(Arc::new(move |i: &usize, lang| text(&rows_for_text[*i], lang)), by_index(rows, raw))
             }
-            Cell::Count(get) => Cell::Count(by_index(&rows, get)),
-            Cell::MaybeCount(get) => Cell::MaybeCount(by_index(&rows, get)),
-            Cell::Percent(get) => Cell::Percent(by_index(&rows, get)),
-            Cell::Decimal(get) => Cell::Decimal(by_index(&rows, get)),
-            Cell::Custom(draw) => Cell::Custom(by_index(&rows, draw)),
+            Cell::Count(get) => Cell::Count(by_index(rows, get)),
+            Cell::MaybeCount(get) => Cell::MaybeCount(by_index(rows, get)),
+            Cell::Percent(get) => Cell::Percent(by_index(rows, get)),
+            Cell::Decimal(get) => Cell::Decimal(by_index(rows, get)),
+            Cell::Custom(draw) => Cell::Custom(by_index(rows, draw)),
         };
         let sort: Option<SortFn<usize>> = sort.map(|sort| {
             let rows = rows.clone();
             Arc::new(move |i: &usize, lang| sort(&rows[*i], lang)) as SortFn<usize>
         });
-        let csv = csv.into_iter().map(|(name, value)| (name, by_index(&rows, value))).collect();
+        let csv = csv.into_iter().map(|(name, value)| (name, by_index(rows, value))).collect();
         Column { key, label, numeric, cell, sort, csv }
     }
 }
@@ -297,7 +332,9 @@ pub fn DataTable<R>(
     /// `data-testid` of the table; its controls' ids derive from it.
     testid: &'static str,
     caption: Signal<String>,
-    rows: Arc<Vec<R>>,
+    /// The rows: fixed, or following the audit.
+    #[prop(into)]
+    rows: Signal<Arc<Vec<R>>>,
     columns: Vec<Column<R>>,
     /// The row's id: `data-code` of its `<tr>`, and the CSV's first column.
     row_key: fn(&R) -> String,
@@ -322,17 +359,34 @@ pub fn DataTable<R>(
 where
     R: Clone + Send + Sync + 'static,
 {
-    // Everything per row is computed here, once; the table itself works on row
-    // indices, so its (large) view code is compiled once for every kind of row.
+    // Everything per row is computed here, once per row set; the table itself
+    // works on row indices, so its (large) view code is compiled once for
+    // every kind of row.
+    let heads = columns
+        .iter()
+        .map(|c| Head { key: c.key, label: c.label, numeric: c.numeric, sorts: c.sort.is_some() })
+        .collect();
+    let erase = move |rows: &Arc<Vec<R>>| {
+        let columns: Vec<Column<usize>> = columns.iter().map(|c| c.erase(rows)).collect();
+        let classes: Option<Vec<_>> = row_class.map(|class| rows.iter().map(class).collect());
+        let fingerprints = (0..rows.len()).map(|i| fingerprint(&columns, classes.as_deref(), i)).collect();
+        Snapshot(Arc::new(Rows {
+            total: rows.len(),
+            keys: rows.iter().map(row_key).collect(),
+            filter_keys: filter_text.map(|text| rows.iter().map(|r| search::compact(&text(r))).collect()),
+            kinds: kind.map(|kind| rows.iter().map(kind).collect()),
+            classes,
+            fingerprints,
+            columns,
+        }))
+    };
     let spec = Spec {
         testid,
         caption,
-        total: rows.len(),
-        keys: Arc::new(rows.iter().map(row_key).collect()),
-        filter_keys: filter_text.map(|text| Arc::new(rows.iter().map(|r| search::compact(&text(r))).collect())),
-        kinds: kind.map(|kind| Arc::new(rows.iter().map(kind).collect())),
-        classes: row_class.map(|class| Arc::new(rows.iter().map(class).collect())),
-        columns: Arc::new(columns.into_iter().map(|c| c.erase(rows.clone())).collect()),
+        heads,
+        rows: Memo::new(move |_| rows.with(|rows| erase(rows))),
+        filters: filter_text.is_some(),
+        kinds: kind.is_some(),
         file_name,
         initial_sort,
         page_size,
@@ -342,15 +396,59 @@ where
 }
 
 /// A table's rows, reduced to what the table needs, by row index.
+struct Rows {
+    total: usize,
+    keys: Vec<String>,
+    filter_keys: Option<Vec<String>>,
+    kinds: Option<Vec<ContestKind>>,
+    classes: Option<Vec<Option<&'static str>>>,
+    /// What each row shows, hashed: a row is drawn again when it changes.
+    fingerprints: Vec<u64>,
+    columns: Vec<Column<usize>>,
+}
+
+/// One set of rows; a new set is a new snapshot.
+#[derive(Clone)]
+struct Snapshot(Arc<Rows>);
+
+impl PartialEq for Snapshot {
+    fn eq(&self, other: &Snapshot) -> bool {
+        Arc::ptr_eq(&self.0, &other.0)
+    }
+}
+
+/// Row `i`'s values as the CSV has them, its link and its class, hashed.
+fn fingerprint(columns: &[Column<usize>], classes: Option<&[Option<&'static str>]>, i: usize) -> u64 {
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    for column in columns {
+        for (_, value) in &column.csv {
+            value(&i).hash(&mut hasher);
+        }
+        if let Cell::Name(_, href) = &column.cell {
+            href(&i).hash(&mut hasher);
+        }
+    }
+    classes.map(|c| c[i]).hash(&mut hasher);
+    hasher.finish()
+}
+
+/// A column's header.
+struct Head {
+    key: &'static str,
+    label: Msg,
+    numeric: bool,
+    sorts: bool,
+}
+
+/// What the table is drawn from.
 struct Spec {
     testid: &'static str,
     caption: Signal<String>,
-    total: usize,
-    keys: Arc<Vec<String>>,
-    filter_keys: Option<Arc<Vec<String>>>,
-    kinds: Option<Arc<Vec<ContestKind>>>,
-    classes: Option<Arc<Vec<Option<&'static str>>>>,
-    columns: Arc<Vec<Column<usize>>>,
+    heads: Vec<Head>,
+    rows: Memo<Snapshot>,
+    /// Whether it has a filter by name, and one by kind.
+    filters: bool,
+    kinds: bool,
     file_name: String,
     initial_sort: Option<(&'static str, Direction)>,
     page_size: usize,
@@ -358,45 +456,35 @@ struct Spec {
 }
 
 fn table(spec: Spec) -> impl IntoView {
-    let Spec {
-        testid,
-        caption,
-        total,
-        keys,
-        filter_keys,
-        kinds,
-        classes,
-        columns,
-        file_name,
-        initial_sort,
-        page_size,
-        scope,
-    } = spec;
+    let Spec { testid, caption, heads, rows, filters, kinds, file_name, initial_sort, page_size, scope } = spec;
     let lang = use_lang();
+    // The controls are shown from the first row set's size.
+    let total = rows.with_untracked(|r| r.0.total);
 
     // Kept for the visit: a live update redraws the page, and the table
     // comes back as the reader left it.
     let control = |what: &str| format!("table:{testid}:{}:{what}", scope.as_deref().unwrap_or(""));
     let query = remembered(&control("query"), String::new());
     let kind_filter = remembered(&control("kind"), None::<ContestKind>);
-    let initial_sort = initial_sort.and_then(|(key, d)| columns.iter().position(|c| c.key == key).map(|i| (i, d)));
+    let initial_sort = initial_sort.and_then(|(key, d)| heads.iter().position(|c| c.key == key).map(|i| (i, d)));
     let sort = remembered(&control("sort"), initial_sort);
     let page = remembered(&control("page"), 0usize);
     let size = remembered(&control("size"), page_size);
 
-    // The rows the filters let through, in the order of the sort: indices into `rows`.
-    let shown = Memo::new({
-        let (columns, filter_keys, kinds) = (columns.clone(), filter_keys.clone(), kinds.clone());
-        move |_| {
-            let query = search::compact(&query.get());
-            let wanted = kind_filter.get();
-            let mut shown: Vec<usize> = (0..total)
+    // The rows the filters let through, in the order of the sort: indices into the rows.
+    let shown = Memo::new(move |_| {
+        let query = search::compact(&query.get());
+        let wanted = kind_filter.get();
+        let sort = sort.get();
+        let lang = lang.get();
+        rows.with(|rows| {
+            let Rows { total, filter_keys, kinds, columns, .. } = &*rows.0;
+            let mut shown: Vec<usize> = (0..*total)
                 .filter(|&i| query.is_empty() || filter_keys.as_ref().is_none_or(|keys| keys[i].contains(&query)))
                 .filter(|&i| wanted.is_none_or(|k| kinds.as_ref().is_none_or(|kinds| kinds[i] == k)))
                 .collect();
-            if let Some((column, direction)) = sort.get() {
+            if let Some((column, direction)) = sort {
                 if let Some(key_of) = columns.get(column).and_then(|c| c.sort.as_ref()) {
-                    let lang = lang.get();
                     let mut keyed: Vec<(SortKey, usize)> = shown.iter().map(|&i| (key_of(&i, lang), i)).collect();
                     // Equal keys keep the rows' own order.
                     keyed.sort_by(|a, b| compare(&a.0, &b.0, direction).then(a.1.cmp(&b.1)));
@@ -404,7 +492,7 @@ fn table(spec: Spec) -> impl IntoView {
                 }
             }
             shown
-        }
+        })
     });
     let pages = Memo::new(move |_| {
         let len = shown.with(Vec::len);
@@ -414,27 +502,30 @@ fn table(spec: Spec) -> impl IntoView {
         }
     });
     let current = move || page.get().min(pages.get() - 1);
+    // The rows of the page, each with what it shows: a row whose values
+    // change is drawn again, the others stay.
     let visible = Memo::new(move |_| {
         let size = size.get();
         let current = current();
-        shown.with(|shown| {
+        let page: Vec<usize> = shown.with(|shown| {
             if size == 0 {
                 return shown.clone();
             }
             let start = (current * size).min(shown.len());
             let end = (start + size).min(shown.len());
             shown[start..end].to_vec()
-        })
+        });
+        rows.with(|rows| page.into_iter().map(|i| (i, rows.0.fingerprints[i])).collect::<Vec<_>>())
     });
 
-    let headers = columns
+    let headers = heads
         .iter()
         .enumerate()
         .map(|(i, column)| {
             let label = column.label;
             let class = column.numeric.then_some("num");
             let key = column.key;
-            if column.sort.is_none() {
+            if !column.sorts {
                 return view! { <th scope="col" class=class data-column=key>{tr(label)}</th> }.into_any();
             }
             let numeric = column.numeric;
@@ -468,10 +559,10 @@ fn table(spec: Spec) -> impl IntoView {
         })
         .collect_view();
 
-    let download = {
-        let (keys, columns) = (keys.clone(), columns.clone());
-        move |_| {
-            let mut csv = Csv::new();
+    let download = move |_| {
+        let mut csv = Csv::new();
+        rows.with_untracked(|rows| {
+            let Rows { keys, columns, .. } = &*rows.0;
             let header = std::iter::once("id".to_owned())
                 .chain(columns.iter().flat_map(|c| c.csv.iter().map(|(name, _)| name.clone())));
             csv.row(header);
@@ -482,13 +573,13 @@ fn table(spec: Spec) -> impl IntoView {
                     csv.row(cells);
                 }
             });
-            csv::download(&file_name, &csv.finish());
-        }
+        });
+        csv::download(&file_name, &csv.finish());
     };
 
     // A handful of rows needs no filter.
     let filterable = total > FILTER_FROM;
-    let filter = (filter_keys.is_some() && filterable).then(|| {
+    let filter = (filters && filterable).then(|| {
         view! {
             <label class="control">
                 <span>{tr(Msg::FilterByName)}</span>
@@ -504,7 +595,7 @@ fn table(spec: Spec) -> impl IntoView {
             </label>
         }
     });
-    let kind_select = (kinds.is_some() && filterable).then(|| {
+    let kind_select = (kinds && filterable).then(|| {
         view! {
             <label class="control">
                 <span>{tr(Msg::KindOfCouncil)}</span>
@@ -596,14 +687,16 @@ fn table(spec: Spec) -> impl IntoView {
         None => format!("{testid}-caption"),
     };
     let region_label = caption_id.clone();
-    let body_rows = {
-        let columns = columns.clone();
-        move |i: usize| {
+    // A row as the rows are now (a change of what it shows makes a new row).
+    let body_rows = move |(i, _): (usize, u64)| {
+        rows.with_untracked(|rows| {
+            let Rows { keys, classes, columns, .. } = &*rows.0;
             let cells = columns.iter().map(|c| render_cell(&c.cell, i)).collect_view();
             let class = classes.as_ref().and_then(|c| c[i]);
             view! { <tr data-code=keys[i].clone() class=class>{cells}</tr> }
-        }
+        })
     };
+    let sort_key = move || sort.get().and_then(|(c, _)| heads.get(c).map(|c| c.key));
     view! {
         <div class="data-table">
             <div class="table-tools">
@@ -614,7 +707,7 @@ fn table(spec: Spec) -> impl IntoView {
                     {text(move |lang| lang.download_csv(shown.with(Vec::len)))}
                 </button>
                 <p class="table-count" aria-live="polite" data-testid=format!("{testid}-count")>
-                    {text(move |lang| lang.rows_shown(shown.with(Vec::len), total))}
+                    {text(move |lang| lang.rows_shown(shown.with(Vec::len), rows.with(|r| r.0.total)))}
                 </p>
             </div>
             <div class="table-scroll" tabindex="0" role="region" aria-labelledby=region_label>
@@ -622,7 +715,7 @@ fn table(spec: Spec) -> impl IntoView {
                     data-testid=testid
                     data-scope=scope
                     data-rows=move || shown.with(Vec::len).to_string()
-                    data-sort-column=move || sort.get().and_then(|(c, _)| columns.get(c).map(|c| c.key))
+                    data-sort-column=sort_key
                     data-sort-direction=move || sort.get().map(|(_, d)| d.aria())
                 >
                     <caption id=caption_id>{caption}</caption>
@@ -630,7 +723,7 @@ fn table(spec: Spec) -> impl IntoView {
                         <tr>{headers}</tr>
                     </thead>
                     <tbody>
-                        <For each=move || visible.get() key=|i| *i children=body_rows/>
+                        <For each=move || visible.get() key=|row| *row children=body_rows/>
                     </tbody>
                 </table>
             </div>

@@ -2,6 +2,8 @@
 //! provinces, drawn from the signed summary at once and following the audit
 //! as it recounts province after province.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 
 use crate::components::findings::contest_names;
@@ -40,23 +42,35 @@ pub fn HomePage() -> impl IntoView {
                         let level = level_of(places.levels());
                         view! { <HeadlineFigures totals=places.national_totals() level/> }.into_any()
                     });
-                    let links = links.clone();
-                    let table = follow(release, every_area, move |places| {
-                        let rows: Vec<AreaRow> = places
-                            .provinces()
-                            .filter_map(|(p, described)| {
-                                let totals = places.province_totals(p)?;
-                                Some(AreaRow::new(&places, &links, Place::Province(p), &described.code, Some(totals)))
+                    // The table keeps its rows: a province that moves on redraws its own.
+                    let rows = {
+                        let links = links.clone();
+                        Memo::new(move |_| {
+                            release.places.with(|places| {
+                                let rows: Vec<AreaRow> = places
+                                    .provinces()
+                                    .filter_map(|(p, described)| {
+                                        let totals = places.province_totals(p)?;
+                                        Some(AreaRow::new(
+                                            places,
+                                            &links,
+                                            Place::Province(p),
+                                            &described.code,
+                                            Some(totals),
+                                        ))
+                                    })
+                                    .collect();
+                                Arc::new(rows)
                             })
-                            .collect();
-                        let file_name = csv::file_name(&["shafaf", places.election().id.as_str(), "provinces"]);
-                        let charts = links.href(&crate::charts::charts_path(&places, None));
-                        view! {
-                            <crate::charts::ChartsLink href=charts/>
-                            <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
-                        }
-                        .into_any()
-                    });
+                        })
+                    };
+                    let places = release.places.get_untracked();
+                    let file_name = csv::file_name(&["shafaf", places.election().id.as_str(), "provinces"]);
+                    let charts = links.href(&crate::charts::charts_path(&places, None));
+                    let table = view! {
+                        <crate::charts::ChartsLink href=charts/>
+                        <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
+                    };
                     view! {
                         <section class="summary" data-testid="summary" aria-labelledby="summary-heading">
                             <div class="figures-and-map">

@@ -2,6 +2,8 @@
 //! councils. Opening it fetches its contests file (its councils' published
 //! results) and asks the audit to take it next; the page follows its level.
 
+use std::sync::Arc;
+
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 
@@ -86,7 +88,7 @@ fn Province(places: std::sync::Arc<Places>, p: usize) -> impl IntoView {
         <section class="summary" data-testid="summary" data-province=code.clone() aria-labelledby="summary-heading">
             <FiguresAndMap totals=places.province_totals(p) level=area.level() map/>
             <crate::charts::ChartsLink href=charts/>
-            <AreaTable testid="county-table" caption=Msg::ByCounty first=Msg::County rows=counties file_name=counties_file/>
+            <AreaTable testid="county-table" caption=Msg::ByCounty first=Msg::County rows=Arc::new(counties) file_name=counties_file/>
             {contests}
         </section>
     }

@@ -139,7 +139,9 @@ pub fn AreaTable(
     caption: Msg,
     /// The header of the name column (province or county).
     first: Msg,
-    rows: Vec<AreaRow>,
+    /// The rows: fixed, or following the audit.
+    #[prop(into)]
+    rows: Signal<Arc<Vec<AreaRow>>>,
     file_name: String,
 ) -> impl IntoView {
     let lang = use_lang();
@@ -173,7 +175,7 @@ pub fn AreaTable(
         <DataTable
             testid
             caption=Signal::derive(move || lang.get().t(caption).to_owned())
-            rows=Arc::new(rows)
+            rows
             columns
             row_key=|r: &AreaRow| r.code.clone()
             file_name

@@ -19,7 +19,7 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use shafaf_core::model::FileEntry;
-use shafaf_core::verify::{CheckedFile, FileCheck, StationOutcome, VerifiedProvince};
+use shafaf_core::verify::{CheckedFile, ContestOutcome, FileCheck, StationOutcome, VerifiedProvince};
 use shafaf_core::Finding;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -54,6 +54,8 @@ pub enum Report {
     /// Some of the stations of the job's [`Report::Done`], which follows
     /// without them (see [`Report::into_messages`]).
     Stations { id: u32, stations: Vec<StationOutcome> },
+    /// Some of the councils of the job's [`Report::Done`], likewise.
+    Contests { id: u32, contests: Vec<ContestOutcome> },
     /// The province's outcome: verified and recounted, or why not.
     Done {
         id: u32,
@@ -74,6 +76,9 @@ pub enum Report {
 /// in one task, which must stay short (a province can have thousands).
 pub const STATIONS_PER_MESSAGE: usize = 400;
 
+/// At most this many councils in one message (each with its candidates).
+pub const CONTESTS_PER_MESSAGE: usize = 100;
+
 impl Report {
     /// The report as it travels: JSON, as bytes (moved to the page, not
     /// copied as a string).
@@ -87,16 +92,21 @@ impl Report {
     }
 
     /// The messages that carry this report: a verified province's stations
-    /// go first, [`STATIONS_PER_MESSAGE`] at a time, and its `Done` follows
-    /// without them. [`Assembler`] puts them back together.
+    /// go first, [`STATIONS_PER_MESSAGE`] at a time, then its councils,
+    /// [`CONTESTS_PER_MESSAGE`] at a time, and its `Done` follows without
+    /// them. [`Assembler`] puts them back together.
     pub fn into_messages(self) -> Vec<Report> {
         let Report::Done { id, province, outcome: Ok(mut verified), bytes, counties } = self else {
             return vec![self];
         };
-        let mut stations = std::mem::take(&mut verified.stations).into_iter().peekable();
         let mut messages = Vec::new();
+        let mut stations = std::mem::take(&mut verified.stations).into_iter().peekable();
         while stations.peek().is_some() {
             messages.push(Report::Stations { id, stations: stations.by_ref().take(STATIONS_PER_MESSAGE).collect() });
+        }
+        let mut contests = std::mem::take(&mut verified.contests).into_iter().peekable();
+        while contests.peek().is_some() {
+            messages.push(Report::Contests { id, contests: contests.by_ref().take(CONTESTS_PER_MESSAGE).collect() });
         }
         messages.push(Report::Done { id, province, outcome: Ok(verified), bytes, counties });
         messages
@@ -106,27 +116,39 @@ impl Report {
 /// Puts the messages of [`Report::into_messages`] back together, on the page.
 #[derive(Debug, Default)]
 pub struct Assembler {
-    stations: HashMap<u32, Vec<StationOutcome>>,
+    parts: HashMap<u32, Parts>,
+}
+
+/// What arrived of a job's verified province before its `Done`.
+#[derive(Debug, Default)]
+struct Parts {
+    stations: Vec<StationOutcome>,
+    contests: Vec<ContestOutcome>,
 }
 
 impl Assembler {
-    /// The report a message completes, if any: `Stations` are kept until
-    /// their job's `Done`.
+    /// The report a message completes, if any: `Stations` and `Contests`
+    /// are kept until their job's `Done`.
     pub fn take(&mut self, message: Report) -> Option<Report> {
         match message {
             Report::Stations { id, stations } => {
-                self.stations.entry(id).or_default().extend(stations);
+                self.parts.entry(id).or_default().stations.extend(stations);
+                None
+            }
+            Report::Contests { id, contests } => {
+                self.parts.entry(id).or_default().contests.extend(contests);
                 None
             }
             Report::Done { id, province, mut outcome, bytes, counties } => {
-                let stations = self.stations.remove(&id).unwrap_or_default();
+                let parts = self.parts.remove(&id).unwrap_or_default();
                 if let Ok(verified) = &mut outcome {
-                    verified.stations = stations;
+                    verified.stations = parts.stations;
+                    verified.contests = parts.contests;
                 }
                 Some(Report::Done { id, province, outcome, bytes, counties })
             }
             Report::Unavailable { id, .. } => {
-                self.stations.remove(&id);
+                self.parts.remove(&id);
                 Some(message)
             }
             other => Some(other),
@@ -359,6 +381,21 @@ impl From<FetchError> for FetchCapped {
 mod tests {
     use super::*;
 
+    fn contest(i: usize) -> ContestOutcome {
+        let contest = serde_json::from_value(serde_json::json!({
+            "id": format!("C{i}"),
+            "kind": "village",
+            "county": "0101",
+            "name": { "fa": "ده", "en": "Deh" },
+            "seats": 3,
+            "alternates": 2,
+            "eligible": 10,
+            "candidates": [],
+        }))
+        .unwrap();
+        ContestOutcome::published(&contest)
+    }
+
     fn province(stations: usize) -> VerifiedProvince {
         let station = |i: usize| {
             serde_json::json!({
@@ -383,6 +420,13 @@ mod tests {
         Report::Done { id, province: "IR-15".into(), outcome: Ok(province(stations)), bytes: 7, counties: None }
     }
 
+    fn contests_of(report: &Report) -> Vec<String> {
+        match report {
+            Report::Done { outcome: Ok(p), .. } => p.contests.iter().map(|c| c.contest.id.to_string()).collect(),
+            _ => panic!("not a verified province"),
+        }
+    }
+
     fn stations_of(report: &Report) -> Vec<String> {
         match report {
             Report::Done { outcome: Ok(p), .. } => p.stations.iter().map(|s| s.station.id.to_string()).collect(),
@@ -392,9 +436,13 @@ mod tests {
 
     #[test]
     fn a_large_province_travels_in_short_messages_and_arrives_whole() {
-        let original = done(3, 2 * STATIONS_PER_MESSAGE + 5);
+        let mut original = done(3, 2 * STATIONS_PER_MESSAGE + 5);
+        if let Report::Done { outcome: Ok(p), .. } = &mut original {
+            p.contests = (0..CONTESTS_PER_MESSAGE + 1).map(contest).collect();
+        }
         let messages = original.clone().into_messages();
-        assert_eq!(messages.len(), 4);
+        // Three of stations, two of councils, and the rest.
+        assert_eq!(messages.len(), 6);
         let mut assembler = Assembler::default();
         let mut out = Vec::new();
         for message in messages {
@@ -404,6 +452,7 @@ mod tests {
         }
         assert_eq!(out.len(), 1);
         assert_eq!(stations_of(&out[0]), stations_of(&original));
+        assert_eq!(contests_of(&out[0]), contests_of(&original));
     }
 
     #[test]
