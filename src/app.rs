@@ -73,6 +73,8 @@ pub fn App() -> impl IntoView {
         set_config.set(Some(config.clone()));
         match load::signed(&config, move |p| set_progress.set(p)).await {
             Outcome::Signed(signed) => {
+                // The first view is drawn in a task of its own, after the checks'.
+                load::sleep(0).await;
                 show(&config, &signed, current, root);
                 leptos::task::spawn_local(live::follow(config, signed.root.clone(), current, live_status, root));
             }

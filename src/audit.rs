@@ -176,11 +176,18 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
     // The largest first: the pool finishes sooner.
     codes.sort_by_key(|code| std::cmp::Reverse(province_bytes(signed, Some(code))));
     let mut queue: VecDeque<String> = codes.into();
-    let first_is_shown = first.as_ref().is_some_and(|f| queue.contains(f));
-    if let Some(first) = first.filter(|f| queue.contains(f)) {
-        queue.retain(|c| *c != first);
-        queue.push_front(first);
+    let first = first.filter(|f| queue.contains(f));
+    if let Some(first) = &first {
+        queue.retain(|c| c != first);
+        queue.push_front(first.clone());
     }
+    let (shown, workers) = match Start::here(config, release.audit.with_untracked(|a| a.bytes_total)) {
+        Start::ByItself => (None, cores()),
+        // A phone: the province the page opened at, alone, if any.
+        Start::WhenAskedAuditingShown => (Some(first.into_iter().collect::<Vec<_>>()), 1),
+        Start::WhenAsked => (None, 0),
+    };
+    let idle = workers == 0 || shown.as_ref().is_some_and(Vec::is_empty);
     let template = Job {
         id: 0,
         publication: config.source.publication.clone(),
@@ -199,23 +206,13 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
         next_id: 1,
         running: Vec::new(),
         assembler: Assembler::default(),
-        shown: None,
+        shown,
         arrived: Vec::new(),
         flushing: false,
     }));
     POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
-    let bytes_total = release.audit.with_untracked(|a| a.bytes_total);
-    match Start::here(config, bytes_total) {
-        Start::ByItself => leptos::task::spawn_local(after_first_view(pool, cores())),
-        Start::WhenAskedAuditingShown => {
-            let first = pool.borrow().queue.front().cloned().filter(|_| first_is_shown);
-            let any = first.is_some();
-            pool.borrow_mut().shown = Some(first.into_iter().collect());
-            if any {
-                leptos::task::spawn_local(after_first_view(pool, 1));
-            }
-        }
-        Start::WhenAsked => {}
+    if !idle {
+        leptos::task::spawn_local(after_first_view(pool, workers));
     }
 }
 
@@ -284,6 +281,12 @@ fn cores() -> usize {
 /// Starts workers until there are `count`; each asks for a job once loaded.
 fn spawn_workers(pool: &Rc<RefCell<Pool>>, count: usize) {
     let have = pool.borrow().workers.len();
+    if have == 0 && count > 0 {
+        // For profilers and `cargo xtask bench`: where the first view ends and the audit begins.
+        if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
+            let _ = performance.mark("shafaf:audit-start");
+        }
+    }
     for _ in have..count {
         let Ok(worker) = web_sys::Worker::new(&worker_url()) else {
             continue;

@@ -20,7 +20,10 @@
 //   bytes     what went over the wire until then: encodedDataLength of the
 //             finished requests (headers and compressed bodies)
 //   requests  requests started until then, and the publication's paths among them
-//   longest_task_ms, long_tasks  the main thread's tasks of 50 ms or more until then
+//   longest_task_ms, long_tasks  the main thread's tasks of 50 ms or more until
+//             then, from the audit's start on (the app marks it with
+//             performance.mark('shafaf:audit-start')) when it started
+//   longest_task_before_audit_ms  the longest of those before it (the first view)
 //   busy      the page did not answer after the run: a task was still running
 import { chromium } from 'playwright-core';
 
@@ -200,6 +203,7 @@ async function measure(browser, { name, path, wait, selector, phone }) {
     page
       .evaluate(() => ({
         longTasks: window.__shafafBench?.longTasks ?? [],
+        auditStart: performance.getEntriesByName('shafaf:audit-start')[0]?.startTime ?? null,
         noLongTaskApi: window.__shafafBench?.noLongTaskApi ?? false,
         status: document.querySelector('[data-testid="status"]')?.getAttribute('data-status') ?? null,
       }))
@@ -208,7 +212,12 @@ async function measure(browser, { name, path, wait, selector, phone }) {
     null,
   );
   const until = info ? info.ms : Infinity;
-  const tasks = (state?.longTasks ?? []).filter((task) => task.start < until);
+  const all = (state?.longTasks ?? []).filter((task) => task.start < until);
+  // A task that ends after the audit started counts as during it.
+  const auditStart = state?.auditStart ?? null;
+  const during = (task) => auditStart === null || task.start + task.duration > auditStart;
+  const tasks = all.filter(during);
+  const before = all.filter((task) => !during(task));
   const result = {
     run: name,
     url: path,
@@ -226,6 +235,8 @@ async function measure(browser, { name, path, wait, selector, phone }) {
     app_paths: [...new Set(paths.filter((p) => !p.startsWith(publication)))].sort(),
     longest_task_ms: state ? Math.round(Math.max(0, ...tasks.map((task) => task.duration))) : null,
     long_tasks: state ? tasks.length : null,
+    audit_started: auditStart !== null,
+    longest_task_before_audit_ms: state && auditStart !== null ? Math.round(Math.max(0, ...before.map((task) => task.duration))) : null,
     long_task_api: state ? !state.noLongTaskApi : null,
     workers,
     page_errors: errors.slice(0, 3),

@@ -74,7 +74,7 @@ pub enum Report {
 
 /// At most this many stations in one message: the page reads each message
 /// in one task, which must stay short (a province can have thousands).
-pub const STATIONS_PER_MESSAGE: usize = 400;
+pub const STATIONS_PER_MESSAGE: usize = 200;
 
 /// At most this many councils in one message (each with its candidates).
 pub const CONTESTS_PER_MESSAGE: usize = 100;

@@ -189,7 +189,10 @@ impl AuditedRelease {
         }
         let complete = self.is_complete();
         if complete {
-            check_across_provinces(self.signed.release(), &self.verified(), &mut integrity);
+            let release = self.signed.release();
+            let stations_file =
+                |code: &Id| release.entry(FileKind::Stations, Some(code)).map(|e| e.path.clone()).unwrap_or_default();
+            check_across_provinces(&self.verified(), stations_file, &mut integrity);
         }
         // Discrepancies found beside an integrity failure are listed after it.
         let mut findings = integrity;
@@ -470,19 +473,23 @@ fn boundaries(release: &VerifiedRelease, publication: &Publication) -> Boundarie
 }
 
 /// A device key or station id may not appear in two provinces either.
-fn check_across_provinces(release: &VerifiedRelease, provinces: &[&VerifiedProvince], findings: &mut Vec<Finding>) {
-    let mut keys: BTreeMap<KeyId, Vec<String>> = BTreeMap::new();
-    let mut ids: HashMap<&Id, &Id> = HashMap::new();
+/// Every station is looked at once more only for the keys used twice (few
+/// or none): the whole country's ids are not copied to find them.
+fn check_across_provinces(
+    provinces: &[&VerifiedProvince],
+    stations_file: impl Fn(&Id) -> String,
+    findings: &mut Vec<Finding>,
+) {
+    let stations = provinces.iter().map(|p| p.stations.len()).sum();
+    let mut uses: HashMap<KeyId, u32> = HashMap::with_capacity(stations);
+    let mut ids: HashMap<&Id, &Id> = HashMap::with_capacity(stations);
     for p in provinces {
         for s in &p.stations {
-            keys.entry(s.device).or_default().push(s.station.id.to_string());
+            *uses.entry(s.device).or_default() += 1;
             if let Some(other) = ids.insert(&s.station.id, &p.code) {
                 if *other != p.code {
                     findings.push(Finding::DuplicateId {
-                        file: release
-                            .entry(FileKind::Stations, Some(&p.code))
-                            .map(|e| e.path.clone())
-                            .unwrap_or_default(),
+                        file: stations_file(&p.code),
                         what: format!("station (also in {other})"),
                         id: s.station.id.to_string(),
                     });
@@ -490,9 +497,63 @@ fn check_across_provinces(release: &VerifiedRelease, provinces: &[&VerifiedProvi
             }
         }
     }
-    for (key, stations) in keys {
-        if stations.len() > 1 {
-            findings.push(Finding::DeviceReused { file: "stations files of several provinces".into(), key, stations });
+    // By key, each with its stations in the provinces' order.
+    let mut keys: BTreeMap<KeyId, Vec<String>> =
+        uses.into_iter().filter(|&(_, n)| n > 1).map(|(key, _)| (key, Vec::new())).collect();
+    if !keys.is_empty() {
+        for s in provinces.iter().flat_map(|p| &p.stations) {
+            if let Some(stations) = keys.get_mut(&s.device) {
+                stations.push(s.station.id.to_string());
+            }
         }
+    }
+    for (key, stations) in keys {
+        findings.push(Finding::DeviceReused { file: "stations files of several provinces".into(), key, stations });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A province of stations `(id, device)`, as a worker reports it.
+    fn province(code: &str, stations: &[(&str, u8)]) -> VerifiedProvince {
+        let station = |(id, device): &(&str, u8)| {
+            serde_json::json!({
+                "station": { "id": id, "contest": "C1", "eligible": 1, "device": "AAAA" },
+                "device": format!("{device:02x}").repeat(32),
+                "contest": 0,
+                "result": null,
+            })
+        };
+        serde_json::from_value(serde_json::json!({
+            "code": code,
+            "contests": [],
+            "stations": stations.iter().map(station).collect::<Vec<_>>(),
+            "findings": [],
+            "signatures_verified": 0,
+            "files": [],
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn a_device_or_station_in_two_provinces_is_named_in_the_provinces_order() {
+        let a = province("IR-01", &[("S1", 1), ("S2", 2)]);
+        let b = province("IR-02", &[("S3", 1), ("S1", 3)]);
+        let c = province("IR-03", &[("S4", 2), ("S5", 1), ("S6", 4)]);
+        let mut findings = Vec::new();
+        check_across_provinces(&[&a, &b, &c], |code| format!("files/stations-{code}.json"), &mut findings);
+        let shown: Vec<String> = findings
+            .iter()
+            .map(|f| match f {
+                Finding::DuplicateId { file, what, id } => format!("{file} {what} {id}"),
+                Finding::DeviceReused { key, stations, .. } => {
+                    format!("{} {}", &key.to_string()[..4], stations.join(","))
+                }
+                other => panic!("{other:?}"),
+            })
+            .collect();
+        assert_eq!(shown, ["files/stations-IR-02.json station (also in IR-01) S1", "0101 S1,S3,S5", "0202 S2,S4",]);
     }
 }
