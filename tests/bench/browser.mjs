@@ -20,9 +20,11 @@
 //   bytes     what went over the wire until then: encodedDataLength of the
 //             finished requests (headers and compressed bodies)
 //   requests  requests started until then, and the publication's paths among them
-//   longest_task_ms, long_tasks  the main thread's tasks of 50 ms or more until
-//             then, from the audit's start on (the app marks it with
-//             performance.mark('shafaf:audit-start')) when it started
+//   longest_task_ms, long_tasks  the main thread's tasks of 50 ms or more until then
+//   audit_started  whether the app marked the audit's start by then
+//             (performance.mark('shafaf:audit-start'))
+//   longest_task_during_audit_ms, long_tasks_during_audit  those from the
+//             audit's start on (a task that ends after it counts)
 //   longest_task_before_audit_ms  the longest of those before it (the first view)
 //   busy      the page did not answer after the run: a task was still running
 import { chromium } from 'playwright-core';
@@ -216,7 +218,8 @@ async function measure(browser, { name, path, wait, selector, phone }) {
   // A task that ends after the audit started counts as during it.
   const auditStart = state?.auditStart ?? null;
   const during = (task) => auditStart === null || task.start + task.duration > auditStart;
-  const tasks = all.filter(during);
+  const longest = (tasks) => (state ? Math.round(Math.max(0, ...tasks.map((task) => task.duration))) : null);
+  const audit = all.filter(during);
   const before = all.filter((task) => !during(task));
   const result = {
     run: name,
@@ -233,10 +236,12 @@ async function measure(browser, { name, path, wait, selector, phone }) {
     unfinished: network.started.length - network.finished - network.workerRequests,
     publication_paths: [...new Set(paths.filter((p) => p.startsWith(publication)).map((p) => p.slice(publication.length)))].sort(),
     app_paths: [...new Set(paths.filter((p) => !p.startsWith(publication)))].sort(),
-    longest_task_ms: state ? Math.round(Math.max(0, ...tasks.map((task) => task.duration))) : null,
-    long_tasks: state ? tasks.length : null,
+    longest_task_ms: longest(all),
+    long_tasks: state ? all.length : null,
     audit_started: auditStart !== null,
-    longest_task_before_audit_ms: state && auditStart !== null ? Math.round(Math.max(0, ...before.map((task) => task.duration))) : null,
+    longest_task_during_audit_ms: auditStart !== null ? longest(audit) : null,
+    long_tasks_during_audit: state && auditStart !== null ? audit.length : null,
+    longest_task_before_audit_ms: auditStart !== null ? longest(before) : null,
     long_task_api: state ? !state.noLongTaskApi : null,
     workers,
     page_errors: errors.slice(0, 3),

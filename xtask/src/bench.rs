@@ -330,11 +330,16 @@ fn desktop_section(run: Measured, native: Option<&native::Native>, audit_attribu
         ratio.map_or_else(|| "n/a".to_string(), |ratio| format!("{ratio:.2}")),
         Target::at_most(if run.reached { ratio } else { Some(f64::INFINITY) }, DESKTOP_RATIO, "1.5"),
     );
+    // The target is the audit's; the first view's tasks are reported beside it.
+    let (label, longest, count) = if run.audit_started {
+        ("longest main-thread task during the audit", run.longest_task_during_audit_ms, run.long_tasks_during_audit)
+    } else {
+        ("longest main-thread task", run.longest_task_ms, run.long_tasks)
+    };
     section.target(
-        if run.audit_started { "longest main-thread task during the audit" } else { "longest main-thread task" },
-        run.longest_task_ms
-            .map_or_else(|| "n/a".to_string(), |ms| format!("{ms:.0} ms ({} over 50 ms)", run.long_tasks.unwrap_or(0))),
-        Target::at_most(run.longest_task_ms, LONGEST_TASK_MS, "50 ms"),
+        label,
+        longest.map_or_else(|| "n/a".to_string(), |ms| format!("{ms:.0} ms ({} over 50 ms)", count.unwrap_or(0))),
+        Target::at_most(longest, LONGEST_TASK_MS, "50 ms"),
     );
     if let Some(ms) = run.longest_task_before_audit_ms {
         section.row("longest main-thread task before it (the first view)", format!("{ms:.0} ms"));

@@ -29,11 +29,13 @@ pub struct Run {
     pub unfinished: u64,
     pub publication_paths: Vec<String>,
     pub app_paths: Vec<String>,
-    /// From the audit's start on, when the app marked it.
     pub longest_task_ms: Option<f64>,
     pub long_tasks: Option<u64>,
     /// Whether the app marked the audit's start (`shafaf:audit-start`).
     pub audit_started: bool,
+    /// The same, from the audit's start on.
+    pub longest_task_during_audit_ms: Option<f64>,
+    pub long_tasks_during_audit: Option<u64>,
     /// The longest task before the audit started: the first view.
     pub longest_task_before_audit_ms: Option<f64>,
     pub workers: u64,
@@ -116,6 +118,8 @@ pub fn parse(output: &str) -> Result<Vec<Run>> {
                 longest_task_ms: value["longest_task_ms"].as_f64(),
                 long_tasks: value["long_tasks"].as_u64(),
                 audit_started: value["audit_started"].as_bool().unwrap_or(false),
+                longest_task_during_audit_ms: value["longest_task_during_audit_ms"].as_f64(),
+                long_tasks_during_audit: value["long_tasks_during_audit"].as_u64(),
                 longest_task_before_audit_ms: value["longest_task_before_audit_ms"].as_f64(),
                 workers: value["workers"].as_u64().unwrap_or_default(),
                 page_errors: strings("page_errors"),
