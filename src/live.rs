@@ -123,7 +123,7 @@ pub async fn follow(config: Config, root: VerifiedRoot, current: Current, status
                 if new_version > version {
                     let before = shown_release.audit.get_untracked();
                     let after = crate::app::show(&config, &new, current, root_signal);
-                    leptos::task::spawn_local(say_what_changed(before, after, status));
+                    leptos::task::spawn_local(say_what_changed(before, after, current, status));
                     status.update(|s| {
                         s.unreachable = false;
                         s.last_checked = Some(now);
@@ -154,13 +154,21 @@ pub async fn follow(config: Config, root: VerifiedRoot, current: Current, status
 }
 
 /// Once the new release's audit is complete, and if the one it replaced was
-/// complete too, says what changed from one to the other, station by station.
-async fn say_what_changed(before: AuditState, after: Release, status: LiveSignal) {
+/// complete too, says what changed from one to the other, station by station;
+/// nothing once a newer release replaced it (its own change is said instead).
+async fn say_what_changed(before: AuditState, after: Release, current: Current, status: LiveSignal) {
     if before.phase != AuditPhase::Complete {
         return;
     }
+    let shown = || matches!(current.get_untracked(), Some(Loaded::Ready(r)) if r.audit == after.audit);
     while after.audit.with_untracked(|a| a.phase) != AuditPhase::Complete {
+        if !shown() {
+            return;
+        }
         load::sleep(300).await;
+    }
+    if !shown() {
+        return;
     }
     let now = after.audit.get_untracked();
     let finish = |a: &AuditState| (**a.audited()).clone().finish(Default::default()).ok();

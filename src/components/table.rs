@@ -368,15 +368,12 @@ where
         .collect();
     let erase = move |rows: &Arc<Vec<R>>| {
         let columns: Vec<Column<usize>> = columns.iter().map(|c| c.erase(rows)).collect();
-        let classes: Option<Vec<_>> = row_class.map(|class| rows.iter().map(class).collect());
-        let fingerprints = (0..rows.len()).map(|i| fingerprint(&columns, classes.as_deref(), i)).collect();
         Snapshot(Arc::new(Rows {
             total: rows.len(),
             keys: rows.iter().map(row_key).collect(),
             filter_keys: filter_text.map(|text| rows.iter().map(|r| search::compact(&text(r))).collect()),
             kinds: kind.map(|kind| rows.iter().map(kind).collect()),
-            classes,
-            fingerprints,
+            classes: row_class.map(|class| rows.iter().map(class).collect()),
             columns,
         }))
     };
@@ -402,9 +399,26 @@ struct Rows {
     filter_keys: Option<Vec<String>>,
     kinds: Option<Vec<ContestKind>>,
     classes: Option<Vec<Option<&'static str>>>,
-    /// What each row shows, hashed: a row is drawn again when it changes.
-    fingerprints: Vec<u64>,
     columns: Vec<Column<usize>>,
+}
+
+impl Rows {
+    /// What row `i` shows (its values as the CSV has them, its link and its
+    /// class), hashed: the row is drawn again when this changes. Worked out
+    /// for the rows of the page only.
+    fn fingerprint(&self, i: usize) -> u64 {
+        let mut hasher = std::collections::hash_map::DefaultHasher::new();
+        for column in &self.columns {
+            for (_, value) in &column.csv {
+                value(&i).hash(&mut hasher);
+            }
+            if let Cell::Name(_, href) = &column.cell {
+                href(&i).hash(&mut hasher);
+            }
+        }
+        self.classes.as_ref().map(|c| c[i]).hash(&mut hasher);
+        hasher.finish()
+    }
 }
 
 /// One set of rows; a new set is a new snapshot.
@@ -415,21 +429,6 @@ impl PartialEq for Snapshot {
     fn eq(&self, other: &Snapshot) -> bool {
         Arc::ptr_eq(&self.0, &other.0)
     }
-}
-
-/// Row `i`'s values as the CSV has them, its link and its class, hashed.
-fn fingerprint(columns: &[Column<usize>], classes: Option<&[Option<&'static str>]>, i: usize) -> u64 {
-    let mut hasher = std::collections::hash_map::DefaultHasher::new();
-    for column in columns {
-        for (_, value) in &column.csv {
-            value(&i).hash(&mut hasher);
-        }
-        if let Cell::Name(_, href) = &column.cell {
-            href(&i).hash(&mut hasher);
-        }
-    }
-    classes.map(|c| c[i]).hash(&mut hasher);
-    hasher.finish()
 }
 
 /// A column's header.
@@ -515,7 +514,7 @@ fn table(spec: Spec) -> impl IntoView {
             let end = (start + size).min(shown.len());
             shown[start..end].to_vec()
         });
-        rows.with(|rows| page.into_iter().map(|i| (i, rows.0.fingerprints[i])).collect::<Vec<_>>())
+        rows.with(|rows| page.into_iter().map(|i| (i, rows.0.fingerprint(i))).collect::<Vec<_>>())
     });
 
     let headers = heads

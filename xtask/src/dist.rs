@@ -143,8 +143,9 @@ fn netlify_headers(csp: &str, hashed: &[&str]) -> String {
     out
 }
 
-/// Trunk's content-hashed names, as a regular expression nginx and Caddy read.
-const HASHED: &str = r"-[0-9a-f]{16}(_bg)?\.(js|wasm|css)$";
+/// Trunk's content-hashed names, as a regular expression nginx and Caddy
+/// read (the same names as [`looks_hashed`]: 8 to 16 hex digits).
+const HASHED: &str = r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$";
 
 /// An nginx `server` block.
 fn nginx_conf(csp: &str) -> String {

@@ -333,7 +333,7 @@ fn data_file(base: &Path, segments: &[&str]) -> Route {
     }
     // `files/<kind>[-<province>].<sha256>.<ext>` never changes (docs/FORMAT.md).
     let content_addressed = segments.first() == Some(&"files")
-        && segments.last().is_some_and(|name| name.split('.').any(|part| is_hex(part, 64)));
+        && segments.last().is_some_and(|name| name.split('.').any(|part| is_hex(part, 64..=64)));
     Route::File { path, cache: if content_addressed { Cache::Immutable } else { Cache::Revalidate } }
 }
 
@@ -361,14 +361,19 @@ fn join(base: &Path, segments: &[&str]) -> PathBuf {
     segments.iter().fold(base.to_path_buf(), |path, segment| path.join(segment))
 }
 
-/// Trunk names its outputs `name-<16 hex digits>.ext`.
+/// Trunk names its outputs `name-<hash>.ext`, the hash a 64-bit number in
+/// hex without leading zeros: 16 digits, fewer one build in sixteen (8 or
+/// more but for one build in four billion; no word of ours is that long in hex).
 pub(crate) fn looks_hashed(name: &str) -> bool {
     let stem = name.split('.').next().unwrap_or_default();
-    stem.rsplit_once('-').is_some_and(|(_, hash)| is_hex(hash.strip_suffix("_bg").unwrap_or(hash), 16))
+    stem.rsplit_once('-').is_some_and(|(_, hash)| is_hex(hash.strip_suffix("_bg").unwrap_or(hash), HASH_DIGITS))
 }
 
-fn is_hex(text: &str, digits: usize) -> bool {
-    text.len() == digits && text.bytes().all(|byte| byte.is_ascii_hexdigit())
+/// How many hex digits Trunk's hash has: see [`looks_hashed`].
+const HASH_DIGITS: std::ops::RangeInclusive<usize> = 8..=16;
+
+fn is_hex(text: &str, digits: std::ops::RangeInclusive<usize>) -> bool {
+    digits.contains(&text.len()) && text.bytes().all(|byte| byte.is_ascii_hexdigit())
 }
 
 fn content_type(path: &Path) -> &'static str {
@@ -432,6 +437,7 @@ mod tests {
             for file in [
                 "dist/index.html",
                 "dist/shafaf-app-0123456789abcdef_bg.wasm",
+                "dist/shafaf-app-b41a201eb64fe3.js",
                 "dist/fonts/Vazirmatn-Variable.woff2",
                 "pub/root.json",
                 "pub/files/stations.jsonl",
@@ -477,6 +483,11 @@ mod tests {
         assert_eq!(
             route(&f.site, "/shafaf-app-0123456789abcdef_bg.wasm"),
             f.file("dist/shafaf-app-0123456789abcdef_bg.wasm", Cache::Immutable)
+        );
+        // A hash with leading zeros is written shorter.
+        assert_eq!(
+            route(&f.site, "/shafaf-app-b41a201eb64fe3.js"),
+            f.file("dist/shafaf-app-b41a201eb64fe3.js", Cache::Immutable)
         );
         assert_eq!(
             route(&f.site, "/fonts/Vazirmatn-Variable.woff2"),
