@@ -22,6 +22,7 @@ pub mod keys;
 pub mod log;
 pub mod map;
 pub mod model;
+mod parallel;
 pub mod publish;
 pub mod search;
 pub mod sheet;

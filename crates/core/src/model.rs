@@ -510,6 +510,19 @@ pub struct Contest {
     pub published: Option<PublishedTotals>,
 }
 
+impl Contest {
+    /// The index in `candidates` of the one named `id`, which a result names
+    /// at position `hint`: results list candidates in the contest's order as
+    /// a rule, so that index is tried first. (A verified contest names each
+    /// candidate once, so there is no other index to find.)
+    pub fn candidate_index(&self, id: &Id, hint: usize) -> Option<usize> {
+        match self.candidates.get(hint) {
+            Some(c) if c.id == *id => Some(hint),
+            _ => self.candidates.iter().position(|c| c.id == *id),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Candidate {

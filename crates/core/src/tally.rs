@@ -34,8 +34,8 @@ pub fn tally<'a>(contest: &Contest, results: impl IntoIterator<Item = &'a Statio
         t.ballots_cast = t.ballots_cast.checked_add(r.ballots_cast)?;
         t.valid = t.valid.checked_add(r.valid)?;
         t.invalid = t.invalid.checked_add(r.invalid)?;
-        for cv in &r.votes {
-            if let Some(i) = contest.candidates.iter().position(|c| c.id == cv.candidate) {
+        for (j, cv) in r.votes.iter().enumerate() {
+            if let Some(i) = contest.candidate_index(&cv.candidate, j) {
                 t.votes[i] = t.votes[i].checked_add(cv.votes)?;
             }
         }

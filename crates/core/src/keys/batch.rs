@@ -97,6 +97,7 @@ use rand_chacha::ChaCha20Rng;
 use sha2::{Digest, Sha512};
 
 use super::PublicKey;
+use crate::parallel::map;
 
 /// The soundness of a whole call, in bits; each check has λ = this +
 /// ⌈log₂(2·chunks + 1)⌉.
@@ -209,19 +210,6 @@ pub fn verify_many_with(items: &[SignedItem<'_>], config: &BatchConfig) -> Batch
     }
     let valid = map(items, |i, item| routes[i] == Route::Batch || item.verify_strict());
     BatchOutcome { valid, routes }
-}
-
-/// `f(index, x)` for every x, on all cores with the `parallel` feature.
-fn map<T: Sync, U: Send>(xs: &[T], f: impl Fn(usize, &T) -> U + Sync + Send) -> Vec<U> {
-    #[cfg(feature = "parallel")]
-    {
-        use rayon::prelude::*;
-        xs.par_iter().enumerate().map(|(i, x)| f(i, x)).collect()
-    }
-    #[cfg(not(feature = "parallel"))]
-    {
-        xs.iter().enumerate().map(|(i, x)| f(i, x)).collect()
-    }
 }
 
 /// A signature that passed the pre-checks, with what the checks need.

@@ -313,13 +313,9 @@ impl<'a> StationPoint<'a> {
 }
 
 /// The index in `contest.candidates` of the `j`-th entry of a result, which
-/// names `id`; results list candidates in the contest's order as a rule.
+/// names `id`.
 fn candidate_index(contest: &ContestOutcome, j: usize, id: &Id) -> Option<usize> {
-    let candidates = &contest.contest.candidates;
-    match candidates.get(j) {
-        Some(c) if c.id == *id => Some(j),
-        _ => candidates.iter().position(|c| c.id == *id),
-    }
+    contest.contest.candidate_index(id, j)
 }
 
 /// 1-based place of a candidate in the recount; after everyone if unranked.

@@ -22,11 +22,17 @@ fn arithmetic(contest: &Contest, r: &StationResult) -> Vec<ArithmeticCheck> {
         out.push(ArithmeticCheck::ValidPlusInvalid { valid: r.valid, invalid: r.invalid, cast: r.ballots_cast });
     }
     let mut total: u64 = 0;
+    let mut counted = vec![false; contest.candidates.len()];
     for (j, cv) in r.votes.iter().enumerate() {
-        if !contest.candidates.iter().any(|c| c.id == cv.candidate) {
+        let index = contest.candidate_index(&cv.candidate, j);
+        if index.is_none() {
             out.push(ArithmeticCheck::UnknownCandidate { candidate: cv.candidate.to_string() });
         }
-        if r.votes[..j].iter().any(|o| o.candidate == cv.candidate) {
+        let repeated = match index {
+            Some(i) => std::mem::replace(&mut counted[i], true),
+            None => r.votes[..j].iter().any(|o| o.candidate == cv.candidate),
+        };
+        if repeated {
             out.push(ArithmeticCheck::RepeatedCandidate { candidate: cv.candidate.to_string() });
         }
         if cv.votes > r.valid {
@@ -345,5 +351,48 @@ fn compare_published(
                 recounted: recounted.iter().map(|i| i.to_string()).collect(),
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn contest() -> Contest {
+        let candidate = |k: &str, code: &str| serde_json::json!({"id": k, "ballot_code": code, "name": {"fa": "نامزد", "en": "Candidate"}});
+        serde_json::from_value(serde_json::json!({
+            "id": "IR-15-1501-C01", "kind": "city", "county": "1501",
+            "name": {"fa": "الیگودرز", "en": "Aligudarz"},
+            "seats": 5, "alternates": 3, "eligible": 1000,
+            "candidates": [candidate("K1", "11"), candidate("K2", "12"), candidate("K3", "13")],
+        }))
+        .unwrap()
+    }
+
+    fn result(votes: &[(&str, u64)]) -> StationResult {
+        let votes: Vec<_> = votes.iter().map(|(c, v)| serde_json::json!({"candidate": c, "votes": v})).collect();
+        serde_json::from_value(serde_json::json!({
+            "type": "shafaf/station-result/v1", "election": "e", "station": "S1", "contest": "IR-15-1501-C01",
+            "opened": "2026-06-19T08:00:00+03:30", "closed": "2026-06-19T20:00:00+03:30",
+            "ballots_cast": 100, "valid": 100, "invalid": 0, "votes": votes,
+        }))
+        .unwrap()
+    }
+
+    #[test]
+    fn candidates_named_out_of_order_twice_or_unknown_are_found_as_before() {
+        let c = contest();
+        assert_eq!(arithmetic(&c, &result(&[("K1", 10), ("K2", 20), ("K3", 30)])), vec![]);
+        // Out of the ballot's order is allowed.
+        assert_eq!(arithmetic(&c, &result(&[("K3", 10), ("K1", 20), ("K2", 30)])), vec![]);
+        let unknown = |c: &str| ArithmeticCheck::UnknownCandidate { candidate: c.into() };
+        let repeated = |c: &str| ArithmeticCheck::RepeatedCandidate { candidate: c.into() };
+        assert_eq!(
+            arithmetic(&c, &result(&[("K2", 1), ("K1", 1), ("K2", 1), ("X", 1), ("K3", 1), ("X", 1)])),
+            vec![repeated("K2"), unknown("X"), unknown("X"), repeated("X")]
+        );
+        // The tally counts known candidates where they stand on the ballot.
+        let r = result(&[("K3", 5), ("K1", 7), ("X", 9)]);
+        assert_eq!(tally::tally(&c, [&r]).unwrap().votes, vec![7, 0, 5]);
     }
 }

@@ -12,7 +12,7 @@ use std::collections::{BTreeMap, HashSet};
 use super::common::fmt_time;
 use super::files::{span, CheckedFile, SignedContests, SignedRelease};
 use crate::findings::Finding;
-use crate::format::parse_json;
+use crate::format::parse_json_fast;
 use crate::keys::PublicKey;
 use crate::model::{Contest, ContestsDoc, FileEntry, FileKind, Station, StationsDoc};
 
@@ -58,10 +58,10 @@ pub fn compare_with_setup<'a>(
         _ => format!("release {}, issued {}", release.version, fmt_time(release.issued)),
     };
     let mut findings = Vec::new();
-    let mut read = |kind: FileKind| -> Option<Vec<u8>> {
+    let mut read = |kind: FileKind| -> Option<CheckedFile<'a>> {
         let entry = setup.release().entry(kind, Some(code))?;
         match file(entry) {
-            Ok(f) if f.entry() == entry => Some(f.bytes().to_vec()),
+            Ok(f) if f.entry() == entry => Some(f),
             Ok(f) => {
                 findings.push(Finding::InvalidValue {
                     file: f.path().to_owned(),
@@ -91,8 +91,8 @@ pub fn compare_with_setup<'a>(
     match setup.release().entry(FileKind::Contests, Some(code)) {
         None => findings.push(missing("councils")),
         Some(entry) => {
-            if let Some(bytes) = setup_contests {
-                match parse_json::<ContestsDoc>(&entry.path, &bytes, FileKind::Contests.size_limit()) {
+            if let Some(committed) = setup_contests {
+                match parse_json_fast::<ContestsDoc>(&entry.path, committed.bytes(), FileKind::Contests.size_limit()) {
                     Ok(committed) => compare_contests(contests, &committed, &after, &mut findings),
                     Err(e) => findings.push(e.into()),
                 }
@@ -102,12 +102,11 @@ pub fn compare_with_setup<'a>(
     match setup.release().entry(FileKind::Stations, Some(code)) {
         None => findings.push(missing("stations")),
         Some(entry) => {
-            if let Some(bytes) = setup_stations {
-                let parsed =
-                    parse_json::<StationsDoc>(&entry.path, &bytes, FileKind::Stations.size_limit()).and_then(|c| {
-                        let limit = FileKind::Stations.size_limit();
-                        parse_json::<StationsDoc>(stations.path(), stations.bytes(), limit).map(|s| (c, s))
-                    });
+            if let Some(committed) = setup_stations {
+                let limit = FileKind::Stations.size_limit();
+                let parsed = parse_json_fast::<StationsDoc>(&entry.path, committed.bytes(), limit).and_then(|c| {
+                    parse_json_fast::<StationsDoc>(stations.path(), stations.bytes(), limit).map(|s| (c, s))
+                });
                 match parsed {
                     Ok((committed, current)) => {
                         compare_stations(stations.path(), &current, &committed, &after, &mut findings)
