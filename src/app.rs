@@ -62,25 +62,27 @@ pub fn App() -> impl IntoView {
     let live_status: LiveSignal = RwSignal::new(LiveStatus::default());
     provide_context(live_status);
     let loaded = LocalResource::new(move || async move {
-        let config = match load::config().await {
-            Ok(config) => config,
-            Err(error) => {
-                current.set(Some(Loaded::Unavailable(error)));
-                leptos::task::spawn_local(load::register_service_worker());
-                return;
+        let first_view = async move {
+            let config = match load::config().await {
+                Ok(config) => config,
+                Err(error) => {
+                    current.set(Some(Loaded::Unavailable(error)));
+                    return;
+                }
+            };
+            set_config.set(Some(config.clone()));
+            match load::signed(&config, move |p| set_progress.set(p)).await {
+                Outcome::Signed(signed) => {
+                    // The first view is drawn in a task of its own, after the checks'.
+                    load::sleep(0).await;
+                    show(&config, &signed, current, root);
+                    leptos::task::spawn_local(live::follow(config, signed.root.clone(), current, live_status, root));
+                }
+                Outcome::Rejected(failure) => current.set(Some(Loaded::Rejected(failure))),
+                Outcome::Unavailable(error) => current.set(Some(Loaded::Unavailable(error))),
             }
         };
-        set_config.set(Some(config.clone()));
-        match load::signed(&config, move |p| set_progress.set(p)).await {
-            Outcome::Signed(signed) => {
-                // The first view is drawn in a task of its own, after the checks'.
-                load::sleep(0).await;
-                show(&config, &signed, current, root);
-                leptos::task::spawn_local(live::follow(config, signed.root.clone(), current, live_status, root));
-            }
-            Outcome::Rejected(failure) => current.set(Some(Loaded::Rejected(failure))),
-            Outcome::Unavailable(error) => current.set(Some(Loaded::Unavailable(error))),
-        }
+        first_view.await;
         // The offline copy once the first view is drawn: installing, it
         // downloads the whole app.
         leptos::task::spawn_local(load::register_service_worker());
@@ -124,10 +126,8 @@ pub fn App() -> impl IntoView {
 pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: RootSignal) -> Release {
     let places = Places::new(signed.signed.clone(), signed.boundaries.clone());
     let first = province_in_address(&places);
-    let release = Release {
-        places: RwSignal::new(Arc::new(places)),
-        audit: RwSignal::new(crate::audit::initial_state(config, signed)),
-    };
+    let (audit, start) = crate::audit::initial_state(config, signed);
+    let release = Release { places: RwSignal::new(Arc::new(places)), audit: RwSignal::new(audit) };
     // The root first: the views drawn for the release read it.
     root.set(Some(Arc::new(signed.root.clone())));
     current.set(Some(Loaded::Ready(release)));
@@ -135,7 +135,7 @@ pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: 
     // The first view is drawn before any worker starts.
     leptos::task::spawn_local(async move {
         load::sleep(50).await;
-        crate::audit::start(&config, &signed, release, first);
+        crate::audit::start(&config, &signed, release, first, start);
     });
     release
 }

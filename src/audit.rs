@@ -142,16 +142,16 @@ fn saves_data() -> bool {
 }
 
 /// The audit's state for a release that reached the "signed" level: what
-/// there is to do, and whether it starts by itself.
-pub fn initial_state(config: &Config, load: &SignedLoad) -> AuditState {
+/// there is to do, and whether it starts by itself (also for [`start`]).
+pub fn initial_state(config: &Config, load: &SignedLoad) -> (AuditState, Start) {
     let mut audited = AuditedRelease::new((*load.signed).clone());
     if let Some(geo) = &load.geo {
         audited.add_national_file(FileKind::GeoProvinces, geo);
     }
     let bytes_total = province_bytes(&load.signed, None);
-    let phase =
-        if Start::here(config, bytes_total) == Start::ByItself { AuditPhase::Running } else { AuditPhase::Waiting };
-    AuditState::new(audited, bytes_total, phase)
+    let start = Start::here(config, bytes_total);
+    let phase = if start == Start::ByItself { AuditPhase::Running } else { AuditPhase::Waiting };
+    (AuditState::new(audited, bytes_total, phase), start)
 }
 
 /// The size of what the audit downloads: every province's files (or one's).
@@ -170,7 +170,7 @@ fn province_bytes(signed: &shafaf_core::verify::SignedRelease, code: Option<&str
 
 /// Starts the audit of the release shown (stopping any earlier one), unless
 /// it waits for the reader; `first` is audited first.
-pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option<String>) {
+pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option<String>, start: Start) {
     let signed = &load.signed;
     let mut codes: Vec<String> = signed.election().provinces.iter().map(|p| p.code.to_string()).collect();
     // The largest first: the pool finishes sooner.
@@ -181,7 +181,7 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
         queue.retain(|c| c != first);
         queue.push_front(first.clone());
     }
-    let (shown, workers) = match Start::here(config, release.audit.with_untracked(|a| a.bytes_total)) {
+    let (shown, workers) = match start {
         Start::ByItself => (None, cores()),
         // A phone: the province the page opened at, alone, if any.
         Start::WhenAskedAuditingShown => (Some(first.into_iter().collect::<Vec<_>>()), 1),
@@ -261,6 +261,7 @@ pub fn prioritize(code: &str) {
             pool.queue.push_front(code);
         }
         match &mut pool.shown {
+            Some(shown) if shown.iter().any(|c| c == code) => false,
             Some(shown) => {
                 shown.push(code.to_owned());
                 true

@@ -20,7 +20,7 @@ use super::log::{CheckpointSignature, LoggedRelease};
 use super::release::VerifiedRelease;
 use super::root::VerifiedRoot;
 use crate::findings::Finding;
-use crate::format::{self, parse_json};
+use crate::format::{self, parse_json_fast};
 use crate::model::{
     ContestKind, ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, Phase, Province, Role, Sha256Hex, SummaryCounty,
     SummaryDoc, Totals,
@@ -376,7 +376,7 @@ pub(crate) fn span(d: time::Duration) -> String {
 }
 
 fn read_election(release: &VerifiedRelease, file: &str, bytes: &[u8]) -> Result<ElectionDoc, Vec<Finding>> {
-    let doc: ElectionDoc = parse_json(file, bytes, FileKind::Election.size_limit()).map_err(|e| vec![e.into()])?;
+    let doc: ElectionDoc = parse_json_fast(file, bytes, FileKind::Election.size_limit()).map_err(|e| vec![e.into()])?;
     let mut findings = Vec::new();
     if doc.id != *release.root().election() {
         findings.push(Finding::WrongElection {
@@ -437,7 +437,7 @@ fn read_summary(
     file: &str,
     bytes: &[u8],
 ) -> Result<SummaryDoc, Vec<Finding>> {
-    let doc: SummaryDoc = parse_json(file, bytes, FileKind::Summary.size_limit()).map_err(|e| vec![e.into()])?;
+    let doc: SummaryDoc = parse_json_fast(file, bytes, FileKind::Summary.size_limit()).map_err(|e| vec![e.into()])?;
     let mut findings = Vec::new();
     if doc.election != *root.election() {
         findings.push(Finding::WrongElection {

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 use super::common::{check_expiry, check_signatures, no_keys, SignatureCheck};
 use super::root::VerifiedRoot;
 use crate::findings::Finding;
-use crate::format::{self, parse_json};
+use crate::format::{self, parse_json_fast};
 use crate::model::{FileEntry, FileKind, LogRef, ReleaseDoc, Role, Sha256Hex};
 
 /// What was checked about the release manifest.
@@ -75,7 +75,7 @@ fn verify_release_as(
     if !findings.is_empty() {
         return Err(findings);
     }
-    let doc: ReleaseDoc = parse_json(file, release, format::RELEASE_LIMIT).map_err(|e| vec![e.into()])?;
+    let doc: ReleaseDoc = parse_json_fast(file, release, format::RELEASE_LIMIT).map_err(|e| vec![e.into()])?;
     if doc.election != root.doc.election {
         findings.push(Finding::WrongElection {
             file: file.into(),

@@ -9,7 +9,7 @@ use time::OffsetDateTime;
 
 use super::common::{check_expiry, check_signatures, no_keys, SignatureCheck};
 use crate::findings::Finding;
-use crate::format::{self, parse_json, SignatureLine};
+use crate::format::{self, parse_json_fast, SignatureLine};
 use crate::keys::{KeyId, PublicKey};
 use crate::model::{Id, Role, RoleEntry, RootDoc, Sha256Hex};
 
@@ -132,7 +132,7 @@ pub fn verify_root(
             }]);
         }
     }
-    let doc: RootDoc = parse_json(file, root, format::ROOT_LIMIT).map_err(|e| vec![e.into()])?;
+    let doc: RootDoc = parse_json_fast(file, root, format::ROOT_LIMIT).map_err(|e| vec![e.into()])?;
     let sig_lines = format::parse_signatures(format::ROOT_SIGS, sigs).map_err(|e| vec![e.into()])?;
 
     let bad = |problem: String| Finding::BadTrustRoot { file: file.to_owned(), problem };
