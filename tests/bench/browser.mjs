@@ -27,6 +27,10 @@
 //             audit's start on (a task that ends after it counts)
 //   longest_task_before_audit_ms  the longest of those before it (the first view)
 //   busy      the page did not answer after the run: a task was still running
+//   slow_requests  requests (the page's and its workers') that failed, or
+//             (unthrottled) took 5 s or more, until then, each { path, ms,
+//             failure }: a download that stalled and was asked for again
+//             shows here
 import { chromium } from 'playwright-core';
 
 const baseUrl = process.env.SHAFAF_BASE_URL ?? 'http://127.0.0.1:8080/';
@@ -35,6 +39,9 @@ const council = process.env.SHAFAF_BENCH_COUNCIL;
 const publication = process.env.SHAFAF_BENCH_PUBLICATION ?? '/demo/';
 const timeoutMs = Number(process.env.SHAFAF_BENCH_TIMEOUT_MS ?? 120_000);
 const auditAttribute = process.env.SHAFAF_BENCH_AUDIT_ATTRIBUTE === '1';
+// A request this slow is named in the report (the app gives up on a
+// download that receives nothing for 15 s and asks again).
+const SLOW_REQUEST_MS = 5_000;
 
 // The phone: a mid-range Android phone on a slow mobile network, as
 // Lighthouse's mobile profile describes one.
@@ -182,6 +189,20 @@ async function measure(browser, { name, path, wait, selector, phone }) {
       // The request's page went away.
     }
   });
+  // Every request's time, the page's and its workers' alike (Playwright
+  // reports both): which ones stalled, if the run took longer than it should.
+  const started = new Map();
+  const slow = [];
+  const ended = (request, failure) => {
+    const start = started.get(request);
+    if (!counting || start === undefined) return;
+    const ms = Date.now() - start;
+    // On the phone's throttled network a large file is slow by design: only failures there.
+    if ((!phone && ms >= SLOW_REQUEST_MS) || failure) slow.push({ path: new URL(request.url()).pathname, ms, failure });
+  };
+  context.on('request', (request) => started.set(request, Date.now()));
+  context.on('requestfinished', (request) => ended(request, null));
+  context.on('requestfailed', (request) => ended(request, request.failure()?.errorText ?? 'failed'));
   await cdp.send('Network.enable');
   let workers = 0;
   page.on('worker', () => {
@@ -247,6 +268,7 @@ async function measure(browser, { name, path, wait, selector, phone }) {
     page_errors: errors.slice(0, 3),
     busy: state === null,
     phone: Boolean(phone),
+    slow_requests: slow,
   };
   await context.close();
   return result;

@@ -420,6 +420,10 @@ fn common_notes(section: &mut Section, run: &Run, throttled: bool) {
     for error in &run.page_errors {
         section.note(format!("page error: {error}"));
     }
+    for slow in &run.slow_requests {
+        let failure = slow.failure.as_deref().map(|f| format!(", {f}")).unwrap_or_default();
+        section.note(format!("slow request: {} took {}{failure}", slow.path, seconds(slow.ms as f64 / 1e3)));
+    }
 }
 
 fn size_section(dist: &Path, first_view: Option<&Run>) -> Result<Section> {

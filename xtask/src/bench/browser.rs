@@ -42,6 +42,17 @@ pub struct Run {
     pub page_errors: Vec<String>,
     /// The page did not answer after the run: its main thread was in a task.
     pub busy: bool,
+    /// Requests that failed, or (unthrottled) took 5 s or more, until then.
+    pub slow_requests: Vec<SlowRequest>,
+}
+
+/// A request the report names: a stalled download shows here.
+#[derive(Debug, Default, PartialEq)]
+pub struct SlowRequest {
+    pub path: String,
+    pub ms: u64,
+    /// Chromium's error, when it failed (an abandoned download: `net::ERR_ABORTED`).
+    pub failure: Option<String>,
 }
 
 pub struct Options<'a> {
@@ -124,6 +135,16 @@ pub fn parse(output: &str) -> Result<Vec<Run>> {
                 workers: value["workers"].as_u64().unwrap_or_default(),
                 page_errors: strings("page_errors"),
                 busy: value["busy"].as_bool().unwrap_or(false),
+                slow_requests: value["slow_requests"]
+                    .as_array()
+                    .into_iter()
+                    .flatten()
+                    .map(|r| SlowRequest {
+                        path: r["path"].as_str().unwrap_or_default().to_string(),
+                        ms: r["ms"].as_u64().unwrap_or_default(),
+                        failure: r["failure"].as_str().map(str::to_string),
+                    })
+                    .collect(),
             })
         })
         .collect()
@@ -195,7 +216,7 @@ mod tests {
             "    desktop: /\n",
             r#"BENCH-BROWSER {"run":"phone-landing","url":"/","reached":false,"how":null,"status":"loading","ms":null,"timeout_ms":120000,"bytes":24000000,"worker_bytes":0,"requests":9,"unfinished":1,"publication_paths":["root.json","files/results-IR-15.aa.jsonl"],"app_paths":["/","/app.js"],"longest_task_ms":812,"long_tasks":3,"workers":0,"page_errors":[]}"#,
             "\n",
-            r#"BENCH-BROWSER {"run":"desktop","reached":true,"how":"data-status","ms":4321.5,"bytes":10,"busy":true}"#,
+            r#"BENCH-BROWSER {"run":"desktop","reached":true,"how":"data-status","ms":4321.5,"bytes":10,"busy":true,"slow_requests":[{"path":"/demo/files/contests-IR-09.aa.json","ms":15004,"failure":"net::ERR_ABORTED"},{"path":"/demo/files/contests-IR-09.aa.json","ms":6100,"failure":null}]}"#,
             "\n"
         );
         let runs = parse(output).unwrap();
@@ -210,6 +231,16 @@ mod tests {
         assert_eq!(runs[1].ms, Some(4321.5));
         assert_eq!(runs[1].longest_task_ms, None);
         assert!(!runs[0].busy && runs[1].busy);
+        // A stalled download and the retry that rescued it.
+        assert!(runs[0].slow_requests.is_empty());
+        let path = "/demo/files/contests-IR-09.aa.json".to_string();
+        assert_eq!(
+            runs[1].slow_requests,
+            [
+                SlowRequest { path: path.clone(), ms: 15_004, failure: Some("net::ERR_ABORTED".into()) },
+                SlowRequest { path, ms: 6_100, failure: None },
+            ]
+        );
     }
 
     #[test]
