@@ -140,6 +140,7 @@ fn seeds_for(publication: &Path, target: &str) -> Result<Vec<PathBuf>> {
         "contests" => in_files("contests-")?,
         "stations" => in_files("stations-")?,
         "election" => in_files("election.")?,
+        "summary" => in_files("summary.")?,
         "geojson" => in_files("geo-")?,
         // Made from the demo by `made_seeds`.
         "config" | "source" | "sheet" | "evidence" => Vec::new(),

@@ -9,7 +9,7 @@ use serde::de::DeserializeOwned;
 
 use crate::format;
 use crate::log::{self, note, ProofKind};
-use crate::model::{ContestsDoc, ElectionDoc, LatestDoc, ReleaseDoc, RootDoc, StationsDoc};
+use crate::model::{ContestsDoc, ElectionDoc, LatestDoc, ReleaseDoc, RootDoc, StationsDoc, SummaryDoc};
 
 /// Every target, by name.
 pub const TARGETS: &[&str] = &[
@@ -23,6 +23,7 @@ pub const TARGETS: &[&str] = &[
     "contests",
     "stations",
     "election",
+    "summary",
     "geojson",
     "config",
     "source",
@@ -68,6 +69,7 @@ pub fn run(target: &str, data: &[u8]) {
         "contests" => both::<ContestsDoc>(data),
         "stations" => both::<StationsDoc>(data),
         "election" => both::<ElectionDoc>(data),
+        "summary" => both::<SummaryDoc>(data),
         "geojson" => {
             drop(crate::map::province_map("provinces.geojson", data));
             drop(crate::map::county_map("counties.geojson", data, "IR-15"));
