@@ -95,9 +95,9 @@ pub fn read_publication(dir: &Path) -> Result<Publication> {
         }
     }
     // On all cores: a country's publication is some 150 MB.
-    let read: Vec<Vec<u8>> = files.par_iter().map(|(_, path)| read(path)).collect::<Result<_>>()?;
+    let contents: Vec<Vec<u8>> = files.par_iter().map(|(_, path)| read(path)).collect::<Result<_>>()?;
     let mut publication = Publication::new();
-    for ((name, _), bytes) in files.into_iter().zip(read) {
+    for ((name, _), bytes) in files.into_iter().zip(contents) {
         publication.insert(name, bytes);
     }
     Ok(publication)

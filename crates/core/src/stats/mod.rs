@@ -224,7 +224,7 @@ impl<'a> StationPoint<'a> {
         let mut top: Option<TopCandidate> = None;
         for (j, cv) in result.votes.iter().enumerate() {
             votes = votes.saturating_add(cv.votes);
-            let Some(candidate) = candidate_index(contest, j, &cv.candidate) else {
+            let Some(candidate) = contest.contest.candidate_index(&cv.candidate, j) else {
                 // Not a candidate of the contest: verification lists it; the tally ignores it.
                 continue;
             };
@@ -310,12 +310,6 @@ impl<'a> StationPoint<'a> {
     pub fn contest_id(&self) -> &'a Id {
         &self.contest.contest.id
     }
-}
-
-/// The index in `contest.candidates` of the `j`-th entry of a result, which
-/// names `id`.
-fn candidate_index(contest: &ContestOutcome, j: usize, id: &Id) -> Option<usize> {
-    contest.contest.candidate_index(id, j)
 }
 
 /// 1-based place of a candidate in the recount; after everyone if unranked.
