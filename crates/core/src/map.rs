@@ -193,23 +193,48 @@ fn check_geometry(geometry: &MultiPolygon<f64>) -> Result<(), String> {
     Ok(())
 }
 
-fn project(shapes: Vec<Shape>) -> RegionMap {
-    // `shapes` is never empty and every shape has bounds (checked when read).
-    let (mut min, mut max) = (Coord { x: f64::MAX, y: f64::MAX }, Coord { x: f64::MIN, y: f64::MIN });
-    for s in &shapes {
-        min.x = min.x.min(s.bounds.min().x);
-        min.y = min.y.min(s.bounds.min().y);
-        max.x = max.x.max(s.bounds.max().x);
-        max.y = max.y.max(s.bounds.max().y);
+/// Where a map's shapes land in its view box: equirectangular, longitudes
+/// scaled by the cosine of the middle latitude, [`MAP_WIDTH`] wide.
+struct Frame {
+    min: Coord<f64>,
+    max: Coord<f64>,
+    kx: f64,
+    scale: f64,
+}
+
+impl Frame {
+    /// The frame of `shapes`, which is never empty, every shape with bounds (checked when read).
+    fn of(shapes: &[Shape]) -> Frame {
+        let (mut min, mut max) = (Coord { x: f64::MAX, y: f64::MAX }, Coord { x: f64::MIN, y: f64::MIN });
+        for s in shapes {
+            min.x = min.x.min(s.bounds.min().x);
+            min.y = min.y.min(s.bounds.min().y);
+            max.x = max.x.max(s.bounds.max().x);
+            max.y = max.y.max(s.bounds.max().y);
+        }
+        let kx = ((min.y + max.y) / 2.0).to_radians().cos().max(0.01);
+        // A region a few metres wide still gets a finite scale.
+        let span_x = ((max.x - min.x) * kx).max(1e-9);
+        Frame { min, max, kx, scale: (MAP_WIDTH - 2.0 * PADDING) / span_x }
     }
-    let kx = ((min.y + max.y) / 2.0).to_radians().cos().max(0.01);
-    // A region a few metres wide still gets a finite scale.
-    let span_x = ((max.x - min.x) * kx).max(1e-9);
-    let span_y = (max.y - min.y).max(1e-9);
-    let scale = (MAP_WIDTH - 2.0 * PADDING) / span_x;
-    let height = (span_y * scale + 2.0 * PADDING).ceil();
-    let to_view =
-        move |c: Coord<f64>| Coord { x: PADDING + (c.x - min.x) * kx * scale, y: PADDING + (max.y - c.y) * scale };
+
+    fn height(&self) -> f64 {
+        let span_y = (self.max.y - self.min.y).max(1e-9);
+        (span_y * self.scale + 2.0 * PADDING).ceil()
+    }
+
+    fn to_view(&self, c: Coord<f64>) -> Coord<f64> {
+        Coord { x: PADDING + (c.x - self.min.x) * self.kx * self.scale, y: PADDING + (self.max.y - c.y) * self.scale }
+    }
+
+    fn to_degrees(&self, c: Coord<f64>) -> Coord<f64> {
+        Coord { x: self.min.x + (c.x - PADDING) / (self.kx * self.scale), y: self.max.y - (c.y - PADDING) / self.scale }
+    }
+}
+
+fn project(shapes: Vec<Shape>) -> RegionMap {
+    let frame = Frame::of(&shapes);
+    let to_view = |c: Coord<f64>| frame.to_view(c);
     let regions = shapes
         .into_iter()
         .map(|s| {
@@ -226,7 +251,44 @@ fn project(shapes: Vec<Shape>) -> RegionMap {
             }
         })
         .collect();
-    RegionMap { width: MAP_WIDTH, height, regions }
+    RegionMap { width: MAP_WIDTH, height: frame.height(), regions }
+}
+
+/// A copy of a boundary file without the detail its map cannot draw: every
+/// ring simplified at the maps' own tolerance ([`SIMPLIFY`], for the file's
+/// extent drawn [`MAP_WIDTH`] wide, as [`province_map`] and [`county_map`]
+/// draw it) and every position rounded to 0.001° (about 100 m, a tenth of
+/// that tolerance on a map of Iran). Properties and everything else are kept.
+///
+/// For a publisher: a boundary file meant for an overview map, checked and
+/// downloaded before the first figure is drawn, need not be survey-accurate.
+/// The file is read as the maps read it, so one they would refuse is refused.
+pub fn for_display(file: &str, bytes: &[u8]) -> Result<Vec<u8>, MapError> {
+    let frame = Frame::of(&shapes(file, bytes, None)?);
+    let mut collection: geojson::FeatureCollection = serde_json::from_slice(bytes)
+        .map_err(|e| MapError::NotGeoJson { file: file.to_owned(), message: e.to_string() })?;
+    let ring = |positions: &mut Vec<geojson::Position>| {
+        let line: LineString<f64> = positions.iter().map(|p| frame.to_view(Coord { x: p[0], y: p[1] })).collect();
+        let simplified = line.simplify(SIMPLIFY);
+        // As drawn: a ring that would collapse keeps its points.
+        let kept = if simplified.0.len() >= 4 { simplified } else { line };
+        let round = |v: f64| (v * 1000.0).round() / 1000.0;
+        *positions = kept
+            .0
+            .into_iter()
+            .map(|c| frame.to_degrees(c))
+            .map(|c| geojson::Position::from([round(c.x), round(c.y)]))
+            .collect();
+    };
+    for geometry in collection.features.iter_mut().filter_map(|f| f.geometry.as_mut()) {
+        match &mut geometry.value {
+            geojson::GeometryValue::Polygon { coordinates } => coordinates.iter_mut().for_each(ring),
+            geojson::GeometryValue::MultiPolygon { coordinates } => coordinates.iter_mut().flatten().for_each(ring),
+            // `shapes` refused every other geometry.
+            _ => {}
+        }
+    }
+    serde_json::to_vec(&collection).map_err(|e| MapError::NotGeoJson { file: file.to_owned(), message: e.to_string() })
 }
 
 /// Simplifies each ring; a ring that would collapse keeps its points, so no
@@ -377,5 +439,42 @@ mod tests {
         assert!(err(&collection(nocode)).ends_with("features[0]: property `code` should be text, found 5"));
         let nogeo = r#"{"type":"Feature","properties":{"code":"5","province":"IR-1"},"geometry":null}"#;
         assert!(err(&collection(nogeo)).ends_with("features[0] (5): has no geometry"));
+    }
+
+    #[test]
+    fn a_copy_for_display_draws_the_same_map_from_fewer_points() {
+        // A square whose sides wobble inwards by 0.0001° every 0.01°: invisible on a 1,000-wide map of 2°.
+        let side = |from: (f64, f64), to: (f64, f64)| -> Vec<String> {
+            (0..100)
+                .map(|i| {
+                    let t = f64::from(i) / 100.0;
+                    let (x, y) = (from.0 + (to.0 - from.0) * t, from.1 + (to.1 - from.1) * t);
+                    let inwards = |v: f64, middle: f64| if i % 2 == 1 { v + 0.0001 * (middle - v).signum() } else { v };
+                    format!("[{},{}]", inwards(x, 50.5), inwards(y, 30.5))
+                })
+                .collect()
+        };
+        let mut ring = [side((50.0, 30.0), (51.0, 30.0)), side((51.0, 30.0), (51.0, 31.0))].concat();
+        ring.extend(side((51.0, 31.0), (50.0, 31.0)));
+        ring.extend(side((50.0, 31.0), (50.0, 30.0)));
+        ring.push("[50,30]".into());
+        let dense = format!(
+            r#"{{"type":"Feature","properties":{{"code":"IR-1","name_fa":"ف","name_en":"E","sci":"01"}},
+            "geometry":{{"type":"MultiPolygon","coordinates":[[[{}]]]}}}}"#,
+            ring.join(",")
+        );
+        let bytes = collection(&[dense, square("IR-2", "", 51.0, 30.0)].join(","));
+        let light = for_display("p.geojson", &bytes).unwrap();
+        assert!(light.len() * 5 < bytes.len(), "{} bytes from {}", light.len(), bytes.len());
+        let (before, after) = (province_map("p.geojson", &bytes).unwrap(), province_map("p.geojson", &light).unwrap());
+        assert_eq!(after, before);
+        // Properties stay, positions are rounded to 0.001°.
+        let copy: geojson::FeatureCollection = serde_json::from_slice(&light).unwrap();
+        assert_eq!(copy.features[0].property("sci"), Some(&serde_json::json!("01")));
+        let text = String::from_utf8(light).unwrap();
+        assert!(text.contains("[50.0,30.0]") && !text.contains("0.0001"), "{text}");
+        // What the maps refuse is refused.
+        let far = collection(&square("8", "IR-1", 500.0, 30.0));
+        assert!(for_display("p.geojson", &far).unwrap_err().to_string().contains("not a longitude"));
     }
 }

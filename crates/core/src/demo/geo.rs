@@ -127,14 +127,6 @@ pub(crate) fn census_counties(text: &str) -> Result<Vec<CensusCounty>, DemoError
         .collect()
 }
 
-/// Checks that `provinces.geojson` is a GeoJSON FeatureCollection (it is
-/// published as it is, for the map).
-pub(crate) fn check_provinces_geojson(bytes: &[u8]) -> Result<(), DemoError> {
-    serde_json::from_slice::<geojson::FeatureCollection>(bytes)
-        .map(|_| ())
-        .map_err(|e| DemoError::GeoJson { file: PROVINCES_GEOJSON.into(), message: e.to_string() })
-}
-
 fn shapes(province: &str, bytes: &[u8]) -> Result<Vec<Shape>, DemoError> {
     let file = counties_file(province);
     let err = |message: String| DemoError::GeoJson { file: file.clone(), message };

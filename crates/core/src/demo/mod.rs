@@ -96,7 +96,8 @@ pub struct GeoInput {
     pub provinces_csv: String,
     /// `counties-2016.csv`
     pub counties_csv: String,
-    /// `provinces.geojson`, published as it is.
+    /// `provinces.geojson`, published without the detail the national map
+    /// cannot draw ([`crate::map::for_display`]).
     pub provinces_geojson: Vec<u8>,
     /// `counties/IR-xx.geojson` by province code (`"IR-15"`), published as they are.
     pub counties_geojson: Vec<(String, Vec<u8>)>,
@@ -172,6 +173,9 @@ pub enum DemoError {
     Csv { file: String, line: usize, message: String },
     #[error("{file}: {message}")]
     GeoJson { file: String, message: String },
+    /// The provinces' boundaries, which the national map would refuse.
+    #[error(transparent)]
+    Map(#[from] crate::map::MapError),
     #[error("{file}: {message}")]
     Inconsistent { file: String, message: String },
     #[error("no counties file was given for province {province} (expected counties/{province}.geojson)")]
@@ -244,7 +248,7 @@ struct Prepared {
 fn prepare(geo_input: &GeoInput, opts: &DemoOptions) -> Result<Prepared, DemoError> {
     let rows = geo::provinces(&geo_input.provinces_csv)?;
     let census = geo::census_counties(&geo_input.counties_csv)?;
-    geo::check_provinces_geojson(&geo_input.provinces_geojson)?;
+    let geo_provinces = crate::map::for_display(geo::PROVINCES_GEOJSON, &geo_input.provinces_geojson)?;
     let mut selected: Vec<&geo::ProvinceRow> = match opts.scale {
         Scale::Lorestan => rows.iter().filter(|r| r.code == LORESTAN).collect(),
         Scale::West => rows.iter().filter(|r| WEST.contains(&r.code.as_str())).collect(),
@@ -278,7 +282,7 @@ fn prepare(geo_input: &GeoInput, opts: &DemoOptions) -> Result<Prepared, DemoErr
     let mut draft = Draft {
         election,
         provinces: Vec::with_capacity(sims.len()),
-        geo_provinces: geo_input.provinces_geojson.clone(),
+        geo_provinces,
         geo_counties: Vec::with_capacity(sims.len()),
     };
     let mut results = Vec::with_capacity(sims.len());
