@@ -1,10 +1,10 @@
 //! The app: loads the publication to the "signed" level once, routes
 //! between views of what verified, and audits the rest in the background.
 //!
-//! Loading is one local resource: the configuration, then the release to
-//! the signed level (root, release, log, election file, summary). While it
-//! is pending the status says "loading" and the progress indicator follows
-//! the download. It ends in a [`Loaded`]: only its `Ready` arm holds the
+//! The configuration is read before the app is mounted (`main`). Loading is
+//! one local resource: the release to the signed level (root, release, log,
+//! election file, summary). While it is pending the status says "loading"
+//! and the progress indicator follows the download. It ends in a [`Loaded`]: only its `Ready` arm holds the
 //! election (as [`crate::state::Places`] snapshots), and only that arm
 //! renders figures; the audit ([`crate::audit`]) then moves each province
 //! on, and the views follow. Navigating between views never fetches the
@@ -27,8 +27,10 @@ use crate::pages::{
 };
 use crate::state::{ConfigSignal, Current, Loaded, Places, PlacesSignal, Release, RootSignal};
 
+/// The app, given the deployment's configuration as read (or why it could
+/// not be): `main` reads it before the first paint.
 #[component]
-pub fn App() -> impl IntoView {
+pub fn App(config: Result<Config, load::LoadError>) -> impl IntoView {
     let lang = RwSignal::new(Lang::remembered());
     provide_context(lang);
     // <html lang dir> follows the language, for screen readers and layout.
@@ -50,42 +52,50 @@ pub fn App() -> impl IntoView {
     provide_context(ViewMemory::new());
 
     let (progress, set_progress) = signal(Progress::default());
-    let (config, set_config) = signal(None::<Config>);
-    provide_context::<ConfigSignal>(config);
-    // One resource for the whole chain: a second resource awaiting the
-    // configuration's would re-run (and download everything again) when the
-    // configuration resolved.
+    let read_config = config;
+    let config: ConfigSignal = Signal::stored(read_config.as_ref().ok().cloned());
+    provide_context(config);
+    // One resource for the whole chain, run once: the release to the signed
+    // level, then the first view.
     let current: Current = RwSignal::new(None);
     provide_context(current);
     let root: RootSignal = RwSignal::new(None);
     provide_context(root);
     let live_status: LiveSignal = RwSignal::new(LiveStatus::default());
     provide_context(live_status);
-    let loaded = LocalResource::new(move || async move {
-        let first_view = async move {
-            let config = match load::config().await {
-                Ok(config) => config,
-                Err(error) => {
-                    current.set(Some(Loaded::Unavailable(error)));
-                    return;
+    let loaded = LocalResource::new(move || {
+        let read_config = read_config.clone();
+        async move {
+            let first_view = async move {
+                let config = match read_config {
+                    Ok(config) => config,
+                    Err(error) => {
+                        current.set(Some(Loaded::Unavailable(error)));
+                        return;
+                    }
+                };
+                match load::signed(&config, move |p| set_progress.set(p)).await {
+                    Outcome::Signed(signed) => {
+                        // The first view is drawn in a task of its own, after the checks'.
+                        load::sleep(0).await;
+                        show(&config, &signed, current, root);
+                        leptos::task::spawn_local(live::follow(
+                            config,
+                            signed.root.clone(),
+                            current,
+                            live_status,
+                            root,
+                        ));
+                    }
+                    Outcome::Rejected(failure) => current.set(Some(Loaded::Rejected(failure))),
+                    Outcome::Unavailable(error) => current.set(Some(Loaded::Unavailable(error))),
                 }
             };
-            set_config.set(Some(config.clone()));
-            match load::signed(&config, move |p| set_progress.set(p)).await {
-                Outcome::Signed(signed) => {
-                    // The first view is drawn in a task of its own, after the checks'.
-                    load::sleep(0).await;
-                    show(&config, &signed, current, root);
-                    leptos::task::spawn_local(live::follow(config, signed.root.clone(), current, live_status, root));
-                }
-                Outcome::Rejected(failure) => current.set(Some(Loaded::Rejected(failure))),
-                Outcome::Unavailable(error) => current.set(Some(Loaded::Unavailable(error))),
-            }
-        };
-        first_view.await;
-        // The offline copy once the first view is drawn: installing, it
-        // downloads the whole app.
-        leptos::task::spawn_local(load::register_service_worker());
+            first_view.await;
+            // The offline copy once the first view is drawn: installing, it
+            // downloads the whole app.
+            leptos::task::spawn_local(load::register_service_worker());
+        }
     });
     let places: PlacesSignal = Signal::derive(move || match current.get() {
         Some(Loaded::Ready(release)) => Some(release.places.get()),

@@ -18,5 +18,12 @@ mod state;
 
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    // The configuration first (one small file): whether this is a demo
+    // decides the header's banner, which would push the page down if it
+    // appeared after the first paint.
+    // Leptos starts its executor when it mounts: until then, wasm-bindgen's.
+    wasm_bindgen_futures::spawn_local(async {
+        let config = load::config().await;
+        leptos::mount::mount_to_body(move || leptos::prelude::view! { <app::App config/> });
+    });
 }

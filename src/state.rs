@@ -50,8 +50,8 @@ pub struct Release {
 /// it with a newer release that verified.
 pub type Current = RwSignal<Option<Loaded>>;
 
-/// The configuration once `config.json` was read: which publication, from where.
-pub type ConfigSignal = ReadSignal<Option<Config>>;
+/// The configuration `config.json` gave (read before the first paint), if it could be read.
+pub type ConfigSignal = Signal<Option<Config>>;
 
 /// The verified trust root of the publication shown, for the history view
 /// and the live updates (which check the pointer against it).
