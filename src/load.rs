@@ -145,7 +145,10 @@ pub enum Outcome {
 pub async fn config() -> Result<Config, LoadError> {
     let base = app_base();
     let config_url = resolve_same_site(CONFIG_URL, &base)?;
-    let bytes = fetch(&config_url).await?;
+    // Asked for fresh, retried when it stalls, refused past the size a configuration may have.
+    let bytes = fetch_capped_at(&config_url, shafaf_core::app_config::CONFIG_LIMIT as u64)
+        .await?
+        .ok_or_else(|| LoadError::Status { url: config_url.clone(), status: 404 })?;
     let bad = |detail: String| LoadError::BadConfig { url: config_url.clone(), detail };
     let file = shafaf_core::app_config::parse_config(&bytes).map_err(bad)?;
     let root_sha256 = file.root_sha256;
@@ -681,8 +684,13 @@ pub async fn fetch_unlisted_in(config: &Config, path: &str, limit: u64) -> Resul
 }
 
 async fn fetch_unlisted(config: &Config, path: &str, limit: u64) -> Result<Option<Vec<u8>>, LoadError> {
-    let url = resolve_in(path, &config.source.publication)?;
-    match fetch_capped(&url, limit).await {
+    fetch_capped_at(&resolve_in(path, &config.source.publication)?, limit).await
+}
+
+/// `url` fetched fresh and cut at `limit` bytes: a longer body comes back as
+/// `limit + 1` bytes, for the parser of its kind to refuse by its size.
+async fn fetch_capped_at(url: &str, limit: u64) -> Result<Option<Vec<u8>>, LoadError> {
+    match fetch_capped(url, limit).await {
         Ok(bytes) => Ok(bytes),
         Err(FetchCapped::Fetch(e)) => Err(e.into()),
         Err(FetchCapped::TooLarge { limit, .. }) => Ok(Some(vec![b' '; limit as usize + 1])),

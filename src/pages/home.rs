@@ -3,6 +3,7 @@
 //! as it recounts province after province.
 
 use std::sync::Arc;
+use std::time::Duration;
 
 use leptos::prelude::*;
 
@@ -67,9 +68,18 @@ pub fn HomePage() -> impl IntoView {
                     let places = release.places.get_untracked();
                     let file_name = csv::file_name(&["shafaf", places.election().id.as_str(), "provinces"]);
                     let charts = links.href(&crate::charts::charts_path(&places, None));
-                    let table = view! {
-                        <crate::charts::ChartsLink href=charts/>
-                        <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
+                    // The table lies below the first screen: it is drawn in a
+                    // task of its own, after the figures and the map.
+                    let drawn = RwSignal::new(false);
+                    set_timeout(move || _ = drawn.try_set(true), Duration::ZERO);
+                    let table = move || {
+                        drawn.get().then(|| {
+                            let (charts, file_name) = (charts.clone(), file_name.clone());
+                            view! {
+                                <crate::charts::ChartsLink href=charts/>
+                                <AreaTable testid="province-table" caption=Msg::ByProvince first=Msg::Province rows file_name/>
+                            }
+                        })
                     };
                     view! {
                         <section class="summary" data-testid="summary" aria-labelledby="summary-heading">

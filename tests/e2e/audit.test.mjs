@@ -65,6 +65,8 @@ test('the landing page shows signed figures before any province file is requeste
   const report = await cliReport(westDir);
   const shown = page.locator('[data-testid=summary] [data-figure=ballots_cast] dd');
   assert.equal(Number(await shown.getAttribute('data-value')), report.election.totals.ballots_cast);
+  // The table follows the figures in a task of its own.
+  await page.locator('[data-testid=province-table]').waitFor();
   assert.equal(await page.locator('[data-testid=province-table] tbody tr').count(), report.election.provinces.length);
   const provinceFiles = requested.filter((path) => /^files\/(contests|stations|results|geo-counties)-/.test(path));
   assert.deepEqual(provinceFiles, [], `the landing page asked for ${provinceFiles.join(', ')}`);
