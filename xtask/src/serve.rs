@@ -642,6 +642,41 @@ mod tests {
         server.stop();
     }
 
+    /// A page opens its connections at once and keeps them open: each must be
+    /// answered while the others stay open (tiny_http 0.12.0 left some
+    /// unanswered until another closed: xtask/vendor/tiny_http/PATCHED.md).
+    #[test]
+    fn connections_opened_at_once_are_all_answered_while_the_others_stay_open() {
+        use std::io::{Read, Write};
+
+        let f = Fixture::new("burst");
+        let server = serve(&f, "{}");
+        let address = server.url().trim_start_matches("http://").replace('/', "");
+        for round in 0..5 {
+            let connections: Vec<std::net::TcpStream> =
+                (0..12).map(|_| std::net::TcpStream::connect(&address).unwrap()).collect();
+            let answered: Vec<bool> = thread::scope(|scope| {
+                let asked: Vec<_> = connections
+                    .iter()
+                    .map(|stream| {
+                        scope.spawn(move || {
+                            let mut stream = stream;
+                            // Not a timed test: a connection left unanswered would hang the test for ever.
+                            stream.set_read_timeout(Some(std::time::Duration::from_secs(30))).unwrap();
+                            write!(stream, "GET /config.json HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+                            let mut head = [0u8; 12];
+                            stream.read_exact(&mut head).is_ok() && head.starts_with(b"HTTP/1.1 200")
+                        })
+                    })
+                    .collect();
+                asked.into_iter().map(|a| a.join().unwrap()).collect()
+            });
+            assert!(answered.iter().all(|a| *a), "round {round}: answered {answered:?}");
+            drop(connections);
+        }
+        server.stop();
+    }
+
     #[test]
     fn gzip_and_brotli_clients_get_the_same_bytes_and_others_the_identity() {
         let f = Fixture::new("encodings");
