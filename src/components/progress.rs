@@ -8,28 +8,22 @@ use crate::load::Progress;
 
 #[component]
 pub fn ProgressIndicator(progress: ReadSignal<Progress>) -> impl IntoView {
-    let bar = move || match progress.get() {
-        Progress::Files { bytes_done, bytes_total, .. } => view! {
-            <progress
-                max=bytes_total.max(1).to_string()
-                value=bytes_done.to_string()
-                aria-label=tr(Msg::DownloadProgress)
-                aria-describedby="progress-text"
-            ></progress>
-        }
-        .into_any(),
-        // Without a value the bar is indeterminate: verification has no steps to count.
-        _ => view! {
-            <progress
-                aria-label=tr(Msg::VerifyProgress)
-                aria-describedby="progress-text"
-            ></progress>
-        }
-        .into_any(),
+    // One bar from start to end: replacing it at each step would shift the
+    // text below it. Without a value it is indeterminate: verification has
+    // no steps to count.
+    let files = move || match progress.get() {
+        Progress::Files { bytes_done, bytes_total, .. } => Some((bytes_done, bytes_total.max(1))),
+        _ => None,
     };
+    let (downloading, verifying) = (tr(Msg::DownloadProgress), tr(Msg::VerifyProgress));
     view! {
         <div class="progress" data-testid="progress" data-phase=move || phase(progress.get())>
-            {bar}
+            <progress
+                max=move || files().map(|(_, total)| total.to_string())
+                value=move || files().map(|(done, _)| done.to_string())
+                aria-label=move || if files().is_some() { downloading() } else { verifying() }
+                aria-describedby="progress-text"
+            ></progress>
             <p id="progress-text" aria-live="polite">{text(move |lang| lang.progress(progress.get()))}</p>
         </div>
     }
