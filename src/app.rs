@@ -4,11 +4,12 @@
 //! The configuration is read before the app is mounted (`main`). Loading is
 //! one local resource: the release to the signed level (root, release, log,
 //! election file, summary). While it is pending the status says "loading"
-//! and the progress indicator follows the download. It ends in a [`Loaded`]: only its `Ready` arm holds the
-//! election (as [`crate::state::Places`] snapshots), and only that arm
-//! renders figures; the audit ([`crate::audit`]) then moves each province
-//! on, and the views follow. Navigating between views never fetches the
-//! national files or verifies them again.
+//! and the progress indicator follows the download. It ends in a
+//! [`Loaded`]: only its `Ready` arm holds the election (as
+//! [`crate::state::Places`] snapshots), and only that arm renders figures;
+//! the audit ([`crate::audit`]) then moves each province on, and the views
+//! follow. Navigating between views never fetches the national files or
+//! verifies them again.
 
 use std::sync::Arc;
 
@@ -66,15 +67,8 @@ pub fn App(config: Result<Config, load::LoadError>) -> impl IntoView {
     let loaded = LocalResource::new(move || {
         let read_config = read_config.clone();
         async move {
-            let first_view = async move {
-                let config = match read_config {
-                    Ok(config) => config,
-                    Err(error) => {
-                        current.set(Some(Loaded::Unavailable(error)));
-                        return;
-                    }
-                };
-                match load::signed(&config, move |p| set_progress.set(p)).await {
+            match read_config {
+                Ok(config) => match load::signed(&config, move |p| set_progress.set(p)).await {
                     Outcome::Signed(signed) => {
                         // The first view is drawn in a task of its own, after the checks'.
                         load::sleep(0).await;
@@ -89,9 +83,9 @@ pub fn App(config: Result<Config, load::LoadError>) -> impl IntoView {
                     }
                     Outcome::Rejected(failure) => current.set(Some(Loaded::Rejected(failure))),
                     Outcome::Unavailable(error) => current.set(Some(Loaded::Unavailable(error))),
-                }
-            };
-            first_view.await;
+                },
+                Err(error) => current.set(Some(Loaded::Unavailable(error))),
+            }
             // The offline copy once the first view is drawn: installing, it
             // downloads the whole app.
             leptos::task::spawn_local(load::register_service_worker());

@@ -592,11 +592,15 @@ mod tests {
         }
     }
 
+    /// The server's `host:port`, to connect to.
+    fn address(server: &Running) -> String {
+        server.url().trim_start_matches("http://").replace('/', "")
+    }
+
     fn request(server: &Running, method: &str, path: &str, accept_encoding: Option<&str>) -> Reply {
         use std::io::{Read, Write};
 
-        let address = server.url().trim_start_matches("http://").replace('/', "");
-        let mut stream = std::net::TcpStream::connect(address).unwrap();
+        let mut stream = std::net::TcpStream::connect(address(server)).unwrap();
         let accept = accept_encoding.map(|value| format!("Accept-Encoding: {value}\r\n")).unwrap_or_default();
         write!(stream, "{method} {path} HTTP/1.1\r\nHost: x\r\n{accept}Connection: close\r\n\r\n").unwrap();
         let mut reply = Vec::new();
@@ -651,7 +655,7 @@ mod tests {
 
         let f = Fixture::new("burst");
         let server = serve(&f, "{}");
-        let address = server.url().trim_start_matches("http://").replace('/', "");
+        let address = address(&server);
         for round in 0..5 {
             let connections: Vec<std::net::TcpStream> =
                 (0..12).map(|_| std::net::TcpStream::connect(&address).unwrap()).collect();
