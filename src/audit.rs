@@ -15,6 +15,9 @@
 //! (a touch screen without a mouse) when the audit is larger than
 //! [`PHONE_AUDIT_BYTES`]: there the province the reader opens is audited
 //! alone, and the rest of the country waits for the reader to ask.
+//!
+//! The history view audits past releases with the same jobs, in workers of
+//! its own ([`audit_elsewhere`]).
 
 use std::cell::RefCell;
 use std::collections::VecDeque;
@@ -24,8 +27,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use shafaf_core::format::Publication;
 use shafaf_core::model::FileKind;
-use shafaf_core::verify::AuditedRelease;
-use shafaf_worker::{Assembler, Job, Report};
+use shafaf_core::verify::{AuditedRelease, VerifiedProvince};
+use shafaf_core::Finding;
+use shafaf_worker::{Assembler, FetchError, Job, Report};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -67,12 +71,15 @@ struct Pool {
     flushing: bool,
 }
 
+/// A worker's message handler, kept as long as the worker.
+type OnMessage = Closure<dyn FnMut(web_sys::MessageEvent)>;
+
 struct Slot {
     worker: web_sys::Worker,
     ready: bool,
     /// The job it is working on.
     job: Option<u32>,
-    _onmessage: Closure<dyn FnMut(web_sys::MessageEvent)>,
+    _onmessage: OnMessage,
 }
 
 impl Drop for Pool {
@@ -195,6 +202,7 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
         now: load.now.unix_timestamp(),
         require_log: load.policy.require_log,
         held: load.policy.held.as_ref().map(|h| h.body()),
+        witnesses_pending: false,
         province: String::new(),
     };
     let pool = Rc::new(RefCell::new(Pool {
@@ -289,23 +297,32 @@ fn spawn_workers(pool: &Rc<RefCell<Pool>>, count: usize) {
         }
     }
     for _ in have..count {
-        let Ok(worker) = web_sys::Worker::new(&worker_url()) else {
-            continue;
-        };
         let index = pool.borrow().workers.len();
         let weak = Rc::downgrade(pool);
-        let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let Some((worker, onmessage)) = start_worker(move |message| {
             let Some(pool) = weak.upgrade() else { return };
-            let Ok(bytes) = event.data().dyn_into::<js_sys::Uint8Array>() else { return };
-            let Ok(message) = Report::from_bytes(&bytes.to_vec()) else { return };
             let report = pool.borrow_mut().assembler.take(message);
             if let Some(report) = report {
                 heard(&pool, index, report);
             }
-        });
-        worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+        }) else {
+            continue;
+        };
         pool.borrow_mut().workers.push(Slot { worker, ready: false, job: None, _onmessage: onmessage });
     }
+}
+
+/// A worker whose messages go to `heard`, each a report or part of one.
+fn start_worker(mut heard: impl FnMut(Report) + 'static) -> Option<(web_sys::Worker, OnMessage)> {
+    let worker = web_sys::Worker::new(&worker_url()).ok()?;
+    let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+        let Ok(bytes) = event.data().dyn_into::<js_sys::Uint8Array>() else { return };
+        if let Ok(message) = Report::from_bytes(&bytes.to_vec()) {
+            heard(message);
+        }
+    });
+    worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
+    Some((worker, onmessage))
 }
 
 /// Gives worker `index` the next province, if any is left.
@@ -325,19 +342,24 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, index: usize) {
     let id = pool.next_id;
     pool.next_id += 1;
     let job = Job { id, province: code, ..pool.template.clone() };
-    let paths = js_sys::Array::new();
-    let files = js_sys::Array::new();
-    for (path, bytes) in pool.metadata.iter() {
-        paths.push(&JsValue::from_str(path));
-        files.push(&js_sys::Uint8Array::from(bytes));
-    }
-    let message = js_sys::Array::of3(&serde_json::to_string(&job).unwrap_or_default().into(), &paths, &files);
-    if pool.workers[index].worker.post_message(&message).is_ok() {
+    if post_job(&pool.workers[index].worker, &job, &pool.metadata) {
         pool.workers[index].job = Some(id);
         pool.running.push((id, 0));
     } else {
         pool.queue.push_front(job.province);
     }
+}
+
+/// Sends `job` to `worker` with the release's signed metadata; whether it went.
+fn post_job(worker: &web_sys::Worker, job: &Job, metadata: &Publication) -> bool {
+    let paths = js_sys::Array::new();
+    let files = js_sys::Array::new();
+    for (path, bytes) in metadata.iter() {
+        paths.push(&JsValue::from_str(path));
+        files.push(&js_sys::Uint8Array::from(bytes));
+    }
+    let message = js_sys::Array::of3(&serde_json::to_string(job).unwrap_or_default().into(), &paths, &files);
+    worker.post_message(&message).is_ok()
 }
 
 fn heard(pool: &Rc<RefCell<Pool>>, index: usize, report: Report) {
@@ -486,6 +508,129 @@ fn finish_job(pool: &Rc<RefCell<Pool>>, index: usize, id: u32, bytes: u64) -> u6
     let told = p.running.iter().find(|(j, _)| *j == id).map_or(0, |(_, b)| *b);
     p.running.retain(|(j, _)| *j != id);
     bytes.saturating_sub(told)
+}
+
+/// A province's outcome as a worker reports it.
+pub type ProvinceOutcome = Result<VerifiedProvince, Vec<Finding>>;
+
+/// Audits the provinces `codes` of a release other than the one shown (a
+/// past release, for the history view) in workers of their own, the same
+/// jobs as the audit of the release shown's: `template` without its
+/// province, `metadata` the release's signed files. The page's main thread
+/// only hands out provinces and reads the outcomes, a message at a time.
+/// `progress` hears how many provinces have an outcome. Resolves once every
+/// province has one, or with the first download that failed; dropped, it
+/// stops its workers.
+pub async fn audit_elsewhere(
+    template: Job,
+    metadata: Publication,
+    codes: Vec<String>,
+    progress: impl Fn(usize) + 'static,
+) -> Result<Vec<(String, ProvinceOutcome)>, FetchError> {
+    let (done, finished) = futures::channel::oneshot::channel();
+    let expected = codes.len();
+    let batch = Rc::new(RefCell::new(Elsewhere {
+        template,
+        metadata,
+        queue: codes.into(),
+        workers: Vec::new(),
+        assembler: Assembler::default(),
+        outcomes: Vec::with_capacity(expected),
+        expected,
+        progress: Box::new(progress),
+        done: Some(done),
+        next_id: 1,
+    }));
+    if expected == 0 {
+        return Ok(Vec::new());
+    }
+    for _ in 0..cores().min(expected) {
+        let weak = Rc::downgrade(&batch);
+        let index = batch.borrow().workers.len();
+        let Some(started) = start_worker(move |message| {
+            let Some(batch) = weak.upgrade() else { return };
+            let report = batch.borrow_mut().assembler.take(message);
+            if let Some(report) = report {
+                batch.borrow_mut().heard(index, report);
+            }
+        }) else {
+            continue;
+        };
+        batch.borrow_mut().workers.push(started);
+    }
+    if batch.borrow().workers.is_empty() {
+        let url = worker_url();
+        return Err(FetchError::Network { url, detail: "the browser did not start a worker".into() });
+    }
+    // Without a sender the batch was dropped: nothing more will come.
+    let result = finished.await.unwrap_or(Ok(()));
+    let outcomes = std::mem::take(&mut batch.borrow_mut().outcomes);
+    result.map(|()| outcomes)
+}
+
+/// The state of an [`audit_elsewhere`].
+struct Elsewhere {
+    template: Job,
+    metadata: Publication,
+    queue: VecDeque<String>,
+    workers: Vec<(web_sys::Worker, OnMessage)>,
+    assembler: Assembler,
+    outcomes: Vec<(String, ProvinceOutcome)>,
+    /// How many provinces were asked for.
+    expected: usize,
+    /// Hears how many have an outcome.
+    progress: Box<dyn Fn(usize)>,
+    done: Option<futures::channel::oneshot::Sender<Result<(), FetchError>>>,
+    next_id: u32,
+}
+
+impl Elsewhere {
+    fn heard(&mut self, index: usize, report: Report) {
+        match report {
+            Report::Done { province, outcome, .. } => {
+                self.outcomes.push((province, outcome));
+                (self.progress)(self.outcomes.len());
+                if self.outcomes.len() == self.expected {
+                    if let Some(done) = self.done.take() {
+                        let _ = done.send(Ok(()));
+                    }
+                    return;
+                }
+            }
+            Report::Unavailable { error, .. } => {
+                if let Some(done) = self.done.take() {
+                    let _ = done.send(Err(error));
+                }
+                return;
+            }
+            Report::Ready => {}
+            Report::Progress { .. } | Report::Stations { .. } | Report::Contests { .. } => return,
+        }
+        self.next(index);
+    }
+
+    /// Gives worker `index` the next province, or ends the batch once every
+    /// province has an outcome.
+    fn next(&mut self, index: usize) {
+        if let Some(code) = self.queue.pop_front() {
+            let job = Job { id: self.next_id, province: code, ..self.template.clone() };
+            self.next_id += 1;
+            if !post_job(&self.workers[index].0, &job, &self.metadata) {
+                let url = worker_url();
+                if let Some(done) = self.done.take() {
+                    let _ = done.send(Err(FetchError::Network { url, detail: "a worker refused a job".into() }));
+                }
+            }
+        }
+    }
+}
+
+impl Drop for Elsewhere {
+    fn drop(&mut self) {
+        for (worker, _) in &self.workers {
+            worker.terminate();
+        }
+    }
 }
 
 #[cfg(test)]

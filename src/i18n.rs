@@ -10,7 +10,7 @@ use shafaf_core::summary::Ratio;
 use shafaf_core::Finding;
 use time::OffsetDateTime;
 
-use crate::load::{LoadError, Progress, SourceError};
+use crate::load::{HistoryProgress, LoadError, Progress, SourceError};
 use crate::state::{AuditPhase, AuditState};
 
 /// The interface language.
@@ -522,6 +522,14 @@ impl Lang {
                 format!("{m} شورا از روی نتایج امضاشده‌ی شعبه‌ها دوباره شمرده شد؛ {k} مورد با ارقام منتشرشده یکی است")
             }
             Lang::En => format!("{m} contests recounted, {k} match the published totals"),
+        }
+    }
+
+    pub fn more_items(self, n: usize) -> String {
+        let n = self.number(n as u64);
+        match self {
+            Lang::Fa => format!("و {n} مورد دیگر"),
+            Lang::En => format!("and {n} more"),
         }
     }
 
@@ -1529,6 +1537,16 @@ impl Lang {
         match self {
             Lang::Fa => format!("نسخه‌ای که سرور اکنون ارائه می‌کند ({v}) پذیرفته نشد."),
             Lang::En => format!("The release the server now offers ({v}) was refused."),
+        }
+    }
+
+    /// How far the history view has verified the release log's releases.
+    pub fn history_progress(self, p: HistoryProgress) -> String {
+        let (v, n) = (self.number(p.version), self.number(p.releases));
+        let (d, t) = (self.number(p.provinces_done as u64), self.number(p.provinces as u64));
+        match self {
+            Lang::Fa => format!("وارسی نسخه‌ی {v} از {n}: {d} از {t} استان بازشماری شد"),
+            Lang::En => format!("Verifying release {v} of {n}: {d} of {t} provinces recounted"),
         }
     }
 

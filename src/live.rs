@@ -243,6 +243,11 @@ pub fn LiveRegion() -> impl IntoView {
     }
 }
 
+/// At most this many stations, and councils, are named in a change; the
+/// counts say how many there are. From the setup to the first results every
+/// council's members change: a country's list would not help a reader.
+const LISTED: usize = 50;
+
 /// What changed from one release to the next, with links to the councils.
 #[component]
 pub fn ChangeSummary(change: Arc<ReleaseDiff>) -> impl IntoView {
@@ -272,6 +277,7 @@ pub fn ChangeSummary(change: Arc<ReleaseDiff>) -> impl IntoView {
     let stations = change
         .stations_corrected
         .iter()
+        .take(LISTED)
         .map(|s| {
             let link = contest_link.clone();
             let station = s.station.to_string();
@@ -291,12 +297,16 @@ pub fn ChangeSummary(change: Arc<ReleaseDiff>) -> impl IntoView {
         .collect_view();
     let winners = change
         .winners_changed()
+        .take(LISTED)
         .map(|c| {
             let link = contest_link.clone();
             view! { <li data-contest=c.contest.to_string()>{link(c.contest.to_string())}</li> }
         })
         .collect_view();
-    let any_winners = change.winners_changed().next().is_some();
+    let winners_changed = change.winners_changed().count();
+    let more = |n: usize| {
+        (n > LISTED).then(|| view! { <p class="more-items">{text(move |lang| lang.more_items(n - LISTED))}</p> })
+    };
     view! {
         <div class="live-change" data-testid="live-change" data-from=from.to_string() data-to=to.to_string()>
             <p>
@@ -314,10 +324,12 @@ pub fn ChangeSummary(change: Arc<ReleaseDiff>) -> impl IntoView {
             {(corrected > 0).then(|| view! {
                 <p>{tr(Msg::StationsCorrected)}</p>
                 <ul data-testid="stations-corrected">{stations}</ul>
+                {more(corrected as usize)}
             })}
-            {any_winners.then(|| view! {
+            {(winners_changed > 0).then(|| view! {
                 <p>{tr(Msg::WinnersChanged)}</p>
                 <ul data-testid="winners-changed">{winners}</ul>
+                {more(winners_changed)}
             })}
         </div>
     }

@@ -27,7 +27,8 @@ use futures::future::join_all;
 use leptos::prelude::*;
 use shafaf_core::app_config::SavedSource;
 use shafaf_core::format::{self, CHECKPOINT, LATEST, LATEST_SIGS, RELEASE, RELEASE_SIGS, ROOT, ROOT_SIGS};
-use shafaf_core::history::{verify_history, verify_past_release, History};
+use shafaf_core::history::diff::{diff_province, province_pairs, ReleaseDiff};
+use shafaf_core::history::{audit_past_release, verify_history, History, HistoryEntry, PAST_RELEASE_POLICY};
 use shafaf_core::log::{self, Checkpoint, PROOF_LIMIT};
 use shafaf_core::map::Boundaries;
 use shafaf_core::model::{FileEntry, FileKind, LatestDoc, Sha256Hex};
@@ -37,7 +38,7 @@ use shafaf_core::verify::{
     LogPolicy, SignedContests, SignedRelease, TrustAnchor, VerifiedElection, VerifiedRoot,
 };
 use shafaf_core::{Finding, Publication};
-use shafaf_worker::{fetch_capped, fetch_listed, FetchCapped, FetchError, Freshness};
+use shafaf_worker::{fetch_capped, fetch_listed, FetchCapped, FetchError, Freshness, Job};
 
 use crate::state::{Area, ProvinceData, Release};
 use time::OffsetDateTime;
@@ -734,16 +735,21 @@ pub struct LogHistory {
     pub history: History,
     /// `releases[i]` is release `i + 1`; each verified, or why not.
     pub releases: Vec<Result<Arc<VerifiedElection>, Vec<Finding>>>,
+    /// `changes[i]`: what changed from release `i` to release `i + 1`, when
+    /// both verified.
+    pub changes: Vec<Option<Arc<ReleaseDiff>>>,
 }
 
-/// Fetches the whole release log of `size` releases and every past
-/// release's files (content-addressed, so most are shared and cached), and
-/// verifies them: the log with [`verify_history`], each release with
-/// [`verify_past_release`].
+/// Fetches the whole release log of `size` releases and each past
+/// release's national files (content-addressed, so most are shared and
+/// cached), and verifies them: the log with [`verify_history`], each release
+/// as `verify_past_release` does, its provinces in workers
+/// ([`past_release`]).
 pub async fn history(
     config: &Config,
     root: &VerifiedRoot,
     size: u64,
+    progress: impl Fn(HistoryProgress) + Clone + 'static,
 ) -> Result<Result<LogHistory, Vec<Finding>>, LoadError> {
     let mut paths: Vec<String> =
         [ROOT, ROOT_SIGS, RELEASE, RELEASE_SIGS, CHECKPOINT].iter().map(|p| (*p).to_owned()).collect();
@@ -773,14 +779,15 @@ pub async fn history(
         Ok(history) => history,
         Err(findings) => return Ok(Err(findings)),
     };
-    // The files every release lists, read from releases that verified.
+    // The national files every release lists, read from releases that
+    // verified; the workers download each province's.
     let mut files: Vec<String> = Vec::new();
     for entry in &history.releases {
         let v = entry.version;
         let (file, sigs) = (log::release_path(v), log::release_sigs_path(v));
         let (Some(bytes), Some(sig_bytes)) = (publication.get(&file), publication.get(&sigs)) else { continue };
         if let Ok(release) = verify_archived_release(&file, &sigs, root.clone(), bytes, sig_bytes) {
-            for file in release.files() {
+            for file in release.files().iter().filter(|f| f.province.is_none()) {
                 if !files.contains(&file.path) {
                     files.push(file.path.clone());
                 }
@@ -799,8 +806,77 @@ pub async fn history(
     let anchor = TrustAnchor::pinned(config.source.root_sha256);
     let mut releases = Vec::new();
     for entry in &history.releases {
-        releases.push(verify_past_release(&publication, &anchor, entry).map(Arc::new).map_err(|f| f.findings));
+        let releases_total = history.releases.len() as u64;
+        let progress = progress.clone();
+        let version = entry.version;
+        let told = move |provinces_done, provinces| {
+            progress(HistoryProgress { version, releases: releases_total, provinces_done, provinces })
+        };
+        releases.push(past_release(config, &publication, &anchor, entry, told).await?);
         next_paint().await;
     }
-    Ok(Ok(LogHistory { history, releases }))
+    let mut changes = Vec::with_capacity(releases.len());
+    for (i, release) in releases.iter().enumerate() {
+        changes.push(match (i.checked_sub(1).map(|p| &releases[p]), release) {
+            (Some(Ok(old)), Ok(new)) => Some(Arc::new(compare(old, new).await)),
+            _ => None,
+        });
+    }
+    Ok(Ok(LogHistory { history, releases, changes }))
+}
+
+/// How far [`history`] has got: the release it verifies, and its provinces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct HistoryProgress {
+    pub version: u64,
+    pub releases: u64,
+    pub provinces_done: usize,
+    pub provinces: usize,
+}
+
+/// `diff(old, new)`, a province at a time, each in a task of its own: a
+/// country's stations take longer than a task may.
+async fn compare(old: &VerifiedElection, new: &VerifiedElection) -> ReleaseDiff {
+    let mut out = ReleaseDiff::between(old, new);
+    for (_, old, new) in province_pairs(old, new) {
+        out.append(diff_province(old, new));
+        sleep(0).await;
+    }
+    out
+}
+
+/// A past release verified as `verify_past_release` verifies it: its
+/// signed metadata here, each province in the audit's workers
+/// ([`crate::audit::audit_elsewhere`]), as of the release's issue time.
+async fn past_release(
+    config: &Config,
+    publication: &Publication,
+    anchor: &TrustAnchor,
+    entry: &HistoryEntry,
+    progress: impl Fn(usize, usize) + 'static,
+) -> Result<Result<Arc<VerifiedElection>, Vec<Finding>>, LoadError> {
+    let (mut audited, view) = match audit_past_release(publication, anchor, entry) {
+        Ok(begun) => begun,
+        Err(failure) => return Ok(Err(failure.findings)),
+    };
+    let codes: Vec<String> = audited.signed().election().provinces.iter().map(|p| p.code.to_string()).collect();
+    let provinces = codes.len();
+    progress(0, provinces);
+    let template = Job {
+        id: 0,
+        publication: config.source.publication.clone(),
+        root_sha256: config.source.root_sha256.to_hex(),
+        now: entry.issued.unix_timestamp(),
+        require_log: PAST_RELEASE_POLICY.require_log,
+        held: None,
+        witnesses_pending: PAST_RELEASE_POLICY.witnesses_pending,
+        province: String::new(),
+    };
+    let done = move |n| progress(n, provinces);
+    for (code, outcome) in crate::audit::audit_elsewhere(template, view, codes, done).await? {
+        audited.add_province(&code, outcome.map(Arc::new));
+    }
+    next_paint().await;
+    // The history view draws no map: the boundaries are not kept.
+    Ok(audited.finish(Boundaries::default()).map(Arc::new).map_err(|f| f.findings))
 }

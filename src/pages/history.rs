@@ -9,14 +9,15 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use shafaf_core::history::diff::diff;
+use shafaf_core::history::diff::{diff, ReleaseDiff};
 use shafaf_core::history::HistoryEntry;
+use shafaf_core::model::Name;
 use shafaf_core::verify::{VerifiedElection, VerifiedRoot};
 
 use crate::components::{FindingsList, LoadErrorList, StatusBlock, ViewStatus};
 use crate::i18n::{text, tr, Msg};
 use crate::live::ChangeSummary;
-use crate::load::{self, Links, LogHistory};
+use crate::load::{self, HistoryProgress, Links, LogHistory};
 use crate::pages::{set_title, verified};
 use crate::state::{ConfigSignal, Places, RootSignal};
 
@@ -41,17 +42,27 @@ fn HistoryView(places: Arc<Places>) -> impl IntoView {
         }
         .into_any();
     };
+    let (progress, set_progress) = signal(None::<HistoryProgress>);
     let loaded = LocalResource::new(move || async move {
         let (Some(config), Some(root)) = (config.get(), root.get()) else {
             return None;
         };
-        Some((load::history(&config, &root, size).await.map(|r| r.map(Arc::new)), root))
+        let told = move |p| set_progress.set(Some(p));
+        Some((load::history(&config, &root, size, told).await.map(|r| r.map(Arc::new)), root))
     });
+    let loading = move || {
+        view! {
+            <StatusBlock status=ViewStatus::Loading/>
+            <p data-testid="history-progress" aria-live="polite">
+                {move || progress.get().map(|p| text(move |lang| lang.history_progress(p)))}
+            </p>
+        }
+    };
     view! {
         <div class="history" data-testid="history">
             <h1 class="page-title">{tr(Msg::HistoryHeading)}</h1>
             <p>{tr(Msg::HistoryExplained)}</p>
-            <Suspense fallback=move || view! { <StatusBlock status=ViewStatus::Loading/> }>
+            <Suspense fallback=loading>
                 {move || Suspend::new(async move {
                     match loaded.await {
                         None => ().into_any(),
@@ -77,7 +88,8 @@ fn Releases(history: Arc<LogHistory>, root: Arc<VerifiedRoot>) -> impl IntoView 
             let entry = history.history.releases[i].clone();
             let this = history.releases[i].clone();
             let previous = i.checked_sub(1).map(|p| history.releases[p].clone());
-            view! { <ReleaseItem entry this previous root=root.clone()/> }
+            let change = history.changes[i].clone();
+            view! { <ReleaseItem entry this previous change root=root.clone()/> }
         })
         .collect_view();
     view! {
@@ -101,6 +113,8 @@ fn ReleaseItem(
     entry: HistoryEntry,
     this: Verified,
     previous: Option<Verified>,
+    /// What changed from `previous`, when both verified.
+    change: Option<Arc<ReleaseDiff>>,
     root: Arc<VerifiedRoot>,
 ) -> impl IntoView {
     let version = entry.version;
@@ -131,10 +145,7 @@ fn ReleaseItem(
         (Err(findings), _) => view! { <FindingsList findings=findings.clone()/> }.into_any(),
         (Ok(_), None) => view! { <p data-testid="first-release">{tr(Msg::FirstRelease)}</p> }.into_any(),
         (Ok(_), Some(Err(_))) => ().into_any(),
-        (Ok(new), Some(Ok(old))) => {
-            let change = Arc::new(diff(old, new));
-            view! { <ChangeSummary change/> }.into_any()
-        }
+        (Ok(_), Some(Ok(_))) => change.map(|change| view! { <ChangeSummary change/> }).into_any(),
     };
     let reported = this
         .as_ref()
@@ -216,7 +227,11 @@ fn Compare(history: Arc<LogHistory>) -> impl IntoView {
         else {
             return ().into_any();
         };
-        let change = Arc::new(diff(old, new));
+        // Consecutive releases were compared while the history loaded.
+        let change = match history_for_body.changes.get(t as usize - 1) {
+            Some(Some(change)) if t == f + 1 => change.clone(),
+            _ => Arc::new(diff(old, new)),
+        };
         let id = contest();
         let council = (!id.is_empty()).then(|| view! { <CouncilCompare old=old.clone() new=new.clone() id/> });
         view! {
@@ -225,25 +240,46 @@ fn Compare(history: Arc<LogHistory>) -> impl IntoView {
         }
         .into_any()
     };
-    let contests = history
-        .releases
-        .last()
-        .and_then(|r| r.as_ref().ok())
-        .map(|e| {
-            e.provinces
-                .iter()
-                .flat_map(|p| &p.contests)
-                .map(|c| (c.contest.id.to_string(), c.contest.name.clone()))
-                .collect::<Vec<_>>()
-        })
-        .unwrap_or_default();
+    // The councils of the newest release, chosen a province at a time: a
+    // country has thousands.
+    let newest = history.releases.last().and_then(|r| r.as_ref().ok()).cloned();
+    let provinces: Vec<(String, Name)> =
+        newest.iter().flat_map(|e| &e.election.provinces).map(|p| (p.code.to_string(), p.name.clone())).collect();
+    let province_of = {
+        let newest = newest.clone();
+        move |id: &str| {
+            newest.as_ref().and_then(|e| {
+                e.provinces
+                    .iter()
+                    .find(|p| p.contests.iter().any(|c| c.contest.id.as_str() == id))
+                    .map(|p| p.code.to_string())
+            })
+        }
+    };
+    let only = (provinces.len() == 1).then(|| provinces[0].0.clone());
+    let province = RwSignal::new(province_of(&contest()).or(only).unwrap_or_default());
     let contest_options = move || {
         let selected = contest();
-        let list = contests.clone();
-        list.into_iter()
-            .map(|(id, name)| {
+        let chosen = province.get();
+        newest
+            .iter()
+            .flat_map(|e| &e.provinces)
+            .filter(|p| p.code.as_str() == chosen)
+            .flat_map(|p| &p.contests)
+            .map(|c| {
+                let (id, name) = (c.contest.id.to_string(), c.contest.name.clone());
                 let sel = id == selected;
                 view! { <option value=id.clone() selected=sel>{text(move |lang| lang.name(&name))}</option> }
+            })
+            .collect_view()
+    };
+    let province_options = move || {
+        let chosen = province.get();
+        provinces
+            .iter()
+            .map(|(code, name)| {
+                let name = name.clone();
+                view! { <option value=code.clone() selected=*code == chosen>{text(move |lang| lang.name(&name))}</option> }
             })
             .collect_view()
     };
@@ -261,6 +297,13 @@ fn Compare(history: Arc<LogHistory>) -> impl IntoView {
                     {tr(Msg::CompareTo)} " "
                     <select data-testid="compare-to" on:change=move |ev| go_to(from(), event_target_value(&ev).parse().unwrap_or(n), contest())>
                         {move || options(to())}
+                    </select>
+                </label>
+                <label>
+                    {tr(Msg::Province)} " "
+                    <select data-testid="compare-province" on:change=move |ev| province.set(event_target_value(&ev))>
+                        <option value="">"—"</option>
+                        {province_options}
                     </select>
                 </label>
                 <label>

@@ -14,8 +14,8 @@ use shafaf_core::model::{Role, Sha256Hex};
 use shafaf_core::publish::log_files;
 use shafaf_core::verify::log::{files_to_fetch, verify_extends_in, Extension};
 use shafaf_core::verify::{
-    verify_publication, verify_publication_with, verify_root, Failure, LogPolicy, Status, TrustAnchor,
-    VerifiedElection, VerifiedRoot,
+    audit_province, check_file, verify_publication, verify_publication_with, verify_root, Failure, LogPolicy, Status,
+    TrustAnchor, VerifiedElection, VerifiedRoot,
 };
 use shafaf_core::{format, Publication};
 use time::macros::datetime;
@@ -440,6 +440,38 @@ tests! {
         let both = diff::diff(&v[0], &v[2]);
         assert_eq!(both.stations_added.len(), 5);
         assert!(diff::diff(&v[2], &v[2]).is_empty());
+        // The browser compares a province at a time, for the same changes.
+        for (a, b) in [(0, 1), (1, 2), (0, 2)] {
+            let mut stepwise = diff::ReleaseDiff::between(&v[a], &v[b]);
+            for (_, old, new) in diff::province_pairs(&v[a], &v[b]) {
+                stepwise.append(diff::diff_province(old, new));
+            }
+            assert_eq!(stepwise, diff::diff(&v[a], &v[b]));
+        }
+    }
+
+    fn a_past_release_audited_a_province_at_a_time_is_the_one_verified_whole() {
+        let fx = fixture();
+        let p = &fx.steps[2];
+        let h = history::verify_history(p, &root(p)).unwrap();
+        let anchor = pin(p);
+        for entry in &h.releases {
+            let whole = history::verify_past_release(p, &anchor, entry).unwrap();
+            // The browser's history view: the signed metadata on the page,
+            // each province in a worker, with the same view of the release.
+            let (mut audited, _view) = history::audit_past_release(p, &anchor, entry).unwrap();
+            let signed = audited.signed().clone();
+            for province in &signed.election().provinces {
+                // Findings are the core's error type and larger than clippy likes; see shafaf-core.
+                #[allow(clippy::result_large_err)]
+                let outcome = audit_province(&signed, &province.code, |e| check_file(e, p.get(&e.path)));
+                audited.add_province(&province.code, outcome.map(std::sync::Arc::new));
+            }
+            let parts = audited.finish(Default::default()).unwrap();
+            assert_eq!(parts.provinces, whole.provinces, "release {}", entry.version);
+            assert_eq!(parts.findings, whole.findings, "release {}", entry.version);
+            assert_eq!(parts.status(), whole.status(), "release {}", entry.version);
+        }
     }
 
     fn publishing_refuses_a_wrong_version_or_another_root() {

@@ -25,7 +25,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
-/// The page's request: audit one province.
+/// The page's request: audit one province of a release, the one shown or
+/// (for the history view) a past one, as of `now`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Job {
     pub id: u32,
@@ -40,6 +41,10 @@ pub struct Job {
     pub require_log: bool,
     /// The checkpoint the page held before (its note body), if any.
     pub held: Option<String>,
+    /// Whether the release's witnesses may not have cosigned it yet (a past
+    /// release of the history view: see `LogPolicy::witnesses_pending`).
+    #[serde(default)]
+    pub witnesses_pending: bool,
     /// The province to audit (its code).
     pub province: String,
 }

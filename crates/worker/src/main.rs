@@ -140,12 +140,13 @@ async fn audit(job: &Job, metadata: &Publication) -> Result<(Outcome, u64, Optio
 /// an earlier job from the same bytes.
 fn signed_release(job: &Job, metadata: &Publication) -> Result<Rc<SignedRelease>, Vec<Finding>> {
     let key = format!(
-        "{}|{}|{}|{:?}|{}",
+        "{}|{}|{}|{:?}|{}|{}",
         Sha256Hex::of(metadata.get(RELEASE).unwrap_or_default()),
         job.now,
         job.require_log,
         job.held,
-        job.root_sha256
+        job.root_sha256,
+        job.witnesses_pending
     );
     if let Some(signed) = SIGNED.with(|s| s.borrow().as_ref().filter(|(k, _)| *k == key).map(|(_, s)| s.clone())) {
         return Ok(signed);
@@ -157,7 +158,7 @@ fn signed_release(job: &Job, metadata: &Publication) -> Result<Rc<SignedRelease>
     let root = verify_root(get(ROOT)?, get(ROOT_SIGS)?, &TrustAnchor::pinned(pin), now)?;
     let release = verify_release(root, get(RELEASE)?, get(RELEASE_SIGS)?, now)?;
     let held = job.held.as_deref().and_then(|body| Checkpoint::parse_body("held", body).ok());
-    let policy = LogPolicy { require_log: job.require_log, held, witnesses_pending: false };
+    let policy = LogPolicy { require_log: job.require_log, held, witnesses_pending: job.witnesses_pending };
     let logged = verify_log(release, metadata, &policy, now)?;
     let file = |kind| match logged.release().entry(kind, None) {
         Some(entry) => check_file(entry, metadata.get(&entry.path)),

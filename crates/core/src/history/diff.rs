@@ -4,13 +4,13 @@
 //! [`VerifiedElection`]s (or [`VerifiedProvince`]s), so the comparison only
 //! ever sees data that passed every check.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
 use crate::model::{Id, Name, StationResult};
 use crate::tally;
-use crate::verify::{ContestOutcome, VerifiedElection, VerifiedProvince};
+use crate::verify::{ContestOutcome, StationOutcome, VerifiedElection, VerifiedProvince};
 
 /// A station whose result differs between the two releases.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -83,15 +83,42 @@ impl ReleaseDiff {
 
 /// Compares two verified releases of the same election (older first).
 pub fn diff(old: &VerifiedElection, new: &VerifiedElection) -> ReleaseDiff {
-    let version = |v: &VerifiedElection| v.audit.release.as_ref().map_or(0, |r| r.version);
-    let mut out = ReleaseDiff { from: version(old), to: version(new), ..ReleaseDiff::default() };
-    let olds: BTreeMap<&Id, &VerifiedProvince> = old.provinces.iter().map(|p| (&p.code, p)).collect();
-    let news: BTreeMap<&Id, &VerifiedProvince> = new.provinces.iter().map(|p| (&p.code, p)).collect();
-    let codes: std::collections::BTreeSet<&Id> = olds.keys().chain(news.keys()).copied().collect();
-    for code in codes {
-        diff_province_into(code, olds.get(code).copied(), news.get(code).copied(), &mut out);
+    let mut out = ReleaseDiff::between(old, new);
+    for (code, o, n) in province_pairs(old, new) {
+        diff_province_into(code, o, n, &mut out);
     }
     out
+}
+
+/// The provinces of either release, paired by code, in the order [`diff`]
+/// compares them: a caller that must not block for long (the browser)
+/// compares them one at a time with [`diff_province`] and
+/// [`ReleaseDiff::append`]s the parts, for the same [`ReleaseDiff`].
+pub fn province_pairs<'a>(
+    old: &'a VerifiedElection,
+    new: &'a VerifiedElection,
+) -> Vec<(&'a Id, Option<&'a VerifiedProvince>, Option<&'a VerifiedProvince>)> {
+    let olds: BTreeMap<&Id, &VerifiedProvince> = old.provinces.iter().map(|p| (&p.code, p)).collect();
+    let news: BTreeMap<&Id, &VerifiedProvince> = new.provinces.iter().map(|p| (&p.code, p)).collect();
+    let codes: BTreeSet<&Id> = olds.keys().chain(news.keys()).copied().collect();
+    codes.into_iter().map(|code| (code, olds.get(code).copied(), news.get(code).copied())).collect()
+}
+
+impl ReleaseDiff {
+    /// No change yet from release `old` to release `new`.
+    pub fn between(old: &VerifiedElection, new: &VerifiedElection) -> ReleaseDiff {
+        let version = |v: &VerifiedElection| v.audit.release.as_ref().map_or(0, |r| r.version);
+        ReleaseDiff { from: version(old), to: version(new), ..ReleaseDiff::default() }
+    }
+
+    /// Adds the changes of `part` (a province's, from [`diff_province`]).
+    pub fn append(&mut self, mut part: ReleaseDiff) {
+        self.stations_added.append(&mut part.stations_added);
+        self.stations_corrected.append(&mut part.stations_corrected);
+        self.stations_withdrawn.append(&mut part.stations_withdrawn);
+        self.registry_changes.append(&mut part.registry_changes);
+        self.contests.append(&mut part.contests);
+    }
 }
 
 /// Compares one province of two releases (either side may lack it).
@@ -113,53 +140,57 @@ fn diff_province_into(
     new: Option<&VerifiedProvince>,
     out: &mut ReleaseDiff,
 ) {
-    let index = |p: Option<&VerifiedProvince>| {
-        let mut m = BTreeMap::new();
-        for s in p.map(|p| p.stations.as_slice()).unwrap_or_default() {
-            m.insert(s.station.id.clone(), (s.station.contest.clone(), s.station.device.clone(), s.result.clone()));
-        }
-        m
-    };
-    let (before, after) = (index(old), index(new));
-    let ids: std::collections::BTreeSet<&Id> = before.keys().chain(after.keys()).collect();
+    // Both sides are read in place: only what changed is copied out.
+    fn stations(p: Option<&VerifiedProvince>) -> BTreeMap<&Id, &StationOutcome> {
+        p.map(|p| p.stations.iter().map(|s| (&s.station.id, s)).collect()).unwrap_or_default()
+    }
+    fn contests(p: Option<&VerifiedProvince>) -> BTreeMap<&Id, &ContestOutcome> {
+        p.map(|p| p.contests.iter().map(|c| (&c.contest.id, c)).collect()).unwrap_or_default()
+    }
+    let (before, after) = (stations(old), stations(new));
+    let ids: BTreeSet<&Id> = before.keys().chain(after.keys()).copied().collect();
     for id in ids {
-        let (b, a) = (before.get(id), after.get(id));
-        let contest = a.or(b).map(|(c, ..)| c.clone()).unwrap_or_else(|| id.clone());
-        let (rb, ra) = (b.and_then(|(_, _, r)| r.clone()), a.and_then(|(_, _, r)| r.clone()));
+        let (b, a) = (before.get(id).copied(), after.get(id).copied());
+        let contest = a.or(b).map_or(id, |s| &s.station.contest);
+        let (rb, ra) = (b.and_then(|s| s.result.as_ref()), a.and_then(|s| s.result.as_ref()));
         let change = || StationChange {
             province: code.clone(),
             contest: contest.clone(),
             station: id.clone(),
-            before: rb.clone(),
-            after: ra.clone(),
+            before: rb.cloned(),
+            after: ra.cloned(),
         };
-        match (&rb, &ra) {
+        match (rb, ra) {
             (None, Some(_)) => out.stations_added.push(change()),
             (Some(_), None) => out.stations_withdrawn.push(change()),
             (Some(x), Some(y)) if x != y => out.stations_corrected.push(change()),
             _ => {}
         }
-        let (db, da) = (b.map(|(_, d, _)| d.clone()), a.map(|(_, d, _)| d.clone()));
+        let (db, da) = (b.map(|s| &s.station.device), a.map(|s| &s.station.device));
         if db != da {
             out.registry_changes.push(RegistryChange {
                 province: code.clone(),
                 station: id.clone(),
-                device_before: db,
-                device_after: da,
+                device_before: db.cloned(),
+                device_after: da.cloned(),
             });
         }
     }
-    let contests = |p: Option<&VerifiedProvince>| -> BTreeMap<Id, ContestOutcome> {
-        p.map(|p| p.contests.iter().map(|c| (c.contest.id.clone(), c.clone())).collect()).unwrap_or_default()
-    };
     let (cb, ca) = (contests(old), contests(new));
-    let ids: std::collections::BTreeSet<&Id> = cb.keys().chain(ca.keys()).collect();
+    let ids: BTreeSet<&Id> = cb.keys().chain(ca.keys()).copied().collect();
     for id in ids {
-        let (b, a) = (cb.get(id), ca.get(id));
+        let (b, a) = (cb.get(id).copied(), ca.get(id).copied());
+        // The same council, figures and ranking: the same outcome.
+        if b.is_some() && b == a {
+            continue;
+        }
         let (eb, ab) = b.map(outcome).unwrap_or_default();
         let (ea, aa) = a.map(outcome).unwrap_or_default();
-        let figures = |c: Option<&ContestOutcome>| c.map(|c| (c.tally.clone(), c.contest.candidates.len()));
-        if figures(b) == figures(a) && eb == ea && ab == aa {
+        let same_figures = match (b, a) {
+            (Some(b), Some(a)) => b.tally == a.tally && b.contest.candidates.len() == a.contest.candidates.len(),
+            (b, a) => b.is_none() && a.is_none(),
+        };
+        if same_figures && eb == ea && ab == aa {
             continue;
         }
         let mut sorted_b = eb.clone();

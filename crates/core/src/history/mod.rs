@@ -22,8 +22,8 @@ use crate::model::{ReleaseDoc, Sha256Hex};
 use crate::parallel;
 use crate::verify::log::{verify_checkpoint, CheckpointAudit};
 use crate::verify::{
-    verify_archived_release, verify_publication_with, Failure, LogPolicy, SignatureCheck, TrustAnchor,
-    VerifiedElection, VerifiedRoot,
+    audit_signed, verify_archived_release, verify_publication_with, AuditedRelease, Failure, LogPolicy, SignatureCheck,
+    TrustAnchor, VerifiedElection, VerifiedRoot,
 };
 
 /// One release of the log, as the history view lists it.
@@ -338,6 +338,23 @@ pub fn verify_past_release(
     entry: &HistoryEntry,
 ) -> Result<VerifiedElection, Failure> {
     let view = release_view(publication, entry.version);
-    let policy = LogPolicy { witnesses_pending: true, ..LogPolicy::default() };
-    verify_publication_with(&view, anchor, entry.issued, &policy)
+    verify_publication_with(&view, anchor, entry.issued, &PAST_RELEASE_POLICY)
 }
+
+/// [`verify_past_release`] up to its provinces: stages 1–4 of the past
+/// release, as of its issue time, over its log files and national files.
+/// The browser's workers then audit each province of it with
+/// `audit_province`, the same release view and [`PAST_RELEASE_POLICY`].
+pub fn audit_past_release(
+    publication: &Publication,
+    anchor: &TrustAnchor,
+    entry: &HistoryEntry,
+) -> Result<(AuditedRelease, Publication), Failure> {
+    let view = release_view(publication, entry.version);
+    let audited = audit_signed(&view, anchor, entry.issued, &PAST_RELEASE_POLICY)?;
+    Ok((audited, view))
+}
+
+/// What a past release's log must show: the publishers' signatures on its
+/// checkpoint; witnesses may have cosigned only later releases.
+pub const PAST_RELEASE_POLICY: LogPolicy = LogPolicy { require_log: false, held: None, witnesses_pending: true };

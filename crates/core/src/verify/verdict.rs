@@ -363,13 +363,7 @@ pub fn verify_publication_with(
     now: OffsetDateTime,
     policy: &LogPolicy,
 ) -> Result<VerifiedElection, Failure> {
-    let signed =
-        verify_signed(publication, anchor, now, policy, |entry| check_file(entry, publication.get(&entry.path)))?;
-    let mut audited = AuditedRelease::new(signed);
-    let geo = read(audited.signed().release(), publication, FileKind::GeoProvinces, None);
-    if geo.as_ref().err().is_none_or(|f| !matches!(f, Finding::UnknownReference { .. })) {
-        audited.add_national_file(FileKind::GeoProvinces, &geo);
-    }
+    let mut audited = audit_signed(publication, anchor, now, policy)?;
     let codes: Vec<Id> = audited.signed().election().provinces.iter().map(|p| p.code.clone()).collect();
     let signed = audited.signed();
     let one = |code: &Id| {
@@ -388,6 +382,26 @@ pub fn verify_publication_with(
     }
     let boundaries = boundaries(audited.signed().release(), publication);
     audited.finish(boundaries)
+}
+
+/// Stages 1 to 4 over the files in `publication`, and the provinces'
+/// boundaries beside them: the audit of a release before its provinces'.
+/// [`verify_publication_with`] goes on with every province; the browser's
+/// history view sends them to its workers ([`audit_province`] each).
+pub fn audit_signed(
+    publication: &Publication,
+    anchor: &TrustAnchor,
+    now: OffsetDateTime,
+    policy: &LogPolicy,
+) -> Result<AuditedRelease, Failure> {
+    let signed =
+        verify_signed(publication, anchor, now, policy, |entry| check_file(entry, publication.get(&entry.path)))?;
+    let mut audited = AuditedRelease::new(signed);
+    let geo = read(audited.signed().release(), publication, FileKind::GeoProvinces, None);
+    if geo.as_ref().err().is_none_or(|f| !matches!(f, Finding::UnknownReference { .. })) {
+        audited.add_national_file(FileKind::GeoProvinces, &geo);
+    }
+    Ok(audited)
 }
 
 /// Stages 1 to 4 up to the "signed" level: the root, the release, its place
