@@ -834,6 +834,23 @@ pub struct HistoryProgress {
     pub provinces: usize,
 }
 
+/// Releases `from` and `to` (counted from 1) of a history, when both
+/// verified, and what changed between them: consecutive ones were compared
+/// while the history loaded, others are compared now, in tasks of their own.
+pub async fn change_between(
+    history: &LogHistory,
+    from: u64,
+    to: u64,
+) -> Option<(Arc<VerifiedElection>, Arc<VerifiedElection>, Arc<ReleaseDiff>)> {
+    let release = |v: u64| history.releases.get(usize::try_from(v).ok()?.checked_sub(1)?)?.as_ref().ok().cloned();
+    let (old, new) = (release(from)?, release(to)?);
+    let change = match history.changes.get(to as usize - 1) {
+        Some(Some(change)) if to == from + 1 => change.clone(),
+        _ => Arc::new(compare(&old, &new).await),
+    };
+    Some((old, new, change))
+}
+
 /// `diff(old, new)`, a province at a time, each in a task of its own: a
 /// country's stations take longer than a task may.
 async fn compare(old: &VerifiedElection, new: &VerifiedElection) -> ReleaseDiff {

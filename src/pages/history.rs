@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_query_map};
-use shafaf_core::history::diff::{diff, ReleaseDiff};
+use shafaf_core::history::diff::ReleaseDiff;
 use shafaf_core::history::HistoryEntry;
 use shafaf_core::model::Name;
 use shafaf_core::verify::{VerifiedElection, VerifiedRoot};
@@ -220,25 +220,27 @@ fn Compare(history: Arc<LogHistory>) -> impl IntoView {
     let go_to = go.clone();
     let go_contest = go;
     let history_for_body = history.clone();
-    let body = move || {
-        let (f, t) = (from(), to());
-        let (Some(Ok(old)), Some(Ok(new))) =
-            (history_for_body.releases.get(f as usize - 1), history_for_body.releases.get(t as usize - 1))
-        else {
-            return ().into_any();
-        };
-        // Consecutive releases were compared while the history loaded.
-        let change = match history_for_body.changes.get(t as usize - 1) {
-            Some(Some(change)) if t == f + 1 => change.clone(),
-            _ => Arc::new(diff(old, new)),
-        };
-        let id = contest();
-        let council = (!id.is_empty()).then(|| view! { <CouncilCompare old=old.clone() new=new.clone() id/> });
-        view! {
-            <ChangeSummary change/>
-            {council}
+    // Two releases are compared in tasks of their own, a province at a time.
+    let change = LocalResource::new({
+        let history = history_for_body;
+        move || {
+            let (history, f, t) = (history.clone(), from(), to());
+            async move { load::change_between(&history, f, t).await }
         }
-        .into_any()
+    });
+    let body = move || {
+        Suspend::new(async move {
+            let Some((old, new, change)) = change.await else {
+                return ().into_any();
+            };
+            let id = contest();
+            let council = (!id.is_empty()).then(|| view! { <CouncilCompare old new id/> });
+            view! {
+                <ChangeSummary change/>
+                {council}
+            }
+            .into_any()
+        })
     };
     // The councils of the newest release, chosen a province at a time: a
     // country has thousands.
@@ -314,7 +316,7 @@ fn Compare(history: Arc<LogHistory>) -> impl IntoView {
                     </select>
                 </label>
             </div>
-            {body}
+            <Suspense fallback=move || view! { <p class="loading-note">{tr(Msg::Loading)}</p> }>{body}</Suspense>
         </section>
     }
 }
