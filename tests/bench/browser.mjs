@@ -239,7 +239,9 @@ async function measure(browser, { name, path, wait, selector, phone }) {
   // A task that ends after the audit started counts as during it.
   const auditStart = state?.auditStart ?? null;
   const during = (task) => auditStart === null || task.start + task.duration > auditStart;
-  const longest = (tasks) => (state ? Math.round(Math.max(0, ...tasks.map((task) => task.duration))) : null);
+  // Rounded up: a long task is over 50 ms by definition, and one of 50.4 ms
+  // must not read as meeting a target of 50 ms.
+  const longest = (tasks) => (state ? Math.ceil(Math.max(0, ...tasks.map((task) => task.duration))) : null);
   const audit = all.filter(during);
   const before = all.filter((task) => !during(task));
   const result = {
