@@ -24,6 +24,15 @@ fn main() {
     // Leptos starts its executor when it mounts: until then, wasm-bindgen's.
     wasm_bindgen_futures::spawn_local(async {
         let config = load::config().await;
+        remove_shell();
         leptos::mount::mount_to_body(move || leptos::prelude::view! { <app::App config/> });
     });
+}
+
+/// Removes index.html's placeholder (the name and "loading the app"), in the
+/// task that draws the app in its place.
+fn remove_shell() {
+    if let Some(shell) = web_sys::window().and_then(|w| w.document()).and_then(|d| d.get_element_by_id("shell")) {
+        shell.remove();
+    }
 }

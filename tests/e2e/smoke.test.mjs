@@ -20,8 +20,33 @@ test('renders the app in Persian, right to left', async () => {
   const html = page.locator('html');
   assert.equal(await html.getAttribute('lang'), 'fa');
   assert.equal(await html.getAttribute('dir'), 'rtl');
-  // The title is in the static HTML; the body text appears only once the wasm ran.
-  await page.waitForFunction(() => document.body.innerText.includes('شفاف'));
+  // The language switch is drawn by the app, once the wasm ran.
+  await page.locator('[data-testid="lang-toggle"]').waitFor();
+  assert.deepEqual(page.errors, []);
+});
+
+test('while the app downloads the page names itself and says it is loading, then the app takes its place', async () => {
+  const page = await newPage(browser);
+  // Hold the app's wasm back, as a slow network would.
+  let release;
+  const held = new Promise((resolve) => {
+    release = resolve;
+  });
+  await page.route(/shafaf-app-[0-9a-f]+_bg\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(baseUrl);
+  const shell = page.locator('#shell');
+  await shell.getByText('در حال دریافت برنامه').waitFor();
+  assert.match(await shell.innerText(), /شفاف/);
+  assert.match(await shell.innerText(), /Loading the app/);
+  // No figure before anything verified.
+  assert.doesNotMatch(await page.locator('body').innerText(), /[0-9۰-۹]/);
+  release();
+  await page.locator('[data-testid="lang-toggle"]').waitFor();
+  assert.equal(await page.locator('#shell').count(), 0);
+  assert.equal(await page.locator('.brand-name').count(), 1);
   assert.deepEqual(page.errors, []);
 });
 
