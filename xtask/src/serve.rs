@@ -438,7 +438,7 @@ mod tests {
                 "dist/index.html",
                 "dist/shafaf-app-0123456789abcdef_bg.wasm",
                 "dist/shafaf-app-b41a201eb64fe3.js",
-                "dist/fonts/Vazirmatn-Variable.woff2",
+                "dist/fonts/Vazirmatn-NL-Variable.woff2",
                 "pub/root.json",
                 "pub/files/stations.jsonl",
                 "tampered/flip-byte/root.json",
@@ -490,8 +490,8 @@ mod tests {
             f.file("dist/shafaf-app-b41a201eb64fe3.js", Cache::Immutable)
         );
         assert_eq!(
-            route(&f.site, "/fonts/Vazirmatn-Variable.woff2"),
-            f.file("dist/fonts/Vazirmatn-Variable.woff2", Cache::Revalidate)
+            route(&f.site, "/fonts/Vazirmatn-NL-Variable.woff2"),
+            f.file("dist/fonts/Vazirmatn-NL-Variable.woff2", Cache::Revalidate)
         );
     }
 
@@ -720,9 +720,9 @@ mod tests {
     fn fonts_and_small_files_are_sent_as_they_are() {
         let f = Fixture::new("woff2");
         let font = vec![b'w'; 50_000];
-        fs::write(f.dir.join("dist/fonts/Vazirmatn-Variable.woff2"), &font).unwrap();
+        fs::write(f.dir.join("dist/fonts/Vazirmatn-NL-Variable.woff2"), &font).unwrap();
         let server = serve(&f, "{}");
-        let reply = request(&server, "GET", "/fonts/Vazirmatn-Variable.woff2", Some("br, gzip"));
+        let reply = request(&server, "GET", "/fonts/Vazirmatn-NL-Variable.woff2", Some("br, gzip"));
         assert_eq!(reply.header("content-encoding"), None);
         assert_eq!(reply.header("vary"), None);
         assert_eq!(reply.header("content-type"), Some("font/woff2"));
