@@ -302,6 +302,9 @@ async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Res
         }
     }
 
+    // Each stage in a task of its own: the files may all be here already
+    // (index.html started them), and the checks would then be one long task.
+    sleep(0).await;
     // The file list is read from a release that verified, never from raw bytes.
     let now = now();
     let release = (|| {
@@ -372,6 +375,7 @@ async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Res
     }
 
     report(Progress::Verifying);
+    sleep(0).await;
     let taken = |entry: &FileEntry| {
         listed.get(&entry.path).cloned().unwrap_or_else(|| Err(Finding::FileMissing { file: entry.path.clone() }))
     };

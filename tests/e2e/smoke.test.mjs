@@ -50,6 +50,28 @@ test('while the app downloads the page names itself and says it is loading, then
   assert.deepEqual(page.errors, []);
 });
 
+test('the downloads index.html starts before the app runs are the ones the first view uses: each file is asked for once', async () => {
+  const page = await newPage(browser);
+  const asked = new Map();
+  page.on('request', (request) => {
+    const url = new URL(request.url());
+    const publication = url.pathname === '/config.json' || url.pathname.startsWith('/demo/');
+    if (url.origin === new URL(baseUrl).origin && publication) asked.set(url.pathname, (asked.get(url.pathname) ?? 0) + 1);
+  });
+  // No polling for a newer release meanwhile: the test counts requests.
+  await page.goto(baseUrl);
+  await page.locator('[data-testid=status][data-audit]:not([data-status=loading])').waitFor();
+  // Taken by the app, every one that was started: none in vain.
+  const unused = await page.evaluate(() => [...window.shafafEarly].filter(([, entry]) => entry).map(([url]) => url));
+  assert.deepEqual(unused, []);
+  const early = ['/config.json', '/demo/root.json', '/demo/release.json', '/demo/latest.json'];
+  for (const path of early) assert.ok(asked.has(path), `${path} was not asked for`);
+  assert.ok([...asked.keys()].some((path) => /^\/demo\/files\/summary\./.test(path)));
+  const twice = [...asked].filter(([, n]) => n > 1).map(([path]) => path);
+  assert.deepEqual(twice, [], `asked for more than once: ${twice.join(', ')}`);
+  assert.deepEqual(page.errors, []);
+});
+
 test('config.json pins the sha256 of the served demo root', async () => {
   const page = await newPage(browser);
   const response = await page.goto(new URL('config.json', baseUrl).href);

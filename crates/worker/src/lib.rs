@@ -228,6 +228,14 @@ pub enum Freshness {
 /// (and the request aborted) when they take longer than [`STALL_MS`].
 async fn response(url: &str, freshness: Freshness) -> Result<web_sys::Response, FetchError> {
     let network = |e: JsValue| FetchError::Network { url: url.to_owned(), detail: describe(&e) };
+    if let Some(early) = take_early(url, freshness) {
+        // One that failed or stalls is asked for again, here.
+        if let Some(Ok(response)) = within(STALL_MS, JsFuture::from(early)).await {
+            if let Ok(response) = response.dyn_into::<web_sys::Response>() {
+                return Ok(response);
+            }
+        }
+    }
     let init = web_sys::RequestInit::new();
     init.set_cache(match freshness {
         Freshness::Cached => web_sys::RequestCache::Default,
@@ -245,6 +253,31 @@ async fn response(url: &str, freshness: Freshness) -> Result<web_sys::Response, 
         return Err(stalled(url));
     };
     response.map_err(network)?.dyn_into::<web_sys::Response>().map_err(network)
+}
+
+/// The response `index.html` started to `url` before the app ran (its
+/// `shafafEarly` map, which only a page has), if it asked with the cache mode
+/// `freshness` asks for; taken once. What it holds is only where a download
+/// started: the caller reads and checks the body as it would its own. The
+/// address is marked as asked for (`false`) either way, so that the page's
+/// script, if it is behind the app (a fast network), does not start it again.
+fn take_early(url: &str, freshness: Freshness) -> Option<js_sys::Promise> {
+    let early: js_sys::Map = js_sys::Reflect::get(&js_sys::global(), &"shafafEarly".into()).ok()?.dyn_into().ok()?;
+    let key = JsValue::from_str(url);
+    let entry = early.get(&key);
+    early.set(&key, &JsValue::FALSE);
+    if !entry.is_object() {
+        return None;
+    }
+    let cache = js_sys::Reflect::get(&entry, &"cache".into()).ok()?.as_string()?;
+    let wanted = match freshness {
+        Freshness::Cached => "default",
+        Freshness::Fresh => "no-cache",
+    };
+    if cache != wanted {
+        return None;
+    }
+    js_sys::Reflect::get(&entry, &"response".into()).ok()?.dyn_into().ok()
 }
 
 fn describe(e: &JsValue) -> String {
