@@ -7,7 +7,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 
-import { baseUrl, cliReport, launch, newPage, settledStatus, signedStatus } from './browser.mjs';
+import { baseUrl, cliReport, launch, newPage, savingData, settledStatus, signedStatus } from './browser.mjs';
 
 const westDir = process.env.SHAFAF_WEST_DIR;
 const westTamperedDir = process.env.SHAFAF_WEST_TAMPERED_DIR;
@@ -27,13 +27,6 @@ function publicationRequests(page) {
     if (at >= 0) seen.push(path.slice(at + 1));
   });
   return seen;
-}
-
-/** A browser that asks to save data: the audit waits for the reader. */
-async function savingData(page) {
-  await page.addInitScript(() => {
-    Object.defineProperty(navigator, 'connection', { value: { saveData: true, type: 'cellular' } });
-  });
 }
 
 /** The finding codes and files a page lists, as `code file`. */

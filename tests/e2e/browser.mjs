@@ -64,6 +64,13 @@ export async function newPage(browser, options = {}) {
   return page;
 }
 
+/** A browser that asks to save data: the audit waits for the reader. */
+export async function savingData(page) {
+  await page.addInitScript(() => {
+    Object.defineProperty(navigator, 'connection', { value: { saveData: true, type: 'cellular' } });
+  });
+}
+
 // Helpers the user-path tests share (citizen, journalist, observer).
 
 export const run = promisify(execFile);

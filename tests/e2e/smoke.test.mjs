@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { baseUrl, launch, newPage, publicationDir } from './browser.mjs';
+import { baseUrl, cliReport, launch, newPage, publicationDir, reportContests, savingData } from './browser.mjs';
 
 let browser;
 before(async () => {
@@ -50,26 +50,52 @@ test('while the app downloads the page names itself and says it is loading, then
   assert.deepEqual(page.errors, []);
 });
 
-test('the downloads index.html starts before the app runs are the ones the first view uses: each file is asked for once', async () => {
+/**
+ * Opens `path` (with the audit waiting, so that only the view fetches) until
+ * `view` is shown; the publication's paths it asked for, with how often, and
+ * the downloads index.html started early that the app did not take.
+ */
+async function firstViewRequests(path, view) {
   const page = await newPage(browser);
+  await savingData(page);
   const asked = new Map();
   page.on('request', (request) => {
     const url = new URL(request.url());
     const publication = url.pathname === '/config.json' || url.pathname.startsWith('/demo/');
     if (url.origin === new URL(baseUrl).origin && publication) asked.set(url.pathname, (asked.get(url.pathname) ?? 0) + 1);
   });
-  // No polling for a newer release meanwhile: the test counts requests.
-  await page.goto(baseUrl);
+  // No polling for a newer release meanwhile.
+  await page.goto(new URL(`${path}?poll=3600`, baseUrl).href);
   await page.locator('[data-testid=status][data-audit]:not([data-status=loading])').waitFor();
-  // Taken by the app, every one that was started: none in vain.
+  await page.locator(view).waitFor();
   const unused = await page.evaluate(() => [...window.shafafEarly].filter(([, entry]) => entry).map(([url]) => url));
-  assert.deepEqual(unused, []);
-  const early = ['/config.json', '/demo/root.json', '/demo/release.json', '/demo/latest.json'];
-  for (const path of early) assert.ok(asked.has(path), `${path} was not asked for`);
-  assert.ok([...asked.keys()].some((path) => /^\/demo\/files\/summary\./.test(path)));
-  const twice = [...asked].filter(([, n]) => n > 1).map(([path]) => path);
-  assert.deepEqual(twice, [], `asked for more than once: ${twice.join(', ')}`);
   assert.deepEqual(page.errors, []);
+  return { asked: new Map(asked), unused };
+}
+
+/** The paths of `asked` requested more than once. */
+function twice(asked) {
+  return [...asked].filter(([, n]) => n > 1).map(([path]) => path);
+}
+
+test('the downloads index.html starts before the app runs are the ones the landing page uses: each file is asked for once', async () => {
+  const { asked, unused } = await firstViewRequests('/', '[data-testid=summary]');
+  // Taken by the app, every one that was started: none in vain.
+  assert.deepEqual(unused, []);
+  for (const path of ['/config.json', '/demo/root.json', '/demo/release.json', '/demo/latest.json']) {
+    assert.ok(asked.has(path), `${path} was not asked for`);
+  }
+  assert.ok([...asked.keys()].some((path) => /^\/demo\/files\/summary\./.test(path)));
+  assert.deepEqual(twice(asked), []);
+});
+
+test("a council's deep link starts its province's files early too, and uses them", async () => {
+  const contest = reportContests(await cliReport())[0];
+  const { asked, unused } = await firstViewRequests(`/c/${encodeURIComponent(contest.id)}`, '[data-testid=candidate-table]');
+  assert.deepEqual(unused, []);
+  const contests = new RegExp(`^/demo/files/contests-${contest.province}\\.`);
+  assert.ok([...asked.keys()].some((path) => contests.test(path)), [...asked.keys()].join(', '));
+  assert.deepEqual(twice(asked), []);
 });
 
 test('config.json pins the sha256 of the served demo root', async () => {
