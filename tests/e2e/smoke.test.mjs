@@ -89,7 +89,7 @@ test('the downloads index.html starts before the app runs are the ones the landi
   assert.deepEqual(twice(asked), []);
 });
 
-test("a council's deep link starts its province's files early too, and uses them", async () => {
+test("a council's deep link uses every download index.html started, and asks for its province's files once", async () => {
   const contest = reportContests(await cliReport())[0];
   const { asked, unused } = await firstViewRequests(`/c/${encodeURIComponent(contest.id)}`, '[data-testid=candidate-table]');
   assert.deepEqual(unused, []);
