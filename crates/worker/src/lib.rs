@@ -224,6 +224,16 @@ pub enum Freshness {
     Fresh,
 }
 
+impl Freshness {
+    /// The cache mode a request for such a file is made with.
+    fn cache(self) -> web_sys::RequestCache {
+        match self {
+            Freshness::Cached => web_sys::RequestCache::Default,
+            Freshness::Fresh => web_sys::RequestCache::NoCache,
+        }
+    }
+}
+
 /// The response to a GET of `url`, once its headers arrived; abandoned
 /// (and the request aborted) when they take longer than [`STALL_MS`].
 async fn response(url: &str, freshness: Freshness) -> Result<web_sys::Response, FetchError> {
@@ -237,10 +247,7 @@ async fn response(url: &str, freshness: Freshness) -> Result<web_sys::Response, 
         }
     }
     let init = web_sys::RequestInit::new();
-    init.set_cache(match freshness {
-        Freshness::Cached => web_sys::RequestCache::Default,
-        Freshness::Fresh => web_sys::RequestCache::NoCache,
-    });
+    init.set_cache(freshness.cache());
     let abort = web_sys::AbortController::new().ok();
     if let Some(abort) = &abort {
         init.set_signal(Some(&abort.signal()));
@@ -269,12 +276,8 @@ fn take_early(url: &str, freshness: Freshness) -> Option<js_sys::Promise> {
     if !entry.is_object() {
         return None;
     }
-    let cache = js_sys::Reflect::get(&entry, &"cache".into()).ok()?.as_string()?;
-    let wanted = match freshness {
-        Freshness::Cached => "default",
-        Freshness::Fresh => "no-cache",
-    };
-    if cache != wanted {
+    let cache = js_sys::Reflect::get(&entry, &"cache".into()).ok()?;
+    if web_sys::RequestCache::from_js_value(&cache) != Some(freshness.cache()) {
         return None;
     }
     js_sys::Reflect::get(&entry, &"response".into()).ok()?.dyn_into().ok()
