@@ -475,8 +475,12 @@ pub fn ChoroplethMap(
         }
     };
 
-    let table_rows = {
-        move || {
+    // The table lies folded under the map: its rows are drawn in a task of
+    // their own, after the map, so that the first view is not one long task.
+    let rows_drawn = RwSignal::new(false);
+    set_timeout(move || _ = rows_drawn.try_set(true), std::time::Duration::ZERO);
+    let table_rows = move || {
+        rows_drawn.get().then(|| {
             let lang = lang.get();
             let m = metric.get();
             let areas = areas.get();
@@ -503,7 +507,7 @@ pub fn ChoroplethMap(
                     })
                     .collect_view()
             })
-        }
+        })
     };
 
     let select_id = format!("{id}-metric");

@@ -26,6 +26,9 @@
 //   longest_task_during_audit_ms, long_tasks_during_audit  those from the
 //             audit's start on (a task that ends after it counts)
 //   longest_task_before_audit_ms  the longest of those before it (the first view)
+//   lcp_ms, lcp_element  the browser's largest contentful paint until then,
+//             and its element ("shell …" when it is index.html's, shown
+//             while the app downloads, rather than the view's)
 //   busy      the page did not answer after the run: a task was still running
 //   slow_requests  requests (the page's and its workers') that failed, or
 //             (unthrottled) took 5 s or more, until then, each { path, ms,
@@ -95,6 +98,24 @@ function pageScript({ wait, selector, auditAttribute }) {
     }).observe({ type: 'longtask', buffered: true });
   } catch {
     bench.noLongTaskApi = true;
+  }
+  // Largest contentful paint as the browser reports it, and which element:
+  // index.html's shell (the explanation shown while the app downloads) or
+  // the view's own.
+  bench.paints = [];
+  try {
+    new PerformanceObserver((list) => {
+      for (const entry of list.getEntries()) {
+        const element = entry.element;
+        const text = (element?.textContent ?? '').trim().replace(/\s+/g, ' ').slice(0, 40);
+        const what = element
+          ? `${element.closest('#shell') ? 'shell ' : ''}<${element.tagName.toLowerCase()}> ${text}`
+          : 'an element since removed';
+        bench.paints.push({ start: entry.startTime, what });
+      }
+    }).observe({ type: 'largest-contentful-paint', buffered: true });
+  } catch {
+    // Not every browser reports it; the run goes on without.
   }
   const visible = (element) => {
     if (!element || (element.checkVisibility && !element.checkVisibility())) return false;
@@ -226,6 +247,7 @@ async function measure(browser, { name, path, wait, selector, phone }) {
     page
       .evaluate(() => ({
         longTasks: window.__shafafBench?.longTasks ?? [],
+        paints: window.__shafafBench?.paints ?? [],
         auditStart: performance.getEntriesByName('shafaf:audit-start')[0]?.startTime ?? null,
         noLongTaskApi: window.__shafafBench?.noLongTaskApi ?? false,
         status: document.querySelector('[data-testid="status"]')?.getAttribute('data-status') ?? null,
@@ -243,6 +265,7 @@ async function measure(browser, { name, path, wait, selector, phone }) {
   // must not read as meeting a target of 50 ms.
   const longest = (tasks) => (state ? Math.ceil(Math.max(0, ...tasks.map((task) => task.duration))) : null);
   const audit = all.filter(during);
+  const paint = (state?.paints ?? []).filter((entry) => entry.start < until).at(-1) ?? null;
   const before = all.filter((task) => !during(task));
   const result = {
     run: name,
@@ -266,6 +289,8 @@ async function measure(browser, { name, path, wait, selector, phone }) {
     long_tasks_during_audit: state && auditStart !== null ? audit.length : null,
     longest_task_before_audit_ms: auditStart !== null ? longest(before) : null,
     long_task_api: state ? !state.noLongTaskApi : null,
+    lcp_ms: paint ? Math.round(paint.start) : null,
+    lcp_element: paint?.what ?? null,
     workers,
     page_errors: errors.slice(0, 3),
     busy: state === null,

@@ -25,7 +25,7 @@ test('renders the app in Persian, right to left', async () => {
   assert.deepEqual(page.errors, []);
 });
 
-test('while the app downloads the page names itself and says it is loading, then the app takes its place', async () => {
+test('while the app downloads the page names itself, says it is loading and what it will check, then the app takes its place', async () => {
   const page = await newPage(browser);
   // Hold the app's wasm back, as a slow network would.
   let release;
@@ -41,6 +41,9 @@ test('while the app downloads the page names itself and says it is loading, then
   await shell.getByText('در حال دریافت برنامه').waitFor();
   assert.match(await shell.innerText(), /شفاف/);
   assert.match(await shell.innerText(), /Loading the app/);
+  // What it does before showing anything, and why that takes a while on a phone.
+  assert.match(await shell.innerText(), /وارسی می‌کند/);
+  assert.match(await shell.innerText(), /shows no figure before that/);
   // No figure before anything verified.
   assert.doesNotMatch(await page.locator('body').innerText(), /[0-9۰-۹]/);
   release();

@@ -397,6 +397,10 @@ fn phone_section(title: &str, run: Measured, selector: &str) -> Section {
             None => "n/a".to_string(),
         },
     );
+    if let Some(ms) = run.lcp_ms {
+        let element = run.lcp_element.as_deref().unwrap_or("?");
+        section.row("largest contentful paint (the browser's)", format!("{} on {element}", seconds(ms / 1000.0)));
+    }
     section.note(format!("view = data-status verified or verified_with_findings, and {selector} visible"));
     common_notes(&mut section, run, true);
     section

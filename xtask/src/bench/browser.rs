@@ -38,6 +38,9 @@ pub struct Run {
     pub long_tasks_during_audit: Option<u64>,
     /// The longest task before the audit started: the first view.
     pub longest_task_before_audit_ms: Option<f64>,
+    /// The browser's largest contentful paint until then, and its element.
+    pub lcp_ms: Option<f64>,
+    pub lcp_element: Option<String>,
     pub workers: u64,
     pub page_errors: Vec<String>,
     /// The page did not answer after the run: its main thread was in a task.
@@ -132,6 +135,8 @@ pub fn parse(output: &str) -> Result<Vec<Run>> {
                 longest_task_during_audit_ms: value["longest_task_during_audit_ms"].as_f64(),
                 long_tasks_during_audit: value["long_tasks_during_audit"].as_u64(),
                 longest_task_before_audit_ms: value["longest_task_before_audit_ms"].as_f64(),
+                lcp_ms: value["lcp_ms"].as_f64(),
+                lcp_element: text("lcp_element"),
                 workers: value["workers"].as_u64().unwrap_or_default(),
                 page_errors: strings("page_errors"),
                 busy: value["busy"].as_bool().unwrap_or(false),
