@@ -172,7 +172,7 @@ pub fn run(paths: &Paths, args: &BenchArgs) -> Result<()> {
             names.push("desktop");
         }
         if wants(Part::Phone) {
-            names.extend(["phone-landing", "phone-council"]);
+            names.extend(["phone-landing", "phone-landing-again", "phone-council"]);
         }
         if !names.is_empty() {
             println!("==> browser: {}", names.join(", "));
@@ -198,9 +198,12 @@ pub fn run(paths: &Paths, args: &BenchArgs) -> Result<()> {
             sections.push(desktop_section(find("desktop"), native.as_ref(), audit_attribute));
         }
         if wants(Part::Phone) {
-            sections.push(phone_section("Phone: landing page /", find("phone-landing"), "[data-testid=summary]"));
+            let summary = "[data-testid=summary]";
+            sections.push(phone_section("Phone: landing page /", find("phone-landing"), summary, Visit::First));
+            let again = "Phone: landing page / again, as a reader who opened it before";
+            sections.push(phone_section(again, find("phone-landing-again"), summary, Visit::Again));
             let title = format!("Phone: council /c/{}", council.as_deref().unwrap_or("?"));
-            sections.push(phone_section(&title, find("phone-council"), "[data-testid=candidate-table]"));
+            sections.push(phone_section(&title, find("phone-council"), "[data-testid=candidate-table]", Visit::First));
         }
     }
     if wants(Part::Size) {
@@ -359,7 +362,15 @@ fn desktop_section(run: Measured, native: Option<&native::Native>, audit_attribu
     section
 }
 
-fn phone_section(title: &str, run: Measured, selector: &str) -> Section {
+/// Whether a phone run is a reader's first visit (what the targets are for)
+/// or a visit after one, with the browser's cache and service worker.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    First,
+    Again,
+}
+
+fn phone_section(title: &str, run: Measured, selector: &str, visit: Visit) -> Section {
     let mut section = Section::new(format!("{title} (4× CPU, 1.6 Mbit/s, 150 ms RTT, 390×844)"));
     let run = match run {
         Ok(run) => run,
@@ -368,16 +379,27 @@ fn phone_section(title: &str, run: Measured, selector: &str) -> Section {
             return section;
         }
     };
-    section.target(
-        "navigation to first verified view",
-        shown_time(run),
-        Target::at_most(Some(reached_ms(run).unwrap_or(f64::INFINITY)), PHONE_MS, "3 s"),
-    );
-    section.target(
-        if run.reached { "transferred until then (compressed)" } else { "transferred until timeout (compressed)" },
-        bytes(run.bytes),
-        Target::at_most(Some(run.bytes as f64), PHONE_BYTES, "1.5 MB"),
-    );
+    let transferred =
+        if run.reached { "transferred until then (compressed)" } else { "transferred until timeout (compressed)" };
+    match visit {
+        Visit::First => {
+            section.target(
+                "navigation to first verified view",
+                shown_time(run),
+                Target::at_most(Some(reached_ms(run).unwrap_or(f64::INFINITY)), PHONE_MS, "3 s"),
+            );
+            section.target(
+                transferred,
+                bytes(run.bytes),
+                Target::at_most(Some(run.bytes as f64), PHONE_BYTES, "1.5 MB"),
+            );
+        }
+        // The targets are a first visit's: a visit after one is reported beside them.
+        Visit::Again => {
+            section.row("navigation to verified view", shown_time(run));
+            section.row(transferred, bytes(run.bytes));
+        }
+    }
     section.row(
         "requests",
         format!(
@@ -402,6 +424,13 @@ fn phone_section(title: &str, run: Measured, selector: &str) -> Section {
         section.row("largest contentful paint (the browser's)", format!("{} on {element}", seconds(ms / 1000.0)));
     }
     section.note(format!("view = data-status verified or verified_with_findings, and {selector} visible"));
+    if visit == Visit::Again {
+        section.note(
+            "opened once before in the same browser, unmeasured: its HTTP cache keeps the app and the content-addressed \
+             files, and what may change is asked again (the service worker is blocked: it fetches network first, and \
+             Chromium would neither throttle nor count its requests)",
+        );
+    }
     common_notes(&mut section, run, true);
     section
 }
@@ -486,6 +515,12 @@ fn lighthouse_section(result: Result<lighthouse::Lighthouse, String>) -> Section
     section.row("largest contentful paint", ms(report.lcp_ms));
     section.row("total blocking time", ms(report.tbt_ms));
     section.row("cumulative layout shift", report.cls.map_or_else(|| "n/a".to_string(), |cls| format!("{cls:.3}")));
+    section.note(
+        "the largest paint may be index.html's explanation, shown while the app downloads (the phone sections name \
+         it): Lighthouse estimates from an unthrottled load, where the app may replace that text before its paint \
+         counts, so this LCP moves between about 1 and 6 s from run to run; the figures come at the phone \
+         sections' first verified view",
+    );
     for (category, audits) in
         report.missed.iter().filter(|(category, audits)| category != "performance" && !audits.is_empty())
     {

@@ -126,7 +126,7 @@ fn file_name(path: &str) -> &str {
 
 /// Netlify's and Cloudflare Pages' `_headers`: the security headers on
 /// every path; each content-hashed file kept for a year; the rest
-/// (index.html, config.json, the worker, fonts) revalidated.
+/// (index.html, config.json, the worker) revalidated.
 fn netlify_headers(csp: &str, hashed: &[&str]) -> String {
     let mut out = String::from("/*\n");
     for (name, value) in headers::security_headers(csp) {
@@ -134,7 +134,8 @@ fn netlify_headers(csp: &str, hashed: &[&str]) -> String {
     }
     // Both hosts join the values of every rule that matches, so the
     // revalidating rule names only what is not hashed.
-    for path in ["/", "/index.html", "/config.json", "/robots.txt", "/favicon.svg", "/fonts/*", "/shafaf-worker*"] {
+    for path in ["/", "/index.html", "/config.json", "/robots.txt", "/favicon.svg", "/fonts/OFL.txt", "/shafaf-worker*"]
+    {
         out.push_str(&format!("{path}\n  Cache-Control: {REVALIDATE}\n"));
     }
     for file in hashed {
@@ -143,9 +144,10 @@ fn netlify_headers(csp: &str, hashed: &[&str]) -> String {
     out
 }
 
-/// Trunk's content-hashed names, as a regular expression nginx and Caddy
-/// read (the same names as [`looks_hashed`]: 8 to 16 hex digits).
-const HASHED: &str = r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css)$";
+/// Trunk's content-hashed names, and the font's (named the same way by
+/// hand, checked by a test), as a regular expression nginx and Caddy read
+/// (the same names as [`looks_hashed`]: 8 to 16 hex digits).
+const HASHED: &str = r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|woff2)$";
 
 /// An nginx `server` block.
 fn nginx_conf(csp: &str) -> String {
@@ -222,6 +224,26 @@ mod tests {
         let nginx = nginx_conf(&csp);
         let (include, types) = (nginx.find("include mime.types;").unwrap(), nginx.find("types {").unwrap());
         assert!(include < types, "{nginx}");
+    }
+
+    #[test]
+    fn the_fonts_are_named_by_their_content_and_kept_for_a_year() {
+        // Trunk copies public/fonts as it is: the hash in the font's name is
+        // written by hand, and must follow the file if it ever changes.
+        let fonts = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../public/fonts");
+        let mut checked = 0;
+        for entry in fs::read_dir(&fonts).unwrap() {
+            let path = entry.unwrap().path();
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            if !name.ends_with(".woff2") {
+                continue;
+            }
+            let hash = crate::stamp::sha256_hex(&fs::read(&path).unwrap());
+            assert!(name.ends_with(&format!("-{}.woff2", &hash[..16])), "{name}: its SHA-256 is {hash}");
+            assert!(looks_hashed(&name), "{name}");
+            checked += 1;
+        }
+        assert!(checked > 0, "no font in {}", fonts.display());
     }
 
     #[test]

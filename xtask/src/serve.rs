@@ -174,10 +174,12 @@ enum Cache {
 
 fn answer(site: &Site, compressed: &Compressed, request: Request) {
     let url = request.url().to_string();
-    let accept_encoding =
-        request.headers().iter().find(|h| h.field.equiv("Accept-Encoding")).map(|h| h.value.as_str().to_string());
+    let field = |name: &'static str| {
+        request.headers().iter().find(|h| h.field.equiv(name)).map(|h| h.value.as_str().to_string())
+    };
+    let asked = Asked { accept_encoding: field("Accept-Encoding"), if_none_match: field("If-None-Match") };
     let response = match request.method() {
-        Method::Get | Method::Head => respond(site, compressed, &url, accept_encoding.as_deref()),
+        Method::Get | Method::Head => respond(site, compressed, &url, &asked),
         _ => text(405, "method not allowed"),
     };
     let response = crate::headers::security_headers(&site.csp)
@@ -191,12 +193,14 @@ fn answer(site: &Site, compressed: &Compressed, request: Request) {
     let _ = request.respond(response);
 }
 
-fn respond(
-    site: &Site,
-    compressed: &Compressed,
-    url: &str,
-    accept_encoding: Option<&str>,
-) -> Response<Box<dyn std::io::Read + Send>> {
+/// What a request says about the answer it wants.
+struct Asked {
+    accept_encoding: Option<String>,
+    /// The validator of the copy the client holds, as a CDN or nginx reads it.
+    if_none_match: Option<String>,
+}
+
+fn respond(site: &Site, compressed: &Compressed, url: &str, asked: &Asked) -> Response<Box<dyn std::io::Read + Send>> {
     match route(site, url) {
         Route::Switched => text(200, "switched"),
         Route::Config => Response::from_data(site.config_json.clone().into_bytes())
@@ -206,7 +210,7 @@ fn respond(
         Route::File { path, cache } => {
             // The app is compressed once per build, publications as they come.
             let effort = if path.starts_with(&site.dist) { Effort::Best } else { Effort::Fast };
-            file(compressed, &path, cache, effort, accept_encoding)
+            file(compressed, &path, cache, effort, asked)
         }
         Route::Endless(path) => match File::open(&path) {
             Ok(file) => Response::new(
@@ -224,17 +228,35 @@ fn respond(
 }
 
 /// The file at `path`, compressed when its type gains from it and the
-/// client accepts it, with the length of what is sent.
+/// client accepts it, with the length of what is sent; "304 Not Modified"
+/// when the client's copy is current, as nginx or a CDN answers a
+/// revalidation (its `ETag` is nginx's: the file's modification time and size).
 fn file(
     compressed: &Compressed,
     path: &Path,
     cache: Cache,
     effort: Effort,
-    accept_encoding: Option<&str>,
+    asked: &Asked,
 ) -> Response<Box<dyn std::io::Read + Send>> {
     let kind = content_type(path);
     let compressible = compress::compressible(kind);
-    let wanted = if compressible { Encoding::negotiate(accept_encoding) } else { Encoding::Identity };
+    let cache_control = match cache {
+        Cache::Revalidate => "no-cache",
+        Cache::Immutable => "public, max-age=31536000, immutable",
+    };
+    let etag = entity_tag(path);
+    if let (Some(etag), Some(held)) = (&etag, &asked.if_none_match) {
+        if matches_entity_tag(held, etag) {
+            let mut response = Response::empty(304)
+                .with_header(header("ETag", etag))
+                .with_header(header("Cache-Control", cache_control));
+            if compressible {
+                response = response.with_header(header("Vary", "Accept-Encoding"));
+            }
+            return response.boxed();
+        }
+    }
+    let wanted = if compressible { Encoding::negotiate(asked.accept_encoding.as_deref()) } else { Encoding::Identity };
     let (body, encoding) = match compressed.get(path, wanted, effort) {
         Ok(Some(copy)) => (copy, wanted),
         Ok(None) => (path.to_path_buf(), Encoding::Identity),
@@ -252,13 +274,10 @@ fn file(
         // Always a Content-Length (tiny_http would send files over 32 KiB chunked).
         .with_chunked_threshold(usize::MAX)
         .with_header(header("Content-Type", kind))
-        .with_header(header(
-            "Cache-Control",
-            match cache {
-                Cache::Revalidate => "no-cache",
-                Cache::Immutable => "public, max-age=31536000, immutable",
-            },
-        ));
+        .with_header(header("Cache-Control", cache_control));
+    if let Some(etag) = &etag {
+        response = response.with_header(header("ETag", etag));
+    }
     if compressible {
         response = response.with_header(header("Vary", "Accept-Encoding"));
     }
@@ -266,6 +285,22 @@ fn file(
         response = response.with_header(header("Content-Encoding", token));
     }
     response.boxed()
+}
+
+/// A weak validator of the file as it is now, nginx's way: its modification
+/// time and size, in hex. Weak, since each encoding of it is sent under the
+/// same tag. `None` when the file cannot be read.
+fn entity_tag(path: &Path) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    let modified = meta.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?;
+    Some(format!("W/\"{:x}.{:x}-{:x}\"", modified.as_secs(), modified.subsec_nanos(), meta.len()))
+}
+
+/// Whether an If-None-Match header names `etag` (compared weakly, as
+/// RFC 9110 asks for If-None-Match) or is `*`.
+fn matches_entity_tag(header: &str, etag: &str) -> bool {
+    let opaque = |tag: &str| tag.trim().strip_prefix("W/").unwrap_or(tag.trim()).to_owned();
+    header.split(',').any(|tag| tag.trim() == "*" || opaque(tag) == opaque(etag))
 }
 
 fn text(status: u16, body: &str) -> Response<Box<dyn std::io::Read + Send>> {
@@ -438,7 +473,8 @@ mod tests {
                 "dist/index.html",
                 "dist/shafaf-app-0123456789abcdef_bg.wasm",
                 "dist/shafaf-app-b41a201eb64fe3.js",
-                "dist/fonts/Vazirmatn-NL-Variable.woff2",
+                "dist/fonts/Vazirmatn-NL-Variable-cdef5578ea583313.woff2",
+                "dist/fonts/OFL.txt",
                 "pub/root.json",
                 "pub/files/stations.jsonl",
                 "tampered/flip-byte/root.json",
@@ -478,7 +514,7 @@ mod tests {
     }
 
     #[test]
-    fn hashed_assets_are_immutable_and_fonts_revalidate() {
+    fn hashed_assets_and_the_font_are_immutable_the_rest_revalidates() {
         let f = Fixture::new("cache");
         assert_eq!(
             route(&f.site, "/shafaf-app-0123456789abcdef_bg.wasm"),
@@ -489,10 +525,12 @@ mod tests {
             route(&f.site, "/shafaf-app-b41a201eb64fe3.js"),
             f.file("dist/shafaf-app-b41a201eb64fe3.js", Cache::Immutable)
         );
+        // The font is named by its content too.
         assert_eq!(
-            route(&f.site, "/fonts/Vazirmatn-NL-Variable.woff2"),
-            f.file("dist/fonts/Vazirmatn-NL-Variable.woff2", Cache::Revalidate)
+            route(&f.site, "/fonts/Vazirmatn-NL-Variable-cdef5578ea583313.woff2"),
+            f.file("dist/fonts/Vazirmatn-NL-Variable-cdef5578ea583313.woff2", Cache::Immutable)
         );
+        assert_eq!(route(&f.site, "/fonts/OFL.txt"), f.file("dist/fonts/OFL.txt", Cache::Revalidate));
     }
 
     #[test]
@@ -598,11 +636,16 @@ mod tests {
     }
 
     fn request(server: &Running, method: &str, path: &str, accept_encoding: Option<&str>) -> Reply {
+        let accept: Vec<(&str, &str)> = accept_encoding.map(|value| ("Accept-Encoding", value)).into_iter().collect();
+        request_with(server, method, path, &accept)
+    }
+
+    fn request_with(server: &Running, method: &str, path: &str, fields: &[(&str, &str)]) -> Reply {
         use std::io::{Read, Write};
 
         let mut stream = std::net::TcpStream::connect(address(server)).unwrap();
-        let accept = accept_encoding.map(|value| format!("Accept-Encoding: {value}\r\n")).unwrap_or_default();
-        write!(stream, "{method} {path} HTTP/1.1\r\nHost: x\r\n{accept}Connection: close\r\n\r\n").unwrap();
+        let fields: String = fields.iter().map(|(name, value)| format!("{name}: {value}\r\n")).collect();
+        write!(stream, "{method} {path} HTTP/1.1\r\nHost: x\r\n{fields}Connection: close\r\n\r\n").unwrap();
         let mut reply = Vec::new();
         stream.read_to_end(&mut reply).unwrap();
         let split = reply.windows(4).position(|w| w == b"\r\n\r\n").expect("a header block");
@@ -717,12 +760,43 @@ mod tests {
     }
 
     #[test]
+    fn a_revalidation_of_an_unchanged_file_is_answered_not_modified() {
+        let f = Fixture::new("etag");
+        let server = serve(&f, "{}");
+        let first = request(&server, "GET", "/demo/root.json", None);
+        assert!(first.status.contains("200"), "{}", first.status);
+        let etag = first.header("etag").expect("an ETag").to_string();
+        let again = request_with(&server, "GET", "/demo/root.json", &[("If-None-Match", &etag)]);
+        assert!(again.status.contains("304"), "{}", again.status);
+        assert!(again.body.is_empty());
+        assert_eq!(again.header("etag"), Some(etag.as_str()));
+        assert_eq!(again.header("cache-control"), Some("no-cache"));
+        // Another release put in its place: the new file, whole.
+        fs::write(f.dir.join("pub/root.json"), "the next release").unwrap();
+        let changed = request_with(&server, "GET", "/demo/root.json", &[("If-None-Match", &etag)]);
+        assert!(changed.status.contains("200"), "{}", changed.status);
+        assert_eq!(changed.body, b"the next release");
+        assert_ne!(changed.header("etag"), Some(etag.as_str()));
+        server.stop();
+    }
+
+    #[test]
+    fn if_none_match_compares_weakly_and_takes_lists_and_any() {
+        assert!(matches_entity_tag("W/\"1.2-3\"", "W/\"1.2-3\""));
+        assert!(matches_entity_tag("\"1.2-3\"", "W/\"1.2-3\""));
+        assert!(matches_entity_tag("\"x\", W/\"1.2-3\"", "W/\"1.2-3\""));
+        assert!(matches_entity_tag("*", "W/\"1.2-3\""));
+        assert!(!matches_entity_tag("W/\"1.2-4\"", "W/\"1.2-3\""));
+        assert!(!matches_entity_tag("", "W/\"1.2-3\""));
+    }
+
+    #[test]
     fn fonts_and_small_files_are_sent_as_they_are() {
         let f = Fixture::new("woff2");
         let font = vec![b'w'; 50_000];
-        fs::write(f.dir.join("dist/fonts/Vazirmatn-NL-Variable.woff2"), &font).unwrap();
+        fs::write(f.dir.join("dist/fonts/Vazirmatn-NL-Variable-cdef5578ea583313.woff2"), &font).unwrap();
         let server = serve(&f, "{}");
-        let reply = request(&server, "GET", "/fonts/Vazirmatn-NL-Variable.woff2", Some("br, gzip"));
+        let reply = request(&server, "GET", "/fonts/Vazirmatn-NL-Variable-cdef5578ea583313.woff2", Some("br, gzip"));
         assert_eq!(reply.header("content-encoding"), None);
         assert_eq!(reply.header("vary"), None);
         assert_eq!(reply.header("content-type"), Some("font/woff2"));

@@ -37,6 +37,19 @@ test('nginx sends each file with its type, the policy, and the caching its name 
     assert.match(response.headers.get('cache-control') ?? '', /immutable/, path);
     assert.match(response.headers.get('content-security-policy') ?? '', /script-src/, path);
   }
+  // The font, named by its content like Trunk's outputs, is kept for a year too.
+  const fonts = [];
+  for (const [, path, kind] of assets.filter(([, , kind]) => kind === 'css')) {
+    const css = await (await fetch(new URL(path, baseUrl))).text();
+    fonts.push(...[...css.matchAll(/fonts\/[\w-]+-[0-9a-f]{16}\.woff2/g)].map((m) => m[0]));
+  }
+  assert.ok(fonts.length >= 1, 'the styles name a content-hashed font');
+  for (const path of fonts) {
+    const response = await fetch(new URL(path, baseUrl));
+    assert.equal(response.status, 200, path);
+    assert.match(response.headers.get('content-type') ?? '', /^font\/woff2/, path);
+    assert.match(response.headers.get('cache-control') ?? '', /immutable/, path);
+  }
   const config = await fetch(new URL('config.json', baseUrl));
   assert.match(config.headers.get('content-type') ?? '', /^application\/json/);
   assert.match(config.headers.get('cache-control') ?? '', /no-cache/);
