@@ -15,7 +15,7 @@ use leptos_router::hooks::use_navigate;
 use shafaf_core::map::RegionMap;
 use shafaf_core::summary::Totals;
 
-use crate::components::remembered;
+use crate::components::{in_next_task, remembered};
 use crate::i18n::{tr, use_lang, Lang, Msg};
 use crate::load::Links;
 use crate::state::{council_findings, Area, Level, Place, Places, Release};
@@ -477,8 +477,7 @@ pub fn ChoroplethMap(
 
     // The table lies folded under the map: its rows are drawn in a task of
     // their own, after the map, so that the first view is not one long task.
-    let rows_drawn = RwSignal::new(false);
-    set_timeout(move || _ = rows_drawn.try_set(true), std::time::Duration::ZERO);
+    let rows_drawn = in_next_task();
     let table_rows = move || {
         rows_drawn.get().then(|| {
             let lang = lang.get();

@@ -3,12 +3,11 @@
 //! as it recounts province after province.
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use leptos::prelude::*;
 
 use crate::components::findings::contest_names;
-use crate::components::{trail, Breadcrumbs, FindingsList, SearchBox};
+use crate::components::{in_next_task, trail, Breadcrumbs, FindingsList, SearchBox};
 use crate::csv;
 use crate::i18n::{text, tr, Msg};
 use crate::load::Links;
@@ -70,8 +69,7 @@ pub fn HomePage() -> impl IntoView {
                     let charts = links.href(&crate::charts::charts_path(&places, None));
                     // The table lies below the first screen: it is drawn in a
                     // task of its own, after the figures and the map.
-                    let drawn = RwSignal::new(false);
-                    set_timeout(move || _ = drawn.try_set(true), Duration::ZERO);
+                    let drawn = in_next_task();
                     let table = move || {
                         drawn.get().then(|| {
                             let (charts, file_name) = (charts.clone(), file_name.clone());

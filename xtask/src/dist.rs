@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context, Result};
 use clap::Args;
 
-use crate::headers;
+use crate::headers::{self, IMMUTABLE, REVALIDATE};
 use crate::paths::Paths;
 use crate::serve::looks_hashed;
 use crate::site;
@@ -32,8 +32,6 @@ pub struct DistArgs {
 
 /// What `config.json` holds until the deployer pins a root.
 const PLACEHOLDER: &str = "REPLACE-WITH-THE-SHA-256-OF-THE-PUBLICATION-ROOT.JSON";
-const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-const REVALIDATE: &str = "no-cache";
 
 pub fn run(paths: &Paths, args: &DistArgs) -> Result<()> {
     if let Some(pin) = &args.root_sha256 {

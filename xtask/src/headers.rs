@@ -41,6 +41,12 @@ pub fn content_security_policy_with(index_html: &str, publication_origin: Option
     .join("; ")
 }
 
+/// Cache-Control for a file that never changes under its name (a content
+/// hash in it): kept for a year, never asked again.
+pub const IMMUTABLE: &str = "public, max-age=31536000, immutable";
+/// Cache-Control for the rest: asked again (revalidated) at every use.
+pub const REVALIDATE: &str = "no-cache";
+
 /// Every header the app and its publications are served with, besides the
 /// type, caching and encoding of each file (the same in `cargo xtask serve`
 /// and in the header files of `cargo xtask dist`).

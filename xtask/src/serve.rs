@@ -25,6 +25,7 @@ use clap::Args;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::compress::{self, Cache as Compressed, Effort, Encoding};
+use crate::headers::{IMMUTABLE, REVALIDATE};
 use crate::paths::Paths;
 use crate::site::{self, DemoSpec, Scale, ShardTamper, Site, SHARD_PROVINCE};
 use crate::stamp;
@@ -205,7 +206,7 @@ fn respond(site: &Site, compressed: &Compressed, url: &str, asked: &Asked) -> Re
         Route::Switched => text(200, "switched"),
         Route::Config => Response::from_data(site.config_json.clone().into_bytes())
             .with_header(header("Content-Type", "application/json"))
-            .with_header(header("Cache-Control", "no-cache"))
+            .with_header(header("Cache-Control", REVALIDATE))
             .boxed(),
         Route::File { path, cache } => {
             // The app is compressed once per build, publications as they come.
@@ -215,7 +216,7 @@ fn respond(site: &Site, compressed: &Compressed, url: &str, asked: &Asked) -> Re
         Route::Endless(path) => match File::open(&path) {
             Ok(file) => Response::new(
                 tiny_http::StatusCode(200),
-                vec![header("Content-Type", content_type(&path)), header("Cache-Control", "no-cache")],
+                vec![header("Content-Type", content_type(&path)), header("Cache-Control", REVALIDATE)],
                 Box::new(std::io::Read::chain(file, std::io::repeat(b' '))) as Box<dyn std::io::Read + Send>,
                 None,
                 None,
@@ -240,21 +241,21 @@ fn file(
 ) -> Response<Box<dyn std::io::Read + Send>> {
     let kind = content_type(path);
     let compressible = compress::compressible(kind);
-    let cache_control = match cache {
-        Cache::Revalidate => "no-cache",
-        Cache::Immutable => "public, max-age=31536000, immutable",
-    };
+    // What a 304 repeats of the full answer.
     let etag = entity_tag(path);
-    if let (Some(etag), Some(held)) = (&etag, &asked.if_none_match) {
-        if matches_entity_tag(held, etag) {
-            let mut response = Response::empty(304)
-                .with_header(header("ETag", etag))
-                .with_header(header("Cache-Control", cache_control));
-            if compressible {
-                response = response.with_header(header("Vary", "Accept-Encoding"));
-            }
-            return response.boxed();
-        }
+    let mut validators = vec![header(
+        "Cache-Control",
+        match cache {
+            Cache::Revalidate => REVALIDATE,
+            Cache::Immutable => IMMUTABLE,
+        },
+    )];
+    validators.extend(etag.as_deref().map(|etag| header("ETag", etag)));
+    if compressible {
+        validators.push(header("Vary", "Accept-Encoding"));
+    }
+    if etag.as_deref().zip(asked.if_none_match.as_deref()).is_some_and(|(etag, held)| matches_entity_tag(held, etag)) {
+        return validators.into_iter().fold(Response::empty(304), Response::with_header).boxed();
     }
     let wanted = if compressible { Encoding::negotiate(asked.accept_encoding.as_deref()) } else { Encoding::Identity };
     let (body, encoding) = match compressed.get(path, wanted, effort) {
@@ -270,17 +271,13 @@ fn file(
     let Ok(file) = File::open(&body) else {
         return text(404, "not found");
     };
-    let mut response = Response::from_file(file)
-        // Always a Content-Length (tiny_http would send files over 32 KiB chunked).
-        .with_chunked_threshold(usize::MAX)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", cache_control));
-    if let Some(etag) = &etag {
-        response = response.with_header(header("ETag", etag));
-    }
-    if compressible {
-        response = response.with_header(header("Vary", "Accept-Encoding"));
-    }
+    let mut response = validators.into_iter().fold(
+        Response::from_file(file)
+            // Always a Content-Length (tiny_http would send files over 32 KiB chunked).
+            .with_chunked_threshold(usize::MAX)
+            .with_header(header("Content-Type", kind)),
+        Response::with_header,
+    );
     if let Some(token) = encoding.token() {
         response = response.with_header(header("Content-Encoding", token));
     }
