@@ -16,8 +16,9 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::path;
+use leptos_router::{lazy_route, path, Lazy, LazyRoute};
 
+use crate::charts::ChartsPage;
 use crate::components::{DemoBanner, ProgressIndicator, SearchBox, StatusBlock, ViewMemory, ViewStatus};
 use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::live::{self, LiveRegion, LiveSignal, LiveStatus};
@@ -214,24 +215,77 @@ fn Views() -> impl IntoView {
             <SourceNotice/>
             <Routes fallback=NotFoundPage>
                 <Route path=path!("/") view=HomePage/>
-                <Route path=path!("/p/:province") view=ProvincePage/>
-                <Route path=path!("/p/:province/:county") view=CountyPage/>
-                <Route path=path!("/c/:contest") view=ContestPage/>
-                <Route path=path!("/find") view=FindPage/>
-                <Route path=path!("/verify") view=VerifyPage/>
-                <Route path=path!("/source") view=SourcePage/>
-                <Route path=path!("/history") view=HistoryPage/>
-                <Route path=path!("/sheet") view=SheetPage/>
-                <Route path=path!("/charts") view=crate::charts::ChartsPage/>
-                <Route path=path!("/charts/:province") view=crate::charts::ChartsPage/>
-                <Route path=path!("/charts/:province/:county") view=crate::charts::ChartsPage/>
-                <Route path=path!("/c/:contest/charts") view=crate::charts::ChartsPage/>
+                <Route path=path!("/p/:province") view={Lazy::<ProvinceView>::new()}/>
+                <Route path=path!("/p/:province/:county") view={Lazy::<CountyView>::new()}/>
+                <Route path=path!("/c/:contest") view={Lazy::<ContestView>::new()}/>
+                <Route path=path!("/find") view={Lazy::<FindView>::new()}/>
+                <Route path=path!("/verify") view={Lazy::<VerifyView>::new()}/>
+                <Route path=path!("/source") view={Lazy::<SourceView>::new()}/>
+                <Route path=path!("/history") view={Lazy::<HistoryView>::new()}/>
+                <Route path=path!("/sheet") view={Lazy::<SheetView>::new()}/>
+                <Route path=path!("/charts") view={Lazy::<ChartsView>::new()}/>
+                <Route path=path!("/charts/:province") view={Lazy::<ChartsView>::new()}/>
+                <Route path=path!("/charts/:province/:county") view={Lazy::<ChartsView>::new()}/>
+                <Route path=path!("/c/:contest/charts") view={Lazy::<ChartsView>::new()}/>
             </Routes>
         })
     };
     view! {
         <LiveRegion/>
         {routes}
+    }
+}
+
+/// A view whose code is a chunk of its own: the browser downloads it when a
+/// reader first opens the view (or as the page starts, for the view its
+/// address names: [`preload_view_in_address`]). The landing page alone is
+/// in the app's first download. `cargo xtask` splits the chunks out of the
+/// app's wasm (xtask/src/split.rs).
+macro_rules! lazy_view {
+    ($route:ident, $page:ident) => {
+        struct $route;
+
+        #[lazy_route]
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                $route
+            }
+
+            fn view(_this: Self) -> AnyView {
+                view! { <$page/> }.into_any()
+            }
+        }
+    };
+}
+
+lazy_view!(ProvinceView, ProvincePage);
+lazy_view!(CountyView, CountyPage);
+lazy_view!(ContestView, ContestPage);
+lazy_view!(FindView, FindPage);
+lazy_view!(VerifyView, VerifyPage);
+lazy_view!(SourceView, SourcePage);
+lazy_view!(HistoryView, HistoryPage);
+lazy_view!(SheetView, SheetPage);
+lazy_view!(ChartsView, ChartsPage);
+
+/// Starts downloading the code of the view the page was opened at while the
+/// publication downloads and verifies, instead of after.
+pub async fn preload_view_in_address() {
+    let Some(path) = web_sys::window().and_then(|w| w.location().pathname().ok()) else {
+        return;
+    };
+    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    match parts.as_slice() {
+        ["p", _] => ProvinceView::preload().await,
+        ["p", _, _] => CountyView::preload().await,
+        ["c", _] => ContestView::preload().await,
+        ["find", ..] => FindView::preload().await,
+        ["verify", ..] => VerifyView::preload().await,
+        ["source", ..] => SourceView::preload().await,
+        ["history", ..] => HistoryView::preload().await,
+        ["sheet", ..] => SheetView::preload().await,
+        ["charts", ..] | ["c", _, "charts"] => ChartsView::preload().await,
+        _ => {}
     }
 }
 

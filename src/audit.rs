@@ -19,7 +19,7 @@
 //! The history view audits past releases with the same jobs, in workers of
 //! its own ([`audit_elsewhere`]).
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::VecDeque;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -312,17 +312,57 @@ fn spawn_workers(pool: &Rc<RefCell<Pool>>, count: usize) {
     }
 }
 
-/// A worker whose messages go to `heard`, each a report or part of one.
-fn start_worker(mut heard: impl FnMut(Report) + 'static) -> Option<(web_sys::Worker, OnMessage)> {
+/// A worker whose messages go to `heard`, each a report or part of one, in
+/// the order the worker sent them.
+fn start_worker(heard: impl FnMut(Report) + 'static) -> Option<(web_sys::Worker, OnMessage)> {
     let worker = web_sys::Worker::new(&worker_url()).ok()?;
+    let inbox = Rc::new(Inbox {
+        messages: RefCell::default(),
+        reading: Cell::new(false),
+        heard: RefCell::new(Box::new(heard)),
+    });
     let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
         let Ok(bytes) = event.data().dyn_into::<js_sys::Uint8Array>() else { return };
-        if let Ok(message) = Report::from_bytes(&bytes.to_vec()) {
-            heard(message);
+        inbox.messages.borrow_mut().push_back(bytes.to_vec());
+        if !inbox.reading.replace(true) {
+            leptos::task::spawn_local(read_inbox(inbox.clone()));
         }
     });
     worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
     Some((worker, onmessage))
+}
+
+/// A worker's messages not read yet.
+struct Inbox {
+    messages: RefCell<VecDeque<Vec<u8>>>,
+    /// Whether a [`read_inbox`] task is at work on them.
+    reading: Cell<bool>,
+    heard: RefCell<Box<dyn FnMut(Report)>>,
+}
+
+/// Reads the inbox's messages in order, each in a task of its own (a
+/// message is sized to keep its task short).
+async fn read_inbox(inbox: Rc<Inbox>) {
+    loop {
+        let Some(bytes) = inbox.messages.borrow_mut().pop_front() else {
+            inbox.reading.set(false);
+            return;
+        };
+        if let Ok(report) = read_report(bytes).await {
+            (inbox.heard.borrow_mut())(report);
+        }
+        if !inbox.messages.borrow().is_empty() {
+            crate::load::sleep(0).await;
+        }
+    }
+}
+
+/// A worker's message, read. Its code (every type a report carries, every
+/// finding) is a chunk of its own, fetched when the first worker speaks:
+/// the first view does not wait for it (see xtask/src/split.rs).
+#[lazy]
+fn read_report(bytes: Vec<u8>) -> Result<Report, String> {
+    Report::from_bytes(&bytes)
 }
 
 /// Gives worker `index` the next province, if any is left.

@@ -22,6 +22,7 @@ fn main() {
     // decides the header's banner, which would push the page down if it
     // appeared after the first paint.
     // Leptos starts its executor when it mounts: until then, wasm-bindgen's.
+    wasm_bindgen_futures::spawn_local(app::preload_view_in_address());
     wasm_bindgen_futures::spawn_local(async {
         let config = load::config().await;
         remove_shell();

@@ -60,6 +60,8 @@ test('the overview shows the national map; clicking Lorestan opens its county ma
   assert.equal(await map.locator('path.region-nodata').count(), 30);
   await map.locator('path[data-code="IR-15"]').click();
   await page.waitForURL((url) => url.pathname === '/p/IR-15');
+  // The address changes at once; the view follows once its code is there.
+  await page.locator('[data-testid=breadcrumbs] li').nth(1).waitFor();
   const crumbs = await page.locator('[data-testid=breadcrumbs] li').allTextContents();
   assert.equal(crumbs.length, 2);
   assert.match(crumbs[1], /لرستان/);
@@ -85,6 +87,7 @@ test('Enter on a focused region opens it, and the county map opens a county', as
   await page.keyboard.press('Enter');
   await page.waitForURL((url) => url.pathname === `/p/IR-15/${county}`);
   assert.equal(pathOf(page), `/p/IR-15/${county}`);
+  await page.locator('[data-testid=breadcrumbs] li').nth(2).waitFor();
   assert.equal(await page.locator('[data-testid=breadcrumbs] li').count(), 3);
   assert.deepEqual(page.errors, []);
   await page.close();
@@ -163,6 +166,7 @@ test('regions with findings stand out on both maps, by their outline', async (t)
     assert.match(await national.getAttribute('class'), /region-findings/);
     await national.click();
     await page.waitForURL((url) => url.pathname === '/p/IR-15');
+    await page.locator('[data-testid=county-map]').waitFor();
     const outlined = await page
       .locator('[data-testid=county-map] path.region-findings')
       .evaluateAll((ps) => ps.map((p) => p.dataset.code));

@@ -462,9 +462,19 @@ fn common_notes(section: &mut Section, run: &Run, throttled: bool) {
 fn size_section(dist: &Path, first_view: Option<&Run>) -> Result<Section> {
     let assets = size::assets(dist)?;
     let mut section = Section::new("Sizes: wasm and JavaScript in dist/ (raw / gzip / brotli, as served)");
-    for asset in &assets {
-        section
-            .row(asset.name.clone(), format!("{} / {} / {}", bytes(asset.raw), bytes(asset.gzip), bytes(asset.brotli)));
+    let weight = |raw: u64, gzip: u64, brotli: u64| format!("{} / {} / {}", bytes(raw), bytes(gzip), bytes(brotli));
+    let (chunks, files): (Vec<&size::Asset>, Vec<&size::Asset>) =
+        assets.iter().partition(|asset| crate::split::is_chunk(&asset.name));
+    for asset in &files {
+        section.row(asset.name.clone(), weight(asset.raw, asset.gzip, asset.brotli));
+    }
+    if let Some(largest) = chunks.iter().max_by_key(|asset| asset.gzip) {
+        let sum = |of: fn(&size::Asset) -> u64| chunks.iter().map(|asset| of(asset)).sum::<u64>();
+        section.row(
+            format!("the views' chunks ({} files, fetched as views open)", chunks.len()),
+            weight(sum(|a| a.raw), sum(|a| a.gzip), sum(|a| a.brotli)),
+        );
+        section.row(format!("largest chunk: {}", largest.name), weight(largest.raw, largest.gzip, largest.brotli));
     }
     // The first view's code: what the browser run fetched from dist/, else what index.html loads.
     let (names, source): (Vec<String>, &str) = match first_view {

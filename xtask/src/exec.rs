@@ -37,6 +37,22 @@ pub fn run(cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
+/// Runs a command with its output kept back, shown only if it fails: for
+/// the many small steps of one task, which would bury the rest.
+pub fn run_quietly(cmd: &mut Command) -> Result<()> {
+    let line = shown(cmd);
+    let output = cmd.stdin(Stdio::null()).output().with_context(|| format!("could not start `{line}`"))?;
+    if !output.status.success() {
+        bail!(
+            "`{line}` failed ({}):\n{}{}",
+            output.status,
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    Ok(())
+}
+
 /// Runs a command with its output going to ours as it comes, and returns what
 /// it printed on stdout; fails unless it exits with 0.
 pub fn run_teeing(cmd: &mut Command) -> Result<String> {

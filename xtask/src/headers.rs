@@ -61,7 +61,7 @@ pub fn security_headers(csp: &str) -> [(&'static str, String); 4] {
 
 /// The bodies of the `<script>` elements without a `src`, byte for byte as
 /// the browser hashes them.
-fn inline_scripts(html: &str) -> Vec<&str> {
+pub(crate) fn inline_scripts(html: &str) -> Vec<&str> {
     let mut out = Vec::new();
     let mut rest = html;
     while let Some(start) = rest.find("<script") {

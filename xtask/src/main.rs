@@ -13,6 +13,7 @@ mod paths;
 mod repro;
 mod serve;
 mod site;
+mod split;
 mod stamp;
 mod test;
 mod tools;

@@ -280,14 +280,26 @@ pub fn build_cli(paths: &Paths) -> Result<PathBuf> {
     Ok(binary)
 }
 
-/// `trunk build --offline --release` into `dist/`; never downloads a tool.
+/// The app into `dist/`: Trunk builds the styles, the static files and the
+/// audit worker (`trunk build --offline --release`, never downloading a
+/// tool), and [`crate::split`] the app's own wasm, split by view.
 pub fn build_app(paths: &Paths) -> Result<()> {
     println!("    building the app with Trunk");
+    let env = wasm_build_env(paths);
     let mut trunk = command("trunk");
     trunk.args(["build", "--offline", "--release"]).current_dir(&paths.root);
+    trunk.envs(env.iter().map(|(name, value)| (name, value)));
+    exec::run(&mut trunk)?;
+    crate::split::build(paths, &paths.dist(), &env)?;
+    write_app_manifest(&paths.dist())
+}
+
+/// What cargo gets to build the browser's wasm.
+fn wasm_build_env(paths: &Paths) -> Vec<(String, String)> {
+    let mut env = Vec::new();
     // The /source page names the commit it was built from.
     if let Some(commit) = git_commit(&paths.root) {
-        trunk.env("SHAFAF_COMMIT", commit);
+        env.push(("SHAFAF_COMMIT".to_owned(), commit));
     }
     // The same bytes on every machine: the dependencies' sources are named
     // in the wasm (panic locations) by their path under cargo's home, which
@@ -306,10 +318,9 @@ pub fn build_app(paths: &Paths) -> Result<()> {
                 flags.push(flag);
             }
         }
-        trunk.env("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", flags.join(" "));
+        env.push(("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS".to_owned(), flags.join(" ")));
     }
-    exec::run(&mut trunk)?;
-    write_app_manifest(&paths.dist())
+    env
 }
 
 /// The commit checked out at `root`, with `-modified` when the work tree

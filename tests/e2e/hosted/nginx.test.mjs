@@ -37,6 +37,19 @@ test('nginx sends each file with its type, the policy, and the caching its name 
     assert.match(response.headers.get('cache-control') ?? '', /immutable/, path);
     assert.match(response.headers.get('content-security-policy') ?? '', /script-src/, path);
   }
+  // The views' chunks, which the app's loader fetches, are named and kept like the rest.
+  const chunks = [];
+  for (const [, path] of assets.filter(([, path]) => path.startsWith('shafaf-split-'))) {
+    const loader = await (await fetch(new URL(path, baseUrl))).text();
+    chunks.push(...[...loader.matchAll(/new URL\("\.\/([\w-]+-[0-9a-f]{16}\.wasm)"/g)].map((m) => m[1]));
+  }
+  assert.ok(chunks.length >= 1, "the app's loader names its chunks");
+  for (const path of chunks) {
+    const response = await fetch(new URL(path, baseUrl));
+    assert.equal(response.status, 200, path);
+    assert.match(response.headers.get('content-type') ?? '', types.wasm, path);
+    assert.match(response.headers.get('cache-control') ?? '', /immutable/, path);
+  }
   // The font, named by its content like Trunk's outputs, is kept for a year too.
   const fonts = [];
   for (const [, path, kind] of assets.filter(([, , kind]) => kind === 'css')) {

@@ -1,0 +1,310 @@
+//! The app's wasm, split: the landing page's code in the first download, each
+//! other view in chunks fetched when a reader first opens it.
+//!
+//! The app marks its views with Leptos' lazy routes (`src/app.rs`); each is
+//! an import the page resolves at run time. Trunk has no step for this, so
+//! xtask builds the app itself, the way cargo-leptos does:
+//! 1. cargo links `shafaf-app.wasm` with its relocations (`--emit-relocs`);
+//! 2. `wasm_split_cli_support` follows them to move the code only lazy
+//!    views reach into chunks, and writes the loader that fetches them;
+//! 3. wasm-bindgen makes the JavaScript glue of the main module, and
+//!    wasm-opt shrinks each module;
+//! 4. every file is named by a hash of all of them (each refers to the
+//!    others by name, so one hash names the set), and `index.html` gets the
+//!    script that starts the app in place of the app's link, which Trunk
+//!    skips (`data-trunk-skip`) and leaves as it is.
+//!
+//! The result is kept under `target/shafaf/app/`, by the hash of the linked
+//! wasm: a build that changed nothing in the app copies it again.
+
+use std::fs;
+use std::path::Path;
+
+use anyhow::{bail, Context, Result};
+use base64::engine::general_purpose::STANDARD as BASE64;
+use base64::Engine;
+use sha2::{Digest, Sha256, Sha384};
+
+use crate::exec::{self, cargo, command};
+use crate::paths::Paths;
+use crate::tools::WASM_TARGET;
+
+/// The start of the app's link in `index.html`, which Trunk leaves for the
+/// app's script to replace. (Without a main link Trunk would build the
+/// package beside `index.html` itself.)
+const APP_LINK: &str = r#"<link data-trunk rel="rust" href="Cargo.toml""#;
+
+/// The names the pieces have before the set is hashed.
+const GLUE: &str = "shafaf-app.js";
+const MAIN: &str = "shafaf-app_bg.wasm";
+const LOADER: &str = "shafaf-split.js";
+
+/// wasm-opt's settings for every module: size first, and the features the
+/// compiler uses (a chunk has no section that names them).
+const WASM_OPT: [&str; 7] = [
+    "-Oz",
+    "--enable-bulk-memory",
+    "--enable-nontrapping-float-to-int",
+    "--enable-sign-ext",
+    "--enable-mutable-globals",
+    "--enable-reference-types",
+    "--enable-multivalue",
+];
+
+/// Builds the app's wasm, splits it, and puts it in `dist` with the script
+/// that starts it. `env` is the environment cargo gets (the commit, the
+/// flags that make the build the same everywhere).
+pub fn build(paths: &Paths, dist: &Path, env: &[(String, String)]) -> Result<()> {
+    let mut build = cargo();
+    build
+        .args(["rustc", "--quiet", "--target", WASM_TARGET, "--profile", "wasm-release", "--bin", "shafaf-app"])
+        .args(["--", "-C", "link-arg=--emit-relocs"])
+        .current_dir(&paths.root);
+    for (name, value) in env {
+        build.env(name, value);
+    }
+    exec::run(&mut build)?;
+    let linked = paths.target.join(WASM_TARGET).join("wasm-release").join("shafaf-app.wasm");
+    let input = fs::read(&linked).with_context(|| format!("reading {}", linked.display()))?;
+
+    let work = paths.work().join("app");
+    let key = hex(&Sha256::digest(&input));
+    let done = work.join("done");
+    if fs::read_to_string(work.join("input.sha256")).ok().as_deref() != Some(key.as_str()) || !done.is_dir() {
+        println!("    splitting the app's wasm into the first view and chunks");
+        split(&input, &work)?;
+        fs::write(work.join("input.sha256"), &key)?;
+    }
+    install(&done, dist)
+}
+
+/// Splits, binds and shrinks `input` into `work/done/`, named by their hash.
+fn split(input: &[u8], work: &Path) -> Result<()> {
+    if work.exists() {
+        fs::remove_dir_all(work).with_context(|| format!("removing {}", work.display()))?;
+    }
+    let (parts, bound, done) = (work.join("split"), work.join("bound"), work.join("done"));
+    for dir in [&parts, &bound, &done] {
+        fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let main_split = parts.join("main.wasm");
+    let link_name = format!("./{LOADER}");
+    let main_module = format!("./{GLUE}");
+    let split = wasm_split_cli_support::transform({
+        let mut options = wasm_split_cli_support::Options::new(input);
+        options.output_dir = &parts;
+        options.main_out_path = &main_split;
+        options.link_name = &link_name;
+        options.main_module = &main_module;
+        options
+    })
+    .map_err(|e| anyhow::anyhow!("splitting the app's wasm: {e:#}"))?;
+
+    exec::run(
+        command("wasm-bindgen")
+            .args(["--target", "web", "--keep-lld-exports", "--no-demangle", "--no-typescript"])
+            .args(["--out-name", "shafaf-app", "--out-dir"])
+            .arg(&bound)
+            .arg(&main_split),
+    )?;
+    let mut chunks: Vec<String> =
+        split.split_modules.iter().filter_map(|path| Some(path.file_stem()?.to_str()?.to_owned())).collect();
+    chunks.sort();
+    println!("    shrinking the main module and {} chunks with wasm-opt", chunks.len());
+    wasm_opt(&bound.join(MAIN), &done.join(MAIN))?;
+    for chunk in &chunks {
+        wasm_opt(&parts.join(format!("{chunk}.wasm")), &done.join(format!("{chunk}.wasm")))?;
+    }
+    fs::copy(bound.join(GLUE), done.join(GLUE))?;
+    fs::copy(parts.join(LOADER), done.join(LOADER))?;
+
+    // One hash for the set: the files refer to each other by name.
+    let mut hasher = Sha256::new();
+    let mut names: Vec<String> = [GLUE, MAIN, LOADER].map(String::from).into();
+    names.extend(chunks.iter().map(|chunk| format!("{chunk}.wasm")));
+    for name in &names {
+        let bytes = fs::read(done.join(name))?;
+        hasher.update(name.as_bytes());
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+    let hash = hex(&hasher.finalize())[..16].to_owned();
+
+    let glue = fs::read_to_string(done.join(GLUE))?;
+    // The glue imports the loader by its name, and hands it to the main
+    // module under the name the module imports it by: only the first changes.
+    let glue = replace_all(&glue, &format!("from \"./{LOADER}\""), &format!("from \"./{}\"", hashed(LOADER, &hash)))?;
+    let mut loader = fs::read_to_string(done.join(LOADER))?;
+    loader = replace_all(&loader, &format!("\"./{GLUE}\""), &format!("\"./{}\"", hashed(GLUE, &hash)))?;
+    for chunk in &chunks {
+        let name = format!("{chunk}.wasm");
+        loader = replace_all(&loader, &format!("\"./{name}\""), &format!("\"./{}\"", hashed(&name, &hash)))?;
+    }
+    let out = done.join("files");
+    fs::create_dir_all(&out)?;
+    fs::write(out.join(hashed(GLUE, &hash)), glue)?;
+    fs::write(out.join(hashed(LOADER, &hash)), loader)?;
+    for name in names.iter().filter(|name| name.ends_with(".wasm")) {
+        fs::rename(done.join(name), out.join(hashed(name, &hash)))?;
+    }
+    fs::write(done.join("hash"), &hash)?;
+    Ok(())
+}
+
+/// Copies the split app into `dist` and writes the script that starts it
+/// into `index.html`, in place of the app's link.
+fn install(done: &Path, dist: &Path) -> Result<()> {
+    let hash = fs::read_to_string(done.join("hash")).context("reading the split app's hash")?;
+    for entry in fs::read_dir(done.join("files"))? {
+        let path = entry?.path();
+        fs::copy(&path, dist.join(path.file_name().context("a file without a name")?))?;
+    }
+    let index = dist.join("index.html");
+    let html = fs::read_to_string(&index).with_context(|| format!("reading {}", index.display()))?;
+    let html = with_script(&html, &start_script(&hash, &done.join("files"))?)
+        .with_context(|| format!("in {}", index.display()))?;
+    fs::write(&index, html)?;
+    Ok(())
+}
+
+/// `html` with the app's link (the one Trunk skips) replaced by `script`.
+fn with_script(html: &str, script: &str) -> Result<String> {
+    let start = html.find(APP_LINK).with_context(|| format!("no app link `{APP_LINK} … data-trunk-skip>`"))?;
+    let end = start + html[start..].find('>').context("the app's link does not end")? + 1;
+    if !html[start..end].contains("data-trunk-skip") || html[end..].contains(APP_LINK) {
+        bail!("the app's link must be there once, with data-trunk-skip");
+    }
+    Ok(format!("{}{script}{}", &html[..start], &html[end..]))
+}
+
+/// The script that starts the app, and the hints that fetch the first view's
+/// code at once (the glue, the loader it imports, the main module), each
+/// with its Subresource Integrity as Trunk writes it for the files it
+/// builds. `files` holds the split app's files by name.
+fn start_script(hash: &str, files: &Path) -> Result<String> {
+    let (glue, main, loader) = (hashed(GLUE, hash), hashed(MAIN, hash), hashed(LOADER, hash));
+    let integrity = |name: &str| -> Result<String> {
+        let bytes = fs::read(files.join(name)).with_context(|| format!("reading {name}"))?;
+        Ok(format!("sha384-{}", BASE64.encode(Sha384::digest(bytes))))
+    };
+    let (glue_sri, loader_sri, main_sri) = (integrity(&glue)?, integrity(&loader)?, integrity(&main)?);
+    Ok(format!(
+        r#"<link rel="modulepreload" href="/{glue}" crossorigin="anonymous" integrity="{glue_sri}">
+    <link rel="modulepreload" href="/{loader}" crossorigin="anonymous" integrity="{loader_sri}">
+    <link rel="preload" href="/{main}" crossorigin="anonymous" integrity="{main_sri}" as="fetch" type="application/wasm">
+    <script type="module">
+import init from '/{glue}';
+await init({{ module_or_path: '/{main}' }});
+</script>"#
+    ))
+}
+
+/// Whether a file of `dist/` is one of the views' chunks (named
+/// `chunk_<n>-<hash>.wasm` or `split_<view>-<hash>.wasm` by [`split`]).
+pub fn is_chunk(name: &str) -> bool {
+    name.ends_with(".wasm") && (name.starts_with("chunk_") || name.starts_with("split_"))
+}
+
+/// `name` with the set's hash before its extension (`_bg.wasm` for the main
+/// module), as the servers' pattern for files kept forever expects.
+fn hashed(name: &str, hash: &str) -> String {
+    if let Some(stem) = name.strip_suffix("_bg.wasm") {
+        return format!("{stem}-{hash}_bg.wasm");
+    }
+    match name.rsplit_once('.') {
+        Some((stem, extension)) => format!("{stem}-{hash}.{extension}"),
+        None => format!("{name}-{hash}"),
+    }
+}
+
+/// `text` with every `from` replaced, which must occur.
+fn replace_all(text: &str, from: &str, to: &str) -> Result<String> {
+    if !text.contains(from) {
+        bail!("the split app's JavaScript no longer refers to {from}");
+    }
+    Ok(text.replace(from, to))
+}
+
+/// wasm-opt, quietly: it warns of every chunk's name section, which it
+/// does not know and leaves out.
+fn wasm_opt(input: &Path, output: &Path) -> Result<()> {
+    exec::run_quietly(command("wasm-opt").args(WASM_OPT).arg(input).arg("-o").arg(output))
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_piece_is_named_as_the_servers_keep_forever() {
+        let hash = "0123456789abcdef";
+        let names = [GLUE, MAIN, LOADER, "chunk_3.wasm"].map(|name| hashed(name, hash));
+        assert_eq!(
+            names,
+            [
+                "shafaf-app-0123456789abcdef.js",
+                "shafaf-app-0123456789abcdef_bg.wasm",
+                "shafaf-split-0123456789abcdef.js",
+                "chunk_3-0123456789abcdef.wasm"
+            ]
+        );
+        for name in &names {
+            assert!(crate::serve::looks_hashed(name), "{name}");
+        }
+        assert!(is_chunk(&names[3]) && is_chunk("split___history_view_view_42-0123456789abcdef.wasm"));
+        assert!(!is_chunk(&names[1]) && !is_chunk("shafaf-worker_bg.wasm"));
+    }
+
+    #[test]
+    fn the_script_fetches_the_first_view_at_once_with_its_integrity_and_starts_it() {
+        let files = std::env::temp_dir().join(format!("shafaf-xtask-split-{}", std::process::id()));
+        fs::create_dir_all(&files).unwrap();
+        let hash = "0123456789abcdef";
+        for name in [GLUE, MAIN, LOADER] {
+            fs::write(files.join(hashed(name, hash)), name).unwrap();
+        }
+        let script = start_script(hash, &files).unwrap();
+        let sri = |text: &str| format!("sha384-{}", BASE64.encode(Sha384::digest(text)));
+        for (name, kind) in [(GLUE, "modulepreload"), (LOADER, "modulepreload"), (MAIN, "preload")] {
+            let link = format!(
+                r#"<link rel="{kind}" href="/{}" crossorigin="anonymous" integrity="{}""#,
+                hashed(name, hash),
+                sri(name)
+            );
+            assert!(script.contains(&link), "{link}\nnot in\n{script}");
+        }
+        assert!(script.contains("await init({ module_or_path: '/shafaf-app-0123456789abcdef_bg.wasm' });"));
+        assert_eq!(crate::headers::inline_scripts(&script).len(), 1);
+        assert!(start_script("fedcba9876543210", &files).is_err(), "a file that is not there has no integrity");
+        fs::remove_dir_all(&files).unwrap();
+    }
+
+    #[test]
+    fn the_script_replaces_the_link_trunk_skipped() {
+        let html = r#"<head>
+    <link data-trunk rel="rust" href="Cargo.toml" data-type="main" data-trunk-skip data-trunk-id="3" />
+    <link rel="stylesheet" href="/main-0123456789abcdef.css"/>
+</head>"#;
+        let out = with_script(html, "<script>start()</script>").unwrap();
+        assert_eq!(
+            out,
+            r#"<head>
+    <script>start()</script>
+    <link rel="stylesheet" href="/main-0123456789abcdef.css"/>
+</head>"#
+        );
+        assert!(with_script("<head></head>", "<script></script>").is_err());
+        let built = html.replace(" data-trunk-skip", "");
+        assert!(with_script(&built, "<script></script>").is_err(), "Trunk built the app: its script is there already");
+    }
+
+    #[test]
+    fn a_reference_that_went_missing_is_an_error() {
+        assert_eq!(replace_all(r#"import "./a.js""#, r#""./a.js""#, r#""./a-1.js""#).unwrap(), r#"import "./a-1.js""#);
+        assert!(replace_all("import nothing", r#""./a.js""#, r#""./a-1.js""#).is_err());
+    }
+}
