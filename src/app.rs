@@ -16,7 +16,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
-use leptos_router::{lazy_route, path, Lazy, LazyRoute};
+use leptos_router::{path, Lazy, LazyRoute};
 
 use crate::charts::ChartsPage;
 use crate::components::{DemoBanner, ProgressIndicator, SearchBox, StatusBlock, ViewMemory, ViewStatus};
@@ -104,11 +104,17 @@ pub fn App(config: Result<Config, load::LoadError>) -> impl IntoView {
         None => config.get().is_some_and(|c| c.demo),
     };
 
+    // A view's code comes when it is first opened (see `lazy_view!`): the
+    // address changes at once, and a bar says the view is on its way.
+    let (routing, set_routing) = signal(false);
     view! {
-        <Router>
+        <Router set_is_routing=set_routing>
             <SkipLink/>
+            <div class="routing" data-testid="routing" hidden=move || !routing.get()>
+                <progress aria-label=tr(Msg::OpeningView)></progress>
+            </div>
             <Header demo=Signal::derive(demo)/>
-            <main id="main" tabindex="-1">
+            <main id="main" tabindex="-1" aria-busy=move || routing.get().then_some("true")>
                 <Suspense fallback=move || {
                     view! {
                         <StatusBlock status=ViewStatus::Loading/>
@@ -236,37 +242,52 @@ fn Views() -> impl IntoView {
     }
 }
 
-/// A view whose code is a chunk of its own: the browser downloads it when a
-/// reader first opens the view (or as the page starts, for the view its
-/// address names: [`preload_view_in_address`]). The landing page alone is
-/// in the app's first download. `cargo xtask` splits the chunks out of the
-/// app's wasm (xtask/src/split.rs).
+/// A view whose code is in a chunk: the browser downloads it when a reader
+/// first opens one of the chunk's views (or as the page starts, for the
+/// view its address names: [`preload_view_in_address`]). The landing page
+/// alone is in the app's first download. Views that are opened one after
+/// the other share a chunk, so that opening one brings its neighbours and
+/// the chunks stay few (a chunk per view would split their common code into
+/// dozens of small files). `cargo xtask` splits the chunks out of the app's
+/// wasm (xtask/src/split.rs).
 macro_rules! lazy_view {
-    ($route:ident, $page:ident) => {
+    ($route:ident, $page:ident, $chunk:ident, $load:ident, $preload:ident) => {
         struct $route;
 
-        #[lazy_route]
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, preload($preload))]
+        fn $load() -> AnyView {
+            view! { <$page/> }.into_any()
+        }
+
         impl LazyRoute for $route {
             fn data() -> Self {
                 $route
             }
 
-            fn view(_this: Self) -> AnyView {
-                view! { <$page/> }.into_any()
+            async fn view(_this: Self) -> AnyView {
+                $load().await
+            }
+
+            async fn preload() {
+                $preload().await
             }
         }
     };
 }
 
-lazy_view!(ProvinceView, ProvincePage);
-lazy_view!(CountyView, CountyPage);
-lazy_view!(ContestView, ContestPage);
-lazy_view!(FindView, FindPage);
-lazy_view!(VerifyView, VerifyPage);
-lazy_view!(SourceView, SourcePage);
-lazy_view!(HistoryView, HistoryPage);
-lazy_view!(SheetView, SheetPage);
-lazy_view!(ChartsView, ChartsPage);
+// The places, from the country down to a council, and the search that leads there.
+lazy_view!(ProvinceView, ProvincePage, places, province_view, preload_province_view);
+lazy_view!(CountyView, CountyPage, places, county_view, preload_county_view);
+lazy_view!(ContestView, ContestPage, places, contest_view, preload_contest_view);
+lazy_view!(FindView, FindPage, places, find_view, preload_find_view);
+// The charts (plotters lays them out).
+lazy_view!(ChartsView, ChartsPage, charts, charts_view, preload_charts_view);
+// The observer's views: the audit report, the publication's source, its history.
+lazy_view!(VerifyView, VerifyPage, observer, verify_view, preload_verify_view);
+lazy_view!(SourceView, SourcePage, observer, source_view, preload_source_view);
+lazy_view!(HistoryView, HistoryPage, observer, history_view, preload_history_view);
+// The station sheet (QR codes read from a photo or the camera).
+lazy_view!(SheetView, SheetPage, sheet, sheet_view, preload_sheet_view);
 
 /// Starts downloading the code of the view the page was opened at while the
 /// publication downloads and verifies, instead of after.
@@ -276,15 +297,10 @@ pub async fn preload_view_in_address() {
     };
     let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     match parts.as_slice() {
-        ["p", _] => ProvinceView::preload().await,
-        ["p", _, _] => CountyView::preload().await,
-        ["c", _] => ContestView::preload().await,
-        ["find", ..] => FindView::preload().await,
-        ["verify", ..] => VerifyView::preload().await,
-        ["source", ..] => SourceView::preload().await,
-        ["history", ..] => HistoryView::preload().await,
-        ["sheet", ..] => SheetView::preload().await,
+        ["p", ..] | ["c", _] | ["find", ..] => ProvinceView::preload().await,
         ["charts", ..] | ["c", _, "charts"] => ChartsView::preload().await,
+        ["verify", ..] | ["source", ..] | ["history", ..] => VerifyView::preload().await,
+        ["sheet", ..] => SheetView::preload().await,
         _ => {}
     }
 }

@@ -683,6 +683,8 @@ pub enum Msg {
     LevelFailed,
     Withdrawn,
     ProvinceLoading,
+    /// While a view's code downloads after a link was followed.
+    OpeningView,
     StationsAfterRecount,
     NotYetRecounted,
     Verification,
@@ -1045,6 +1047,7 @@ impl Msg {
                 "This area's figures are not shown: its files did not verify.",
             ),
             Msg::ProvinceLoading => ("در حال دریافت و وارسی شوراهای این استان…", "Fetching and verifying this province's councils…"),
+            Msg::OpeningView => ("در حال باز کردن این صفحه…", "Opening the page…"),
             Msg::StationsAfterRecount => (
                 "شعبه‌ها پس از وارسی امضای همه‌ی شعبه‌های این استان اینجا می‌آیند.",
                 "The stations appear here once every station of this province has been verified.",

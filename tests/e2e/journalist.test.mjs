@@ -55,6 +55,31 @@ async function columnIndex(page, key) {
   return index;
 }
 
+test("a view's code comes when it is first opened, and a bar says so meanwhile", async () => {
+  const page = await newPage(browser);
+  // The province view's code, held back as a slow network would.
+  let release;
+  const held = new Promise((resolve) => (release = resolve));
+  await page.route(/\/split___province_[\w-]+\.wasm$/, async (route) => {
+    await held;
+    await route.continue();
+  });
+  await page.goto(baseUrl);
+  assert.equal(await settledStatus(page), 'verified');
+  const bar = page.locator('[data-testid=routing]');
+  assert.equal(await bar.isVisible(), false);
+  await page.locator(`[data-testid=province-table] tr[data-code="${province.code}"] a`).click();
+  await bar.waitFor();
+  assert.equal(await page.locator('main').getAttribute('aria-busy'), 'true');
+  assert.match((await bar.locator('progress').getAttribute('aria-label')) ?? '', /\S/);
+  release();
+  await page.locator('[data-testid=county-table]').waitFor();
+  await bar.waitFor({ state: 'hidden' });
+  assert.equal(await page.locator('main').getAttribute('aria-busy'), null);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a journalist drills down country → province → county → council, and back and forward work', async () => {
   const page = await newPage(browser);
   const fetched = [];
