@@ -495,8 +495,10 @@ fn opening_province() -> bool {
 
 /// Resolves once the view just drawn has its own files (ten seconds at
 /// most): what can wait (the audit, the offline copy) then takes the
-/// network and the processor.
+/// network and the processor. A view whose code is a chunk (all but the
+/// landing page's) is drawn once the chunk is there: that comes first.
 pub async fn first_view_settled() {
+    crate::app::preload_view_in_address().await;
     sleep(50).await;
     for _ in 0..100 {
         if !opening_province() {
