@@ -56,11 +56,15 @@ async function columnIndex(page, key) {
 }
 
 test("a view's code comes when it is first opened, and a bar says so meanwhile", async () => {
-  const page = await newPage(browser);
-  // The province view's code, held back as a slow network would.
+  // Without the service worker, which would bring the chunk from its own copy.
+  const page = await newPage(browser, { serviceWorkers: 'block' });
+  // The places' code (a province, a county, a council, search), held back as a slow network would.
   let release;
+  let askedFor;
   const held = new Promise((resolve) => (release = resolve));
-  await page.route(/\/split___province_[\w-]+\.wasm$/, async (route) => {
+  const asked = new Promise((resolve) => (askedFor = resolve));
+  await page.route(/\/split_places-[0-9a-f]+\.wasm$/, async (route) => {
+    askedFor();
     await held;
     await route.continue();
   });
@@ -72,6 +76,8 @@ test("a view's code comes when it is first opened, and a bar says so meanwhile",
   await bar.waitFor();
   assert.equal(await page.locator('main').getAttribute('aria-busy'), 'true');
   assert.match((await bar.locator('progress').getAttribute('aria-label')) ?? '', /\S/);
+  // The bar is up because the chunk is held, not by chance.
+  await asked;
   release();
   await page.locator('[data-testid=county-table]').waitFor();
   await bar.waitFor({ state: 'hidden' });
