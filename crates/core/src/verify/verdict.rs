@@ -117,7 +117,8 @@ impl Failure {
 /// province; complete once every province of the election has an outcome.
 #[derive(Debug, Clone)]
 pub struct AuditedRelease {
-    signed: SignedRelease,
+    /// Shared with the page that shows it: the audit reads it, never changes it.
+    signed: Arc<SignedRelease>,
     /// National files beside the election file and the summary (the
     /// provinces' boundaries), and how their check ended.
     national: Vec<(FileAudit, Option<Finding>)>,
@@ -135,7 +136,8 @@ pub struct Verdict {
 }
 
 impl AuditedRelease {
-    pub fn new(signed: SignedRelease) -> AuditedRelease {
+    pub fn new(signed: impl Into<Arc<SignedRelease>>) -> AuditedRelease {
+        let signed = signed.into();
         let provinces = vec![None; signed.election().provinces.len()];
         AuditedRelease { signed, national: Vec::new(), provinces }
     }
