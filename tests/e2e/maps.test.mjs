@@ -96,7 +96,10 @@ test('Enter on a focused region opens it, and the county map opens a county', as
 test('the national map zooms with its buttons, pans by dragging and with the arrow keys, and a drag opens nothing', async () => {
   const page = await open();
   const map = page.locator('[data-testid=national-map]');
-  const transform = () => map.locator('svg.map-svg > g').getAttribute('transform');
+  const drawing = map.locator('svg.map-svg > g');
+  const transform = () => drawing.getAttribute('transform');
+  // A zoom or a pan eases the drawing for a moment (style/maps.css): measure where it ends.
+  const settled = () => drawing.evaluate((g) => Promise.all(g.getAnimations().map((a) => a.finished)));
   const start = await transform();
   await map.locator('.map-zoom button').first().click();
   const zoomed = await transform();
@@ -105,13 +108,17 @@ test('the national map zooms with its buttons, pans by dragging and with the arr
   await page.keyboard.press('ArrowRight');
   const panned = await transform();
   assert.notEqual(panned, zoomed);
+  await settled();
   // A drag that starts on Lorestan moves the map and does not open the province.
   const box = await map.locator('path[data-code="IR-15"]').boundingBox();
   await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
   await page.mouse.down();
   await page.mouse.move(box.x + box.width / 2 + 80, box.y + box.height / 2 + 30, { steps: 5 });
   await page.mouse.up();
-  assert.notEqual(await transform(), panned);
+  await page.waitForFunction(
+    ([g, before]) => g.getAttribute('transform') !== before,
+    [await drawing.elementHandle(), panned],
+  );
   assert.equal(pathOf(page), '/');
   await map.locator('.map-zoom button').last().click();
   assert.equal(await transform(), start);
