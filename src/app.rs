@@ -25,7 +25,7 @@ use crate::live::{self, LiveRegion, LiveSignal, LiveStatus};
 use crate::load::{self, Config, Links, Outcome, Progress, SourceKind};
 use crate::pages::{
     ContestPage, CountyPage, FindPage, HistoryPage, HomePage, NotFoundPage, ProvincePage, SheetPage, SourcePage,
-    VerifyPage,
+    VerifyPage, ViewUnavailable,
 };
 use crate::state::{ConfigSignal, Current, Loaded, Places, PlacesSignal, Release, RootSignal};
 
@@ -151,10 +151,16 @@ pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: 
     release
 }
 
+/// The page's address, as the parts of its path (`/p/IR-15` → `["p", "IR-15"]`).
+fn address_parts() -> Vec<String> {
+    let path = web_sys::window().and_then(|w| w.location().pathname().ok()).unwrap_or_default();
+    path.split('/').filter(|s| !s.is_empty()).map(str::to_owned).collect()
+}
+
 /// The province of the view the page was opened at (`/p/<code>`, `/c/<council>`, `/charts/<code>`).
 fn province_in_address(places: &Places) -> Option<String> {
-    let path = web_sys::window()?.location().pathname().ok()?;
-    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let parts = address_parts();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     let p = match parts.as_slice() {
         ["p", code, ..] | ["charts", code, ..] => places.province_index(code)?,
         ["c", id, ..] => places.province_of_contest(&js_sys::decode_uri_component(id).ok()?.as_string()?)?,
@@ -249,14 +255,16 @@ fn Views() -> impl IntoView {
 /// the other share a chunk, so that opening one brings its neighbours and
 /// the chunks stay few (a chunk per view would split their common code into
 /// dozens of small files). `cargo xtask` splits the chunks out of the app's
-/// wasm (xtask/src/split.rs).
+/// wasm (xtask/src/split.rs). A chunk that does not arrive (the network
+/// dropped, the server lost the file) leaves the rest of the app working and
+/// says so in the view's place: [`ViewUnavailable`].
 macro_rules! lazy_view {
     ($route:ident, $page:ident, $chunk:ident, $load:ident, $preload:ident) => {
         struct $route;
 
-        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, preload($preload))]
-        fn $load() -> AnyView {
-            view! { <$page/> }.into_any()
+        #[leptos::wasm_split::wasm_split($chunk, wasm_split_path = ::leptos::wasm_split, preload($preload), fallible)]
+        fn $load() -> Result<AnyView, leptos::wasm_split::SplitLoaderError> {
+            Ok(view! { <$page/> }.into_any())
         }
 
         impl LazyRoute for $route {
@@ -265,11 +273,12 @@ macro_rules! lazy_view {
             }
 
             async fn view(_this: Self) -> AnyView {
-                $load().await
+                $load().await.unwrap_or_else(|_| view! { <ViewUnavailable/> }.into_any())
             }
 
             async fn preload() {
-                $preload().await
+                // A failure is not kept: opening the view tries again, and says so if it fails.
+                let _ = $preload().await;
             }
         }
     };
@@ -292,10 +301,8 @@ lazy_view!(SheetView, SheetPage, sheet, sheet_view, preload_sheet_view);
 /// Starts downloading the code of the view the page was opened at while the
 /// publication downloads and verifies, instead of after.
 pub async fn preload_view_in_address() {
-    let Some(path) = web_sys::window().and_then(|w| w.location().pathname().ok()) else {
-        return;
-    };
-    let parts: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let parts = address_parts();
+    let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
     match parts.as_slice() {
         ["p", ..] | ["c", _] | ["find", ..] => ProvinceView::preload().await,
         ["charts", ..] | ["c", _, "charts"] => ChartsView::preload().await,

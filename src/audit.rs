@@ -341,14 +341,22 @@ struct Inbox {
 }
 
 /// Reads the inbox's messages in order, each in a task of its own (a
-/// message is sized to keep its task short).
+/// message is sized to keep its task short). While the code that reads them
+/// cannot be downloaded, the messages wait, and it is asked for again later.
 async fn read_inbox(inbox: Rc<Inbox>) {
+    let mut wait = 1_000;
     loop {
-        let Some(bytes) = inbox.messages.borrow_mut().pop_front() else {
+        if inbox.messages.borrow().is_empty() {
             inbox.reading.set(false);
             return;
-        };
-        if let Ok(report) = read_report(bytes).await {
+        }
+        if preload_report_code().await.is_err() {
+            crate::load::sleep(wait).await;
+            wait = (wait * 2).min(30_000);
+            continue;
+        }
+        let Some(bytes) = inbox.messages.borrow_mut().pop_front() else { continue };
+        if let Ok(Ok(report)) = read_report(bytes).await {
             (inbox.heard.borrow_mut())(report);
         }
         if !inbox.messages.borrow().is_empty() {
@@ -360,9 +368,14 @@ async fn read_inbox(inbox: Rc<Inbox>) {
 /// A worker's message, read. Its code (every type a report carries, every
 /// finding) is a chunk of its own, fetched when the first worker speaks:
 /// the first view does not wait for it (see xtask/src/split.rs).
-#[lazy]
-fn read_report(bytes: Vec<u8>) -> Result<Report, String> {
-    Report::from_bytes(&bytes)
+#[leptos::wasm_split::wasm_split(
+    read_report,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(preload_report_code),
+    fallible
+)]
+fn read_report(bytes: Vec<u8>) -> Result<Result<Report, String>, leptos::wasm_split::SplitLoaderError> {
+    Ok(Report::from_bytes(&bytes))
 }
 
 /// Gives worker `index` the next province, if any is left.

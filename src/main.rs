@@ -18,11 +18,12 @@ mod state;
 
 fn main() {
     console_error_panic_hook::set_once();
+    // Leptos starts its executor when it mounts: until then, wasm-bindgen's.
+    // The code of the view the address names comes while the rest loads.
+    wasm_bindgen_futures::spawn_local(app::preload_view_in_address());
     // The configuration first (one small file): whether this is a demo
     // decides the header's banner, which would push the page down if it
     // appeared after the first paint.
-    // Leptos starts its executor when it mounts: until then, wasm-bindgen's.
-    wasm_bindgen_futures::spawn_local(app::preload_view_in_address());
     wasm_bindgen_futures::spawn_local(async {
         let config = load::config().await;
         remove_shell();

@@ -22,7 +22,7 @@ pub use county::CountyPage;
 pub use find::FindPage;
 pub use history::HistoryPage;
 pub use home::HomePage;
-pub use not_found::NotFoundPage;
+pub use not_found::{NotFoundPage, ViewUnavailable};
 pub use province::ProvincePage;
 pub use sheet::SheetPage;
 pub use source::SourcePage;

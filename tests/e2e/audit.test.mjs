@@ -141,6 +141,31 @@ test('on a desktop the audit starts by itself, province by province, and complet
   assert.deepEqual(page.errors, []);
 });
 
+test("the audit waits while the code that reads the workers' reports cannot be downloaded, then completes", async () => {
+  const page = await newPage(browser, { serviceWorkers: 'block' });
+  const chunk = /\/split_read_report-[0-9a-f]+\.wasm$/;
+  let refusedOnce;
+  const refused = new Promise((resolve) => (refusedOnce = resolve));
+  await page.route(chunk, async (route) => {
+    await route.abort('connectionfailed');
+    refusedOnce();
+  });
+  await page.goto(west('verify'));
+  await signedStatus(page);
+  await refused;
+  // Refused, the audit holds its reports back and stays at "signed": nothing is lost, nothing crashes.
+  assert.equal(await page.locator('[data-testid=status]').getAttribute('data-audit'), 'signed');
+  assert.deepEqual(page.errors, []);
+
+  await page.unroute(chunk);
+  const report = await cliReport(westDir);
+  assert.equal(await settledStatus(page), report.status);
+  const signatures = page.locator('[data-testid=signature-counts]');
+  assert.equal(Number(await signatures.getAttribute('data-verified')), report.audit.station_signatures_verified);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 for (const [name, code] of [
   ['flip-results', 'hash_mismatch'],
   ['endless', 'too_large'],

@@ -86,6 +86,34 @@ test("a view's code comes when it is first opened, and a bar says so meanwhile",
   await page.close();
 });
 
+test("a view whose code does not arrive says so in its place, and trying again opens it", async () => {
+  const page = await newPage(browser, { serviceWorkers: 'block' });
+  // The places' code is lost on the way, as on a dropped connection.
+  let refused = 0;
+  await page.route(/\/split_places-[0-9a-f]+\.wasm$/, async (route) => {
+    refused += 1;
+    await route.abort('connectionfailed');
+  });
+  await page.goto(new URL(`p/${province.code}`, baseUrl).href);
+  // The rest of the app stands: the verdict, the header, and the view's place says what happened.
+  assert.equal(await settledStatus(page), 'verified');
+  const unavailable = page.locator('[data-testid=view-unavailable]');
+  await unavailable.waitFor();
+  assert.ok(refused > 0, 'the chunk was never asked for');
+  assert.equal(await unavailable.getAttribute('role'), 'alert');
+  assert.match(await unavailable.locator('h1').innerText(), /\S/);
+  assert.equal(await page.locator('[data-testid=county-table]').count(), 0);
+  assert.deepEqual(page.errors, [], 'a missing chunk must not crash the app');
+
+  // The connection is back: trying again opens the view.
+  await page.unroute(/\/split_places-[0-9a-f]+\.wasm$/);
+  await page.locator('[data-testid=view-retry]').click();
+  await page.locator('[data-testid=county-table]').waitFor();
+  assert.equal(path(page), `/p/${province.code}`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a journalist drills down country → province → county → council, and back and forward work', async () => {
   const page = await newPage(browser);
   const fetched = [];
