@@ -63,7 +63,51 @@ fn shown(current: &Current) -> Option<(u64, Sha256Hex, Release)> {
 /// release replaces the one shown once it verified to the signed level
 /// (its log extending the one shown); what changed, station by station, is
 /// said once both releases' audits are complete.
+///
+/// The code that follows is a chunk of the app's wasm, fetched after the
+/// first view is drawn (the first view does not wait for it); while it
+/// cannot be downloaded, it is asked for again later.
 pub async fn follow(config: Config, root: VerifiedRoot, current: Current, status: LiveSignal, root_signal: RootSignal) {
+    let mut wait = 5_000;
+    while preload_following().await.is_err() {
+        load::sleep(wait).await;
+        wait = (wait * 2).min(60_000);
+    }
+    if let Ok(following) = following(Following { config, root, current, status, root_signal }).await {
+        following.await;
+    }
+}
+
+/// What [`follow`] hands to its chunk.
+struct Following {
+    config: Config,
+    root: VerifiedRoot,
+    current: Current,
+    status: LiveSignal,
+    root_signal: RootSignal,
+}
+
+#[leptos::wasm_split::wasm_split(
+    following,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(preload_following),
+    fallible
+)]
+fn following(
+    args: Following,
+) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>, leptos::wasm_split::SplitLoaderError> {
+    let Following { config, root, current, status, root_signal } = args;
+    Ok(Box::pin(poll_latest(config, root, current, status, root_signal)))
+}
+
+/// [`follow`]'s loop: asks for the pointer, and moves to what it names once that verified.
+async fn poll_latest(
+    config: Config,
+    root: VerifiedRoot,
+    current: Current,
+    status: LiveSignal,
+    root_signal: RootSignal,
+) {
     if shown(&current).is_none() {
         return;
     }
