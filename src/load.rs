@@ -34,8 +34,8 @@ use shafaf_core::map::Boundaries;
 use shafaf_core::model::{FileEntry, FileKind, LatestDoc, Sha256Hex};
 use shafaf_core::verify::log::{files_to_fetch, verify_pointer};
 use shafaf_core::verify::{
-    verify_archived_release, verify_release, verify_root, verify_signed, CheckedFile, ContestOutcome, Failure,
-    LogPolicy, SignedContests, SignedRelease, TrustAnchor, VerifiedElection, VerifiedRoot,
+    verify_archived_release, verify_release, verify_root, verify_signed, verify_signed_from, CheckedFile,
+    ContestOutcome, Failure, LogPolicy, SignedContests, SignedRelease, TrustAnchor, VerifiedElection, VerifiedRoot,
 };
 use shafaf_core::{Finding, Publication};
 use shafaf_worker::{fetch_capped, fetch_listed, FetchCapped, FetchError, Freshness, Job};
@@ -379,7 +379,13 @@ async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Res
     let taken = |entry: &FileEntry| {
         listed.get(&entry.path).cloned().unwrap_or_else(|| Err(Finding::FileMissing { file: entry.path.clone() }))
     };
-    let signed = match verify_signed(&publication, &anchor, now, &policy, taken) {
+    // The root and the release verified above are not verified again; when
+    // they did not, the whole chain runs to say why.
+    let signed = match release {
+        Some(release) => verify_signed_from(release, &publication, now, &policy, taken),
+        None => verify_signed(&publication, &anchor, now, &policy, taken),
+    };
+    let signed = match signed {
         Ok(signed) => signed,
         Err(failure) => return Ok(Err(failure)),
     };

@@ -313,19 +313,40 @@ fn round1(v: f64) -> f64 {
 
 /// `M x,y x,y … Z` per ring, one decimal.
 fn path_data(m: &MultiPolygon<f64>) -> String {
-    use fmt::Write;
     let mut d = String::new();
     for polygon in &m.0 {
         for ring in std::iter::once(polygon.exterior()).chain(polygon.interiors()) {
             // The closing position repeats the first: `Z` draws that side.
             let n = ring.0.len().saturating_sub(1);
             for (i, c) in ring.0.iter().take(n).enumerate() {
-                let _ = write!(d, "{}{:.1},{:.1}", if i == 0 { "M" } else { " " }, c.x, c.y);
+                d.push(if i == 0 { 'M' } else { ' ' });
+                push_tenths(&mut d, c.x);
+                d.push(',');
+                push_tenths(&mut d, c.y);
             }
             d.push('Z');
         }
     }
     d
+}
+
+/// Writes `v` with one decimal, as `{:.1}` would, in integer arithmetic: a
+/// national map has thousands of positions, and float formatting was a
+/// visible part of a phone's first view.
+fn push_tenths(d: &mut String, v: f64) {
+    use fmt::Write;
+    let tenths = (v * 10.0).round();
+    // Positions are finite and within the view box; anything else is written as it is.
+    if tenths.is_nan() || tenths.abs() >= 1e15 {
+        let _ = write!(d, "{v:.1}");
+        return;
+    }
+    let tenths = tenths as i64;
+    if tenths < 0 {
+        d.push('-');
+    }
+    let tenths = tenths.unsigned_abs();
+    let _ = write!(d, "{}.{}", tenths / 10, tenths % 10);
 }
 
 /// A verified boundary file: its path in the release and its bytes.
@@ -404,6 +425,18 @@ mod tests {
     }
 
     #[test]
+    fn tenths_are_written_as_float_formatting_writes_them() {
+        let written = |v: f64| {
+            let mut d = String::new();
+            push_tenths(&mut d, v);
+            d
+        };
+        for v in [0.0, 8.0, 12.34, 999.96, 1000.0, 0.04, -3.26, 471.149, 1e20, f64::NAN] {
+            assert_eq!(written(v), format!("{v:.1}"), "{v}");
+        }
+    }
+
+    #[test]
     fn projects_two_squares_side_by_side_into_the_view_box() {
         let bytes = collection(&[square("1", "IR-1", 50.0, 30.0), square("2", "IR-1", 51.0, 30.0)].join(","));
         let map = county_map("c.geojson", &bytes, "IR-1").unwrap();
@@ -415,6 +448,7 @@ mod tests {
         let expected = (bottom + 8.0).ceil();
         assert_eq!(map.height, expected);
         assert_eq!(map.regions[0].path, format!("M8.0,{bottom:.1} 500.0,{bottom:.1} 500.0,8.0 8.0,8.0Z"));
+
         assert!(map.regions[1].center.0 > map.regions[0].center.0);
         assert_eq!(map.view_box(), format!("0 0 1000 {expected}"));
     }

@@ -14,8 +14,8 @@ use shafaf_core::model::{Role, Sha256Hex};
 use shafaf_core::publish::log_files;
 use shafaf_core::verify::log::{files_to_fetch, verify_extends_in, Extension};
 use shafaf_core::verify::{
-    audit_province, check_file, verify_publication, verify_publication_with, verify_root, Failure, LogPolicy, Status,
-    TrustAnchor, VerifiedElection, VerifiedRoot,
+    audit_province, check_file, verify_publication, verify_publication_with, verify_release, verify_root,
+    verify_signed, verify_signed_from, Failure, LogPolicy, Status, TrustAnchor, VerifiedElection, VerifiedRoot,
 };
 use shafaf_core::{format, Publication};
 use time::macros::datetime;
@@ -89,6 +89,26 @@ fn forked(fx: &LogFixture) -> Publication {
 }
 
 tests! {
+    fn from_a_verified_release_the_signed_level_is_reached_as_from_the_root() {
+        // The browser verifies the root and the release first, to know what to fetch, and goes on from there.
+        let fx = fixture();
+        for (p, policy) in [(&fx.steps[2], strict()), (&forked(fx), holding(&fx.steps[2]))] {
+            let listed = |e: &shafaf_core::model::FileEntry| check_file(e, p.get(&e.path));
+            let whole = verify_signed(p, &pin(p), NOW, &policy, listed);
+            let release =
+                verify_release(root(p), p.get("release.json").unwrap(), p.get("release.json.sigs").unwrap(), NOW).unwrap();
+            let from = verify_signed_from(release, p, NOW, &policy, listed);
+            match (whole, from) {
+                (Ok(a), Ok(b)) => assert_eq!(format!("{a:?}"), format!("{b:?}")),
+                (Err(a), Err(b)) => {
+                    assert_eq!(a.findings, b.findings);
+                    assert_eq!(format!("{:?}", a.audit), format!("{:?}", b.audit));
+                }
+                (a, b) => panic!("one verified, the other did not: {:?} / {:?}", a.err(), b.err()),
+            }
+        }
+    }
+
     fn a_three_release_log_verifies_with_its_witnesses_and_pointer() {
         let fx = fixture();
         let p = &fx.steps[2];

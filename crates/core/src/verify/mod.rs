@@ -44,6 +44,6 @@ pub use self::release::{verify_archived_release, verify_release, ReleaseAudit, V
 pub use self::root::{verify_root, RoleAudit, RootAudit, TrustAnchor, VerifiedRoot};
 pub use self::setup::{compare_with_setup, setup_files};
 pub use self::verdict::{
-    audit_province, audit_signed, verify_publication, verify_publication_with, verify_signed, Audit, AuditedRelease,
-    Failure, Status, Verdict, VerifiedElection,
+    audit_province, audit_signed, verify_publication, verify_publication_with, verify_signed, verify_signed_from,
+    Audit, AuditedRelease, Failure, Status, Verdict, VerifiedElection,
 };

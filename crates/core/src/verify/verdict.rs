@@ -417,7 +417,7 @@ pub fn verify_signed<'a>(
     anchor: &TrustAnchor,
     now: OffsetDateTime,
     policy: &LogPolicy,
-    mut listed: impl FnMut(&FileEntry) -> Result<CheckedFile<'a>, Finding>,
+    listed: impl FnMut(&FileEntry) -> Result<CheckedFile<'a>, Finding>,
 ) -> Result<SignedRelease, Failure> {
     let mut audit = Audit::default();
     let required =
@@ -433,6 +433,21 @@ pub fn verify_signed<'a>(
         (a, b) => return Err(Failure::new([a.err(), b.err()].into_iter().flatten().flatten().collect(), audit)),
     };
     let release = verify_release(root, release_bytes, release_sigs, now).map_err(|f| Failure::new(f, audit.clone()))?;
+    verify_signed_from(release, publication, now, policy, listed)
+}
+
+/// [`verify_signed`] from stage 2 on, for a release whose root and
+/// signatures the caller already verified (the browser does, to know which
+/// files to fetch): its place in the log and the pointer, then the election
+/// file and the summary.
+pub fn verify_signed_from<'a>(
+    release: VerifiedRelease,
+    publication: &Publication,
+    now: OffsetDateTime,
+    policy: &LogPolicy,
+    mut listed: impl FnMut(&FileEntry) -> Result<CheckedFile<'a>, Finding>,
+) -> Result<SignedRelease, Failure> {
+    let mut audit = Audit { root: Some(release.root().audit().clone()), ..Audit::default() };
     audit.release = Some(release.audit().clone());
     let logged = verify_log(release, publication, policy, now).map_err(|f| Failure::new(f, audit.clone()))?;
     audit.log = logged.log().cloned();
