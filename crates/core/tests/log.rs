@@ -93,6 +93,7 @@ tests! {
         // The browser verifies the root and the release first, to know what to fetch, and goes on from there.
         let fx = fixture();
         for (p, policy) in [(&fx.steps[2], strict()), (&forked(fx), holding(&fx.steps[2]))] {
+            #[allow(clippy::result_large_err)]
             let listed = |e: &shafaf_core::model::FileEntry| check_file(e, p.get(&e.path));
             let whole = verify_signed(p, &pin(p), NOW, &policy, listed);
             let release =
