@@ -68,6 +68,13 @@ fn shown(current: &Current) -> Option<(u64, Sha256Hex, Release)> {
 /// first view is drawn (the first view does not wait for it); while it
 /// cannot be downloaded, it is asked for again later.
 pub async fn follow(config: Config, root: VerifiedRoot, current: Current, status: LiveSignal, root_signal: RootSignal) {
+    if shown(&current).is_none() {
+        return;
+    }
+    // Said with the first view, so that the live line does not push it down later.
+    status.update(|s| s.following = true);
+    // The first poll is a few seconds away: the view's own downloads go first.
+    load::first_view_settled().await;
     let mut wait = 5_000;
     while preload_following().await.is_err() {
         load::sleep(wait).await;
@@ -108,10 +115,6 @@ async fn poll_latest(
     status: LiveSignal,
     root_signal: RootSignal,
 ) {
-    if shown(&current).is_none() {
-        return;
-    }
-    status.update(|s| s.following = true);
     let base = config.poll_seconds.max(1) * 1000;
     // No change: the interval grows slowly, to 8 times the base at most;
     // errors back off faster, to a minute.
