@@ -59,13 +59,17 @@ test('while the app downloads the page names itself, says it is loading and what
  * the downloads index.html started early that the app did not take.
  */
 async function firstViewRequests(path, view) {
-  const page = await newPage(browser);
+  // Without the service worker, whose copy of the app would hide the app's requests.
+  const page = await newPage(browser, { serviceWorkers: 'block' });
   await savingData(page);
   const asked = new Map();
+  const code = new Map();
   page.on('request', (request) => {
     const url = new URL(request.url());
+    if (url.origin !== new URL(baseUrl).origin) return;
     const publication = url.pathname === '/config.json' || url.pathname.startsWith('/demo/');
-    if (url.origin === new URL(baseUrl).origin && publication) asked.set(url.pathname, (asked.get(url.pathname) ?? 0) + 1);
+    if (publication) asked.set(url.pathname, (asked.get(url.pathname) ?? 0) + 1);
+    if (url.pathname.endsWith('.wasm')) code.set(url.pathname, (code.get(url.pathname) ?? 0) + 1);
   });
   // No polling for a newer release meanwhile.
   await page.goto(new URL(`${path}?poll=3600`, baseUrl).href);
@@ -73,7 +77,7 @@ async function firstViewRequests(path, view) {
   await page.locator(view).waitFor();
   const unused = await page.evaluate(() => [...window.shafafEarly].filter(([, entry]) => entry).map(([url]) => url));
   assert.deepEqual(page.errors, []);
-  return { asked: new Map(asked), unused };
+  return { asked: new Map(asked), code: new Map(code), unused };
 }
 
 /** The paths of `asked` requested more than once. */
@@ -94,11 +98,17 @@ test('the downloads index.html starts before the app runs are the ones the landi
 
 test("a council's deep link uses every download index.html started, and asks for its province's files once", async () => {
   const contest = reportContests(await cliReport())[0];
-  const { asked, unused } = await firstViewRequests(`/c/${encodeURIComponent(contest.id)}`, '[data-testid=candidate-table]');
+  const { asked, code, unused } = await firstViewRequests(
+    `/c/${encodeURIComponent(contest.id)}`,
+    '[data-testid=candidate-table]',
+  );
   assert.deepEqual(unused, []);
   const contests = new RegExp(`^/demo/files/contests-${contest.province}\\.`);
   assert.ok([...asked.keys()].some((path) => contests.test(path)), [...asked.keys()].join(', '));
   assert.deepEqual(twice(asked), []);
+  // The view's code, which index.html starts beside the app's, is downloaded once too.
+  assert.ok([...code.keys()].some((path) => /^\/split_places-[0-9a-f]+\.wasm$/.test(path)), [...code.keys()].join(', '));
+  assert.deepEqual(twice(code), []);
 });
 
 test('config.json pins the sha256 of the served demo root', async () => {

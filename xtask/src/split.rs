@@ -38,6 +38,16 @@ const APP_LINK: &str = r#"<link data-trunk rel="rust" href="Cargo.toml""#;
 const GLUE: &str = "shafaf-app.js";
 const MAIN: &str = "shafaf-app_bg.wasm";
 const LOADER: &str = "shafaf-split.js";
+/// Beside the split app: each lazy part's files, as JSON.
+const VIEWS: &str = "views.json";
+
+/// The lazy part that draws the view at an address, as the app's
+/// `preload_view_in_address` (src/app.rs) chooses it: a JavaScript
+/// expression over `parts`, the address's path split at `/`.
+const VIEW_OF_ADDRESS: &str = r#"(["p", "find"].includes(parts[0]) || (parts[0] === "c" && parts.length === 2)) ? "places"
+    : (parts[0] === "charts" || (parts[0] === "c" && parts[2] === "charts")) ? "charts"
+    : ["verify", "source", "history"].includes(parts[0]) ? "observer"
+    : parts[0] === "sheet" ? "sheet" : null"#;
 
 /// wasm-opt's settings for every module: size first, and the features the
 /// compiler uses (a chunk has no section that names them).
@@ -147,6 +157,18 @@ fn split(input: &[u8], work: &Path) -> Result<()> {
     for name in names.iter().filter(|name| name.ends_with(".wasm")) {
         fs::rename(done.join(name), out.join(hashed(name, &hash)))?;
     }
+    // Which files each lazy part needs (its own and the chunks it shares),
+    // for the script that fetches a deep link's view at once.
+    let views: std::collections::BTreeMap<&String, Vec<String>> = split
+        .prefetch_map
+        .iter()
+        .map(|(part, stems)| {
+            let mut files: Vec<String> = stems.iter().map(|stem| hashed(&format!("{stem}.wasm"), &hash)).collect();
+            files.sort();
+            (part, files)
+        })
+        .collect();
+    fs::write(done.join(VIEWS), serde_json::to_string(&views)?)?;
     fs::write(done.join("hash"), &hash)?;
     Ok(())
 }
@@ -161,7 +183,8 @@ fn install(done: &Path, dist: &Path) -> Result<()> {
     }
     let index = dist.join("index.html");
     let html = fs::read_to_string(&index).with_context(|| format!("reading {}", index.display()))?;
-    let html = with_script(&html, &start_script(&hash, &done.join("files"))?)
+    let views = fs::read_to_string(done.join(VIEWS)).context("reading the views' files")?;
+    let html = with_script(&html, &start_script(&hash, &done.join("files"), &views)?)
         .with_context(|| format!("in {}", index.display()))?;
     fs::write(&index, html)?;
     Ok(())
@@ -180,8 +203,11 @@ fn with_script(html: &str, script: &str) -> Result<String> {
 /// The script that starts the app, and the hints that fetch the first view's
 /// code at once (the glue, the loader it imports, the main module), each
 /// with its Subresource Integrity as Trunk writes it for the files it
-/// builds. `files` holds the split app's files by name.
-fn start_script(hash: &str, files: &Path) -> Result<String> {
+/// builds. `files` holds the split app's files by name; `views` is each lazy
+/// part's files (JSON): a deep link's view is fetched beside the main module,
+/// at a lower priority, instead of after it (the loader's own requests then
+/// find it in the HTTP cache: same address, same mode).
+fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
     let (glue, main, loader) = (hashed(GLUE, hash), hashed(MAIN, hash), hashed(LOADER, hash));
     let integrity = |name: &str| -> Result<String> {
         let bytes = fs::read(files.join(name)).with_context(|| format!("reading {name}"))?;
@@ -192,6 +218,18 @@ fn start_script(hash: &str, files: &Path) -> Result<String> {
         r#"<link rel="modulepreload" href="/{glue}" crossorigin="anonymous" integrity="{glue_sri}">
     <link rel="modulepreload" href="/{loader}" crossorigin="anonymous" integrity="{loader_sri}">
     <link rel="preload" href="/{main}" crossorigin="anonymous" integrity="{main_sri}" as="fetch" type="application/wasm">
+    <script>
+      (() => {{
+        const views = {views};
+        const parts = location.pathname.split("/").filter(Boolean);
+        const view = {VIEW_OF_ADDRESS};
+        for (const file of views[view] ?? []) {{
+          const link = document.createElement("link");
+          Object.assign(link, {{ rel: "preload", as: "fetch", crossOrigin: "anonymous", fetchPriority: "low", href: "/" + file }});
+          document.head.append(link);
+        }}
+      }})();
+    </script>
     <script type="module">
 import init from '/{glue}';
 await init({{ module_or_path: '/{main}' }});
@@ -267,7 +305,7 @@ mod tests {
         for name in [GLUE, MAIN, LOADER] {
             fs::write(files.join(hashed(name, hash)), name).unwrap();
         }
-        let script = start_script(hash, &files).unwrap();
+        let script = start_script(hash, &files, r#"{"places":["split_places-0123456789abcdef.wasm"]}"#).unwrap();
         let sri = |text: &str| format!("sha384-{}", BASE64.encode(Sha384::digest(text)));
         for (name, kind) in [(GLUE, "modulepreload"), (LOADER, "modulepreload"), (MAIN, "preload")] {
             let link = format!(
@@ -278,8 +316,9 @@ mod tests {
             assert!(script.contains(&link), "{link}\nnot in\n{script}");
         }
         assert!(script.contains("await init({ module_or_path: '/shafaf-app-0123456789abcdef_bg.wasm' });"));
-        assert_eq!(crate::headers::inline_scripts(&script).len(), 1);
-        assert!(start_script("fedcba9876543210", &files).is_err(), "a file that is not there has no integrity");
+        assert!(script.contains(r#"const views = {"places":["split_places-0123456789abcdef.wasm"]};"#));
+        assert_eq!(crate::headers::inline_scripts(&script).len(), 2);
+        assert!(start_script("fedcba9876543210", &files, "{}").is_err(), "a file that is not there has no integrity");
         fs::remove_dir_all(&files).unwrap();
     }
 
