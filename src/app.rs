@@ -71,8 +71,13 @@ pub fn App(config: Result<Config, load::LoadError>) -> impl IntoView {
             match read_config {
                 Ok(config) => match load::signed(&config, move |p| set_progress.set(p)).await {
                     Outcome::Signed(signed) => {
-                        // The first view is drawn in a task of its own, after the checks'.
+                        // The first view is drawn in a task of its own, after the checks';
+                        // the landing page's map is read in the task before.
                         load::sleep(0).await;
+                        if address_parts().is_empty() {
+                            crate::map::read_national_map(&signed.signed, &signed.boundaries);
+                            load::sleep(0).await;
+                        }
                         show(&config, &signed, current, root);
                         leptos::task::spawn_local(live::follow(
                             config,

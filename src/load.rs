@@ -472,6 +472,8 @@ pub fn open_province(config: Option<Config>, release: Release, p: usize) {
     }
     leptos::task::spawn_local(async move {
         if let Ok(load) = province(&config, &places.signed, &code, (needs_contests, needs_counties)).await {
+            // The views follow in a task of their own, after the file's checks.
+            sleep(0).await;
             release.places.update(|current| {
                 let mut next = (**current).clone();
                 if let (true, Some(contests)) = (matches!(next.area(p), Area::Summary), load.contests) {

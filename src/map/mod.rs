@@ -687,6 +687,15 @@ pub fn national_map(release: Release, links: &Links) -> Option<AnyView> {
     Some(view! { <ChoroplethMap testid="national-map" title map areas first=Msg::Province pannable=true/> }.into_any())
 }
 
+/// Reads the national map of a release that reached the signed level into
+/// the maps' cache, so that the view drawing it does not (on a phone, the
+/// boundaries' parsing and projection are a task of their own).
+pub fn read_national_map(signed: &shafaf_core::verify::SignedRelease, boundaries: &shafaf_core::map::Boundaries) {
+    if let Some(entry) = signed.entry(shafaf_core::model::FileKind::GeoProvinces, None) {
+        let _ = cached(&entry.path, || boundaries.province_map());
+    }
+}
+
 /// Every province as the national map shows it.
 fn national_areas(places: &Places, links: &Links) -> Vec<MapArea> {
     places
