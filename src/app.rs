@@ -75,7 +75,7 @@ pub fn App(config: Result<Config, load::LoadError>) -> impl IntoView {
                         // the landing page's map is read in the task before.
                         load::sleep(0).await;
                         if address_parts().is_empty() {
-                            crate::map::read_national_map(&signed.signed, &signed.boundaries);
+                            let _ = crate::map::read_national_map(&signed.signed, &signed.boundaries);
                             load::sleep(0).await;
                         }
                         show(&config, &signed, current, root);

@@ -344,17 +344,12 @@ struct Inbox {
 /// message is sized to keep its task short). While the code that reads them
 /// cannot be downloaded, the messages wait, and it is asked for again later.
 async fn read_inbox(inbox: Rc<Inbox>) {
-    let mut wait = 1_000;
     loop {
         if inbox.messages.borrow().is_empty() {
             inbox.reading.set(false);
             return;
         }
-        if preload_report_code().await.is_err() {
-            crate::load::sleep(wait).await;
-            wait = (wait * 2).min(30_000);
-            continue;
-        }
+        crate::load::until_loaded(preload_report_code, 1_000, 30_000).await;
         let Some(bytes) = inbox.messages.borrow_mut().pop_front() else { continue };
         if let Ok(Ok(report)) = read_report(bytes).await {
             (inbox.heard.borrow_mut())(report);

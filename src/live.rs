@@ -75,11 +75,7 @@ pub async fn follow(config: Config, root: VerifiedRoot, current: Current, status
     status.update(|s| s.following = true);
     // The first poll is a few seconds away: the view's own downloads go first.
     load::first_view_settled().await;
-    let mut wait = 5_000;
-    while preload_following().await.is_err() {
-        load::sleep(wait).await;
-        wait = (wait * 2).min(60_000);
-    }
+    load::until_loaded(preload_following, 5_000, 60_000).await;
     if let Ok(following) = following(Following { config, root, current, status, root_signal }).await {
         following.await;
     }
@@ -103,18 +99,11 @@ struct Following {
 fn following(
     args: Following,
 ) -> Result<std::pin::Pin<Box<dyn std::future::Future<Output = ()>>>, leptos::wasm_split::SplitLoaderError> {
-    let Following { config, root, current, status, root_signal } = args;
-    Ok(Box::pin(poll_latest(config, root, current, status, root_signal)))
+    Ok(Box::pin(poll_latest(args)))
 }
 
 /// [`follow`]'s loop: asks for the pointer, and moves to what it names once that verified.
-async fn poll_latest(
-    config: Config,
-    root: VerifiedRoot,
-    current: Current,
-    status: LiveSignal,
-    root_signal: RootSignal,
-) {
+async fn poll_latest(Following { config, root, current, status, root_signal }: Following) {
     let base = config.poll_seconds.max(1) * 1000;
     // No change: the interval grows slowly, to 8 times the base at most;
     // errors back off faster, to a minute.

@@ -731,6 +731,21 @@ async fn next_paint() {
     sleep(20).await
 }
 
+/// Resolves once `load` (the download of a chunk of the app's code) has
+/// succeeded, asking again after `first` milliseconds, then twice as long
+/// each time, up to `cap`.
+pub async fn until_loaded<E, F: std::future::Future<Output = Result<(), E>>>(
+    mut load: impl FnMut() -> F,
+    first: i32,
+    cap: i32,
+) {
+    let mut wait = first;
+    while load().await.is_err() {
+        sleep(wait).await;
+        wait = (wait * 2).min(cap);
+    }
+}
+
 /// Resolves after `ms` milliseconds.
 pub async fn sleep(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| {

@@ -675,9 +675,7 @@ fn findings_and_verified(area: &Area, reported: u64, findings: usize) -> (usize,
 /// boundaries. Drawn once: its areas follow the release as the audit moves on.
 pub fn national_map(release: Release, links: &Links) -> Option<AnyView> {
     let places = release.places.get_untracked();
-    let entry = places.signed.entry(shafaf_core::model::FileKind::GeoProvinces, None)?;
-    let map = cached(&entry.path, || places.boundaries.province_map())?;
-    let map = match map {
+    let map = match read_national_map(&places.signed, &places.boundaries)? {
         Ok(map) => map,
         Err(error) => return Some(view! { <MapUnavailable error/> }.into_any()),
     };
@@ -687,13 +685,16 @@ pub fn national_map(release: Release, links: &Links) -> Option<AnyView> {
     Some(view! { <ChoroplethMap testid="national-map" title map areas first=Msg::Province pannable=true/> }.into_any())
 }
 
-/// Reads the national map of a release that reached the signed level into
-/// the maps' cache, so that the view drawing it does not (on a phone, the
-/// boundaries' parsing and projection are a task of their own).
-pub fn read_national_map(signed: &shafaf_core::verify::SignedRelease, boundaries: &shafaf_core::map::Boundaries) {
-    if let Some(entry) = signed.entry(shafaf_core::model::FileKind::GeoProvinces, None) {
-        let _ = cached(&entry.path, || boundaries.province_map());
-    }
+/// The national map of a release that reached the signed level, from the
+/// maps' cache or read into it; `None` when the release has no boundaries.
+/// The app reads it in a task before the landing page draws it (on a phone,
+/// the boundaries' parsing and projection are a task of their own).
+pub fn read_national_map(
+    signed: &shafaf_core::verify::SignedRelease,
+    boundaries: &shafaf_core::map::Boundaries,
+) -> Option<Result<Arc<RegionMap>, String>> {
+    let entry = signed.entry(shafaf_core::model::FileKind::GeoProvinces, None)?;
+    cached(&entry.path, || boundaries.province_map())
 }
 
 /// Every province as the national map shows it.

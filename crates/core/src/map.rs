@@ -448,7 +448,6 @@ mod tests {
         let expected = (bottom + 8.0).ceil();
         assert_eq!(map.height, expected);
         assert_eq!(map.regions[0].path, format!("M8.0,{bottom:.1} 500.0,{bottom:.1} 500.0,8.0 8.0,8.0Z"));
-
         assert!(map.regions[1].center.0 > map.regions[0].center.0);
         assert_eq!(map.view_box(), format!("0 0 1000 {expected}"));
     }

@@ -447,8 +447,11 @@ pub fn verify_signed_from<'a>(
     policy: &LogPolicy,
     mut listed: impl FnMut(&FileEntry) -> Result<CheckedFile<'a>, Finding>,
 ) -> Result<SignedRelease, Failure> {
-    let mut audit = Audit { root: Some(release.root().audit().clone()), ..Audit::default() };
-    audit.release = Some(release.audit().clone());
+    let mut audit = Audit {
+        root: Some(release.root().audit().clone()),
+        release: Some(release.audit().clone()),
+        ..Audit::default()
+    };
     let logged = verify_log(release, publication, policy, now).map_err(|f| Failure::new(f, audit.clone()))?;
     audit.log = logged.log().cloned();
     audit.pointer = logged.pointer().cloned();
