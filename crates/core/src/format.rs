@@ -121,10 +121,8 @@ impl Publication {
 pub fn parse_json<T: DeserializeOwned>(file: &str, bytes: &[u8], limit: u64) -> Result<T, FormatError> {
     check_size(file, bytes, limit)?;
     let mut de = serde_json::Deserializer::from_slice(bytes);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let field = e.path().to_string();
-        FormatError::new(file, field, clean_serde_message(&e.into_inner()))
-    })?;
+    let value = deserialize_naming(&mut de)
+        .map_err(|(path, e)| FormatError::new(file, path.unwrap_or_default(), clean_serde_message(&e)))?;
     de.end().map_err(|e| FormatError::new(file, "", clean_serde_message(&e)))?;
     Ok(value)
 }
@@ -146,13 +144,43 @@ pub fn parse_json_fast<T: DeserializeOwned>(file: &str, bytes: &[u8], limit: u64
 /// results line); the field path is prefixed with `prefix`.
 pub fn parse_json_str<T: DeserializeOwned>(file: &str, prefix: &str, json: &str) -> Result<T, FormatError> {
     let mut de = serde_json::Deserializer::from_str(json);
-    let value = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { prefix.to_owned() } else { format!("{prefix}.{path}") };
-        FormatError::new(file, field, clean_serde_message(&e.into_inner()))
-    })?;
+    let value = deserialize_naming(&mut de)
+        .map_err(|(path, e)| FormatError::new(file, within(prefix, path), clean_serde_message(&e)))?;
     de.end().map_err(|e| FormatError::new(file, prefix, clean_serde_message(&e)))?;
     Ok(value)
+}
+
+/// Deserializes a `T`; an error comes with the path of the field it is in
+/// (`a.b[2]`, `None` at the top), where the `field-paths` feature is on.
+///
+/// The path is worth its code in the CLI, which an observer runs on a
+/// publication that fails; the browser builds go without it (it roughly
+/// doubles the code of every `Deserialize` it reads through), and their
+/// errors place the fault by serde_json's line and column alone. Either way
+/// the error is the same error, with the same verdict.
+#[cfg(feature = "field-paths")]
+fn deserialize_naming<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+) -> Result<T, (Option<String>, serde_json::Error)> {
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        ((path != ".").then_some(path), e.into_inner())
+    })
+}
+
+#[cfg(not(feature = "field-paths"))]
+fn deserialize_naming<'de, T: Deserialize<'de>, R: serde_json::de::Read<'de>>(
+    de: &mut serde_json::Deserializer<R>,
+) -> Result<T, (Option<String>, serde_json::Error)> {
+    T::deserialize(de).map_err(|e| (None, e))
+}
+
+/// The field at `path` inside the value named `prefix`.
+fn within(prefix: &str, path: Option<String>) -> String {
+    match path {
+        Some(path) => format!("{prefix}.{path}"),
+        None => prefix.to_owned(),
+    }
 }
 
 pub fn check_size(file: &str, bytes: &[u8], limit: u64) -> Result<(), FormatError> {
@@ -253,11 +281,8 @@ impl SignedResultLine<'_> {
 pub fn parse_result_line<'a>(file: &str, line_no: usize, line: &'a str) -> Result<SignedResultLine<'a>, FormatError> {
     let field = format!("line {line_no}");
     let mut de = serde_json::Deserializer::from_str(line);
-    let parsed: SignedResultLine<'a> = serde_path_to_error::deserialize(&mut de).map_err(|e| {
-        let path = e.path().to_string();
-        let field = if path == "." { field.clone() } else { format!("{field}.{path}") };
-        FormatError::new(file, field, clean_serde_message(&e.into_inner()))
-    })?;
+    let parsed: SignedResultLine<'a> = deserialize_naming(&mut de)
+        .map_err(|(path, e)| FormatError::new(file, within(&field, path), clean_serde_message(&e)))?;
     de.end().map_err(|e| FormatError::new(file, &field, clean_serde_message(&e)))?;
     Ok(parsed)
 }
