@@ -179,12 +179,30 @@ impl Lang {
     }
 
     pub fn bytes(self, n: u64) -> String {
+        let (count, unit) = self.in_unit(n, n);
+        format!("{count} {unit}")
+    }
+
+    /// "113 of 534 KB": `done` and `total` in `total`'s unit, named once (a
+    /// progress line that fits a narrow phone's width).
+    pub fn bytes_of(self, done: u64, total: u64) -> String {
+        let (done, _) = self.in_unit(done, total);
+        let (total, unit) = self.in_unit(total, total);
+        match self {
+            Lang::Fa => format!("{done} از {total} {unit}"),
+            Lang::En => format!("{done} of {total} {unit}"),
+        }
+    }
+
+    /// `n` in the unit that suits `scale` (kilobytes below a megabyte),
+    /// rounded up, and the unit's name.
+    fn in_unit(self, n: u64, scale: u64) -> (String, &'static str) {
         const KIB: u64 = 1024;
         const MIB: u64 = 1024 * KIB;
-        if n >= MIB {
-            format!("{} {}", self.number(n.div_ceil(MIB)), self.pick("مگابایت", "MB"))
+        if scale >= MIB {
+            (self.number(n.div_ceil(MIB)), self.pick("مگابایت", "MB"))
         } else {
-            format!("{} {}", self.number(n.div_ceil(KIB)), self.pick("کیلوبایت", "KB"))
+            (self.number(n.div_ceil(KIB)), self.pick("کیلوبایت", "KB"))
         }
     }
 
@@ -205,12 +223,12 @@ impl Lang {
     pub fn audit_progress(self, a: &AuditState) -> String {
         let (p, n) = (self.number(a.provinces_done as u64), self.number(a.provinces_total as u64));
         let (s, t) = (self.number(a.stations_verified), self.number(a.stations_total));
-        let (x, y) = (self.bytes(a.bytes_done), self.bytes(a.bytes_total));
+        let sizes = self.bytes_of(a.bytes_done, a.bytes_total);
         let mut text = match self {
-            Lang::Fa => format!("{p} از {n} استان بازشماری شد؛ امضای {s} از {t} شعبه وارسی شد؛ {x} از {y} دریافت شد."),
-            Lang::En => format!(
-                "{p} of {n} provinces recounted; {s} of {t} station signatures verified; {x} of {y} downloaded."
-            ),
+            Lang::Fa => format!("{p} از {n} استان بازشماری شد؛ امضای {s} از {t} شعبه وارسی شد؛ {sizes} دریافت شد."),
+            Lang::En => {
+                format!("{p} of {n} provinces recounted; {s} of {t} station signatures verified; {sizes} downloaded.")
+            }
         };
         if !a.unavailable.is_empty() {
             let k = self.number(a.unavailable.len() as u64);
@@ -275,10 +293,10 @@ impl Lang {
             Progress::Config => self.t(Msg::FetchingConfig).to_owned(),
             Progress::Metadata => self.t(Msg::FetchingMetadata).to_owned(),
             Progress::Files { bytes_done, bytes_total } => {
-                let (x, y) = (self.bytes(bytes_done), self.bytes(bytes_total));
+                let sizes = self.bytes_of(bytes_done, bytes_total);
                 match self {
-                    Lang::Fa => format!("دریافت خلاصه‌ی امضاشده و نقشه: {x} از {y}"),
-                    Lang::En => format!("Downloading the signed summary and map: {x} of {y}"),
+                    Lang::Fa => format!("دریافت خلاصه‌ی امضاشده و نقشه: {sizes}"),
+                    Lang::En => format!("Downloading the signed summary and map: {sizes}"),
                 }
             }
             Progress::Verifying => self.t(Msg::Verifying).to_owned(),
@@ -1583,5 +1601,20 @@ impl Lang {
             Lang::Fa => self.digits(&s.replace('.', "٫").replace('-', "−")),
             Lang::En => s.replace('-', "−"),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes_of_a_download_name_their_unit_once() {
+        assert_eq!(Lang::En.bytes_of(113 * 1024, 534 * 1024), "113 of 534 KB");
+        assert_eq!(Lang::Fa.bytes_of(113 * 1024, 534 * 1024), "۱۱۳ از ۵۳۴ کیلوبایت");
+        // Both in the total's unit, rounded up: a start is not shown as done.
+        assert_eq!(Lang::En.bytes_of(300 * 1024, 22 * 1024 * 1024), "1 of 22 MB");
+        assert_eq!(Lang::En.bytes_of(0, 22 * 1024 * 1024), "0 of 22 MB");
+        assert_eq!(Lang::En.bytes(1536), "2 KB");
     }
 }
