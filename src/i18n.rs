@@ -1511,6 +1511,17 @@ impl Lang {
         }
     }
 
+    /// How many witnesses cosigned the release shown, where their names do
+    /// not fit (a phone's live line).
+    pub fn witnessed_by(self, n: u64) -> String {
+        let count = self.number(n);
+        match self {
+            Lang::Fa => format!("با امضای {count} گواه"),
+            Lang::En if n == 1 => "witnessed by 1".to_owned(),
+            Lang::En => format!("witnessed by {count}"),
+        }
+    }
+
     pub fn release_title(self, version: u64) -> String {
         let v = self.number(version);
         match self {

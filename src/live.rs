@@ -257,13 +257,27 @@ pub fn LiveRegion() -> impl IntoView {
                         </span>
                         {move || {
                             let names = witnesses();
-                            let count = names.len().to_string();
-                            (!names.is_empty()).then(|| view! {
+                            let n = names.len() as u64;
+                            // Each name whole (a host name broken at its hyphens reads as two);
+                            // on a phone, only how many (style/main.css).
+                            let last = names.len().saturating_sub(1);
+                            let names = names
+                                .into_iter()
+                                .enumerate()
+                                .map(|(i, name)| view! {
+                                    <span class="witness">{name}</span>
+                                    {(i < last).then_some(", ")}
+                                })
+                                .collect_view();
+                            (n > 0).then(|| view! {
                                 " · "
-                                <span data-testid="live-witnesses" data-count=count>
-                                    {tr(Msg::WitnessedNow)}
-                                    " "
-                                    <bdi dir="ltr">{names.join(", ")}</bdi>
+                                <span data-testid="live-witnesses" data-count=n.to_string()>
+                                    <span class="witness-names">
+                                        {tr(Msg::WitnessedNow)}
+                                        " "
+                                        <bdi dir="ltr">{names}</bdi>
+                                    </span>
+                                    <span class="witness-count">{text(move |lang| lang.witnessed_by(n))}</span>
                                 </span>
                             })
                         }}
