@@ -26,6 +26,9 @@ fn main() {
     // appeared after the first paint.
     wasm_bindgen_futures::spawn_local(async {
         let config = load::config().await;
+        // The app's first draw in a task of its own, not in the one that
+        // started the module (which compiled and ran its start).
+        load::sleep(0).await;
         remove_shell();
         leptos::mount::mount_to_body(move || leptos::prelude::view! { <app::App config/> });
     });

@@ -23,8 +23,26 @@ pub use table::{Column, DataTable, Direction, SortKey};
 /// A flag that turns true in a task after this one: what lies below the first
 /// screen is drawn then, so that the first view is not one long task.
 pub fn in_next_task() -> leptos::prelude::RwSignal<bool> {
+    in_later_task(1)
+}
+
+/// A flag that turns true `n` tasks after this one, each queued by the one
+/// before: a view drawn in parts, one part per task.
+pub fn in_later_task(n: u32) -> leptos::prelude::RwSignal<bool> {
     use leptos::prelude::*;
+    fn after(n: u32, ready: RwSignal<bool>) {
+        set_timeout(
+            move || {
+                if n <= 1 {
+                    _ = ready.try_set(true);
+                } else {
+                    after(n - 1, ready);
+                }
+            },
+            std::time::Duration::ZERO,
+        );
+    }
     let ready = RwSignal::new(false);
-    set_timeout(move || _ = ready.try_set(true), std::time::Duration::ZERO);
+    after(n, ready);
     ready
 }

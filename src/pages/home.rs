@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::components::findings::contest_names;
-use crate::components::{in_next_task, trail, Breadcrumbs, FindingsList, SearchBox};
+use crate::components::{in_later_task, in_next_task, trail, Breadcrumbs, FindingsList, SearchBox};
 use crate::csv;
 use crate::i18n::{text, tr, Msg};
 use crate::load::Links;
@@ -37,7 +37,14 @@ pub fn HomePage() -> impl IntoView {
             let links = links.clone();
             move || {
                 any_shown.get().then(|| {
-                    let map = crate::map::national_map(release, &links);
+                    // The figures come first, the map in the next task and the
+                    // table, below the first screen, in the one after: three
+                    // shorter tasks on a phone rather than one long one.
+                    let map_drawn = in_next_task();
+                    let map = {
+                        let links = links.clone();
+                        move || map_drawn.get().then(|| crate::map::national_map(release, &links)).flatten()
+                    };
                     let figures = follow(release, every_area, move |places| {
                         let level = level_of(places.levels());
                         view! { <HeadlineFigures totals=places.national_totals() level/> }.into_any()
@@ -67,9 +74,7 @@ pub fn HomePage() -> impl IntoView {
                     let places = release.places.get_untracked();
                     let file_name = csv::file_name(&["shafaf", places.election().id.as_str(), "provinces"]);
                     let charts = links.href(&crate::charts::charts_path(&places, None));
-                    // The table lies below the first screen: it is drawn in a
-                    // task of its own, after the figures and the map.
-                    let drawn = in_next_task();
+                    let drawn = in_later_task(2);
                     let table = move || {
                         drawn.get().then(|| {
                             let (charts, file_name) = (charts.clone(), file_name.clone());
