@@ -14,7 +14,8 @@ use shafaf_core::tally::Standing;
 
 use crate::components::findings::contest_names;
 use crate::components::{
-    trail, Breadcrumbs, Column, DataTable, DecimalFigure, Direction, FindingsList, NumberFigure, RatioFigure, SortKey,
+    in_next_task, trail, Breadcrumbs, Column, DataTable, DecimalFigure, Direction, FindingsList, NumberFigure,
+    RatioFigure, SortKey,
 };
 use crate::csv;
 use crate::i18n::{text, tr, use_lang, Lang, Msg};
@@ -188,9 +189,7 @@ fn Contest(places: Arc<Places>, p: usize, c: usize, data: Arc<ProvinceData>) -> 
     let turnout_note = Signal::derive(move || lang.get().of_total(t.ballots_cast, t.eligible));
     let invalid_note = Signal::derive(move || lang.get().ratio_percent(t.invalid_share()));
     let reported_note = Signal::derive(move || lang.get().of_registered(t.stations_registered));
-    let margin_figure = facts.last_seat_margin.map(|value| {
-        view! { <NumberFigure name="last_seat_margin" label=label(Msg::LastSeatMargin) value/> }
-    });
+    let last_seat_margin = facts.last_seat_margin;
 
     let election_id = places.election().id.to_string();
     let candidates_file = csv::file_name(&["shafaf", &election_id, &id, "candidates"]);
@@ -218,6 +217,59 @@ fn Contest(places: Arc<Places>, p: usize, c: usize, data: Arc<ProvinceData>) -> 
             </p>
         }
     });
+    // The council's outcome comes first; its figures and tables, mostly below
+    // a phone's first screen, in the next task: two shorter tasks, not one long one.
+    let drawn = in_next_task();
+    let lower = move || {
+        drawn.get().then(|| {
+            view! {
+                <section class="ballots" aria-labelledby="ballots-heading">
+                    <h2 id="ballots-heading">{tr(Msg::Ballots)}</h2>
+                    <dl class="figures">
+                        <NumberFigure name="ballots_cast" label=label(Msg::BallotsCast) value=t.ballots_cast/>
+                        <NumberFigure name="valid" label=label(Msg::Valid) value=t.valid/>
+                        <NumberFigure name="invalid" label=label(Msg::Invalid) value=t.invalid note=invalid_note/>
+                        <RatioFigure name="invalid_share" label=label(Msg::InvalidShare) ratio=t.invalid_share()/>
+                        <DecimalFigure
+                            name="votes_per_ballot"
+                            label=label(Msg::VotesPerBallot)
+                            ratio=t.votes_per_ballot()
+                            note=vpb_note
+                        />
+                        <RatioFigure name="turnout" label=label(Msg::Turnout) ratio=t.turnout() note=turnout_note/>
+                        <NumberFigure name="eligible" label=label(Msg::Eligible) value=t.eligible/>
+                        <NumberFigure
+                            name="stations_reported"
+                            label=label(Msg::StationsReported)
+                            value=t.stations_reported
+                            note=reported_note
+                        />
+                        <NumberFigure name="stations_registered" label=label(Msg::StationsRegistered) value=t.stations_registered/>
+                        {last_seat_margin.map(|value| {
+                                view! { <NumberFigure name="last_seat_margin" label=label(Msg::LastSeatMargin) value/> }
+                            })}
+                    </dl>
+                </section>
+                <section class="candidates-section" aria-labelledby="candidates-heading">
+                    <h2 id="candidates-heading">{tr(Msg::Candidates)}</h2>
+                    <CandidateTable rows=candidates.clone() caption=candidates_caption file_name=candidates_file.clone()/>
+                </section>
+                <section class="stations-section" aria-labelledby="stations-heading">
+                    <h2 id="stations-heading">{tr(Msg::Stations)}</h2>
+                    {if recounted {
+                        view! {
+                            <p>{tr(Msg::StationsExplained)}</p>
+                            <StationTable rows=stations.clone() caption=stations_caption file_name=stations_file.clone()/>
+                        }
+                        .into_any()
+                    } else {
+                        view! { <p class="loading-note" data-testid="stations-pending">{tr(Msg::StationsAfterRecount)}</p> }
+                            .into_any()
+                    }}
+                </section>
+            }
+        })
+    };
     view! {
         <Breadcrumbs trail=trail(&places, &links, Some(Place::Contest(p, c)))/>
         <article class="contest" data-testid="contest" data-contest=id.clone() data-kind=kind_attr(kind)>
@@ -257,48 +309,7 @@ fn Contest(places: Arc<Places>, p: usize, c: usize, data: Arc<ProvinceData>) -> 
                 </div>
                 {margin}
             </section>
-            <section class="ballots" aria-labelledby="ballots-heading">
-                <h2 id="ballots-heading">{tr(Msg::Ballots)}</h2>
-                <dl class="figures">
-                    <NumberFigure name="ballots_cast" label=label(Msg::BallotsCast) value=t.ballots_cast/>
-                    <NumberFigure name="valid" label=label(Msg::Valid) value=t.valid/>
-                    <NumberFigure name="invalid" label=label(Msg::Invalid) value=t.invalid note=invalid_note/>
-                    <RatioFigure name="invalid_share" label=label(Msg::InvalidShare) ratio=t.invalid_share()/>
-                    <DecimalFigure
-                        name="votes_per_ballot"
-                        label=label(Msg::VotesPerBallot)
-                        ratio=t.votes_per_ballot()
-                        note=vpb_note
-                    />
-                    <RatioFigure name="turnout" label=label(Msg::Turnout) ratio=t.turnout() note=turnout_note/>
-                    <NumberFigure name="eligible" label=label(Msg::Eligible) value=t.eligible/>
-                    <NumberFigure
-                        name="stations_reported"
-                        label=label(Msg::StationsReported)
-                        value=t.stations_reported
-                        note=reported_note
-                    />
-                    <NumberFigure name="stations_registered" label=label(Msg::StationsRegistered) value=t.stations_registered/>
-                    {margin_figure}
-                </dl>
-            </section>
-            <section class="candidates-section" aria-labelledby="candidates-heading">
-                <h2 id="candidates-heading">{tr(Msg::Candidates)}</h2>
-                <CandidateTable rows=candidates caption=candidates_caption file_name=candidates_file/>
-            </section>
-            <section class="stations-section" aria-labelledby="stations-heading">
-                <h2 id="stations-heading">{tr(Msg::Stations)}</h2>
-                {if recounted {
-                    view! {
-                        <p>{tr(Msg::StationsExplained)}</p>
-                        <StationTable rows=stations caption=stations_caption file_name=stations_file/>
-                    }
-                    .into_any()
-                } else {
-                    view! { <p class="loading-note" data-testid="stations-pending">{tr(Msg::StationsAfterRecount)}</p> }
-                        .into_any()
-                }}
-            </section>
+            {lower}
         </article>
     }
     .into_any()
