@@ -1517,7 +1517,6 @@ impl Lang {
         let count = self.number(n);
         match self {
             Lang::Fa => format!("با امضای {count} گواه"),
-            Lang::En if n == 1 => "witnessed by 1".to_owned(),
             Lang::En => format!("witnessed by {count}"),
         }
     }

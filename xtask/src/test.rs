@@ -76,10 +76,17 @@ pub fn run(paths: &Paths, args: &TestArgs) -> Result<()> {
 /// The short, repeatable fuzzing run of every `cargo xtask test`.
 const SHORT_FUZZ: crate::fuzz::FuzzArgs = crate::fuzz::FuzzArgs { seconds: 60, target: None, runs: Some(20_000) };
 
-/// Prints the step's name, runs it, and names it in the error if it fails.
+/// Prints the step's name, runs it, and names it in the error if it fails,
+/// with the disk space left (a full disk fails a build in any step).
 fn step(name: &str, body: impl FnOnce() -> Result<()>) -> Result<()> {
     println!("==> {name}");
-    body().with_context(|| format!("step `{name}` failed"))
+    body().inspect_err(|_| print_free_disk()).with_context(|| format!("step `{name}` failed"))
+}
+
+fn print_free_disk() {
+    if let Some(df) = exec::probe(command("df").args(["-h", "--output=avail,size,target", "."])) {
+        println!("    disk space where the build runs:\n{df}");
+    }
 }
 
 /// Tests find the shared data through SHAFAF_GEO and SHAFAF_VECTORS, the
