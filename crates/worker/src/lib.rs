@@ -25,6 +25,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+mod wire;
+
 /// The page's request: audit one province of a release, the one shown or
 /// (for the history view) a past one, as of `now`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -58,7 +60,11 @@ pub enum Report {
     Progress { id: u32, bytes: u64 },
     /// Some of the stations of the job's [`Report::Done`], which follows
     /// without them (see [`Report::into_messages`]).
-    Stations { id: u32, stations: Vec<StationOutcome> },
+    Stations {
+        id: u32,
+        #[serde(with = "wire")]
+        stations: Vec<StationOutcome>,
+    },
     /// Some of the councils of the job's [`Report::Done`], likewise.
     Contests { id: u32, contests: Vec<ContestOutcome> },
     /// The province's outcome: verified and recounted, or why not.

@@ -115,6 +115,14 @@ pub struct StationOutcome {
     pub result: Option<StationResult>,
 }
 
+impl StationOutcome {
+    /// A station as it was verified, put back together from another form
+    /// (the audit workers send the page a shorter one).
+    pub fn new(station: Station, device: KeyId, contest: usize, result: Option<StationResult>) -> StationOutcome {
+        StationOutcome { station, device, contest, result }
+    }
+}
+
 /// A province whose files, signatures and recount verified. Discrepancies
 /// (signed figures that do not add up) are listed in `findings`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
