@@ -41,7 +41,23 @@ pub enum Effort {
     Fast,
 }
 
+/// Publication files up to this size are compressed at [`Effort::Best`].
+const BEST_UP_TO: u64 = 1 << 20;
+
 impl Effort {
+    /// For a file of a publication: the small ones, which every view reads
+    /// first (the root, the release, the summary, a province's councils and
+    /// boundaries), once at the highest levels, as a publisher precompresses
+    /// them (a province's contests file is 25% smaller at brotli 11 than at
+    /// 5); the large ones (results) at levels that keep up.
+    pub fn for_publication(size: u64) -> Effort {
+        if size <= BEST_UP_TO {
+            Effort::Best
+        } else {
+            Effort::Fast
+        }
+    }
+
     fn brotli_quality(self) -> u32 {
         match self {
             Effort::Best => 11,
@@ -280,7 +296,7 @@ impl Cache {
     pub fn warm(
         &self,
         files: impl IntoIterator<Item = PathBuf>,
-        effort: Effort,
+        effort: impl Fn(&Path) -> Effort,
         content_type: impl Fn(&Path) -> &'static str,
     ) {
         for path in files {
@@ -288,7 +304,7 @@ impl Cache {
                 continue;
             }
             for encoding in [Encoding::Brotli, Encoding::Gzip] {
-                if let Err(err) = self.get(&path, encoding, effort) {
+                if let Err(err) = self.get(&path, encoding, effort(&path)) {
                     // The file may have gone (a test fixture, a regenerated demo):
                     // the request for it will say so.
                     if err.kind() != io::ErrorKind::NotFound {

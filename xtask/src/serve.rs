@@ -138,12 +138,16 @@ pub fn start_with_cache(site: Site, address: &str, cache: PathBuf) -> Result<Run
         })
     };
     let warming = {
-        let folders = [(site.dist.clone(), Effort::Best), (site.demo.publication.clone(), Effort::Fast)];
+        let site = Arc::clone(&site);
         thread::spawn(move || {
             compressed.prune();
-            for (folder, effort) in folders {
-                let files = stamp::files_under(&folder).unwrap_or_default();
-                compressed.warm(files.iter().map(|relative| folder.join(relative)), effort, content_type);
+            for folder in [&site.dist, &site.demo.publication] {
+                let files = stamp::files_under(folder).unwrap_or_default();
+                compressed.warm(
+                    files.iter().map(|relative| folder.join(relative)),
+                    |path| effort(&site, path),
+                    content_type,
+                );
             }
         })
     };
@@ -201,6 +205,16 @@ struct Asked {
     if_none_match: Option<String>,
 }
 
+/// How hard to compress `path`: the app once per build, a publication's
+/// small files once, its large ones as they come.
+fn effort(site: &Site, path: &Path) -> Effort {
+    if path.starts_with(&site.dist) {
+        Effort::Best
+    } else {
+        Effort::for_publication(std::fs::metadata(path).map_or(u64::MAX, |m| m.len()))
+    }
+}
+
 fn respond(site: &Site, compressed: &Compressed, url: &str, asked: &Asked) -> Response<Box<dyn std::io::Read + Send>> {
     match route(site, url) {
         Route::Switched => text(200, "switched"),
@@ -208,11 +222,7 @@ fn respond(site: &Site, compressed: &Compressed, url: &str, asked: &Asked) -> Re
             .with_header(header("Content-Type", "application/json"))
             .with_header(header("Cache-Control", REVALIDATE))
             .boxed(),
-        Route::File { path, cache } => {
-            // The app is compressed once per build, publications as they come.
-            let effort = if path.starts_with(&site.dist) { Effort::Best } else { Effort::Fast };
-            file(compressed, &path, cache, effort, asked)
-        }
+        Route::File { path, cache } => file(compressed, &path, cache, effort(site, &path), asked),
         Route::Endless(path) => match File::open(&path) {
             Ok(file) => Response::new(
                 tiny_http::StatusCode(200),
