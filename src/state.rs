@@ -230,11 +230,14 @@ pub enum Place {
     Contest(usize, usize),
 }
 
+/// A province in a snapshot. What does not change from one snapshot to the
+/// next is shared, so that a province moving on copies little (a national
+/// audit makes a snapshot per province).
 #[derive(Clone)]
 struct Slot {
-    described: Province,
+    described: Arc<Province>,
     /// The summary's counties of the province.
-    summary: Vec<SummaryCounty>,
+    summary: Arc<[SummaryCounty]>,
     area: Area,
     /// The province's counties' boundaries, once fetched and verified.
     counties: Option<Arc<Boundaries>>,
@@ -263,8 +266,8 @@ impl Places {
             .iter()
             .enumerate()
             .map(|(i, described)| Slot {
-                described: described.clone(),
-                summary: signed.summary().provinces.get(i).map(|p| p.counties.clone()).unwrap_or_default(),
+                described: Arc::new(described.clone()),
+                summary: signed.summary().provinces.get(i).map(|p| p.counties.as_slice().into()).unwrap_or_default(),
                 area: Area::Summary,
                 counties: None,
                 councils: Arc::default(),
@@ -340,7 +343,7 @@ impl Places {
     }
 
     pub fn provinces(&self) -> impl Iterator<Item = (usize, &Province)> {
-        self.provinces.iter().enumerate().map(|(p, s)| (p, &s.described))
+        self.provinces.iter().enumerate().map(|(p, s)| (p, &*s.described))
     }
 
     pub fn area(&self, p: usize) -> &Area {
