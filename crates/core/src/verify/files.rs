@@ -181,8 +181,6 @@ pub struct SignedRelease {
     summary: SummaryDoc,
     /// When the registry was committed and witnessed, against the polls' opening.
     setup: Option<SetupAudit>,
-    /// The province of every council the summary lists.
-    contest_provinces: HashMap<String, usize>,
 }
 
 /// Checks the election file and the summary against the logged release and
@@ -198,15 +196,7 @@ pub fn verify_files(
     let summary = summary.and_then(|f| f.of(release, FileKind::Summary, None)).map_err(|f| vec![f])?;
     let summary = read_summary(release.root(), &election, summary.path(), summary.bytes())?;
     let setup = check_setup(&logged, &election)?;
-    let contest_provinces = summary
-        .provinces
-        .iter()
-        .enumerate()
-        .flat_map(|(p, province)| {
-            province.counties.iter().flat_map(move |c| c.contests.iter().map(move |id| (id.to_string(), p)))
-        })
-        .collect();
-    Ok(SignedRelease { logged, election, summary, setup, contest_provinces })
+    Ok(SignedRelease { logged, election, summary, setup })
 }
 
 /// When the station registry and the candidate lists were committed: the
@@ -546,9 +536,15 @@ impl SignedRelease {
         self.release().entry(kind, province)
     }
 
-    /// The province (its index in the election file) of a council the summary lists.
+    /// The province (its index in the election file) of a council the
+    /// summary lists. A search through the summary: a view asks once, and
+    /// an index of every council would be built on every load, before the
+    /// first figure, for the few views that ask.
     pub fn province_of_contest(&self, contest: &str) -> Option<usize> {
-        self.contest_provinces.get(contest).copied()
+        self.summary
+            .provinces
+            .iter()
+            .position(|p| p.counties.iter().any(|c| c.contests.iter().any(|id| id.as_str() == contest)))
     }
 
     /// A province's description in the election file and its counties in the summary.
