@@ -232,12 +232,11 @@ pub enum Place {
 
 /// A province in a snapshot. What does not change from one snapshot to the
 /// next is shared, so that a province moving on copies little (a national
-/// audit makes a snapshot per province).
+/// audit makes a snapshot per province); its counties in the summary are
+/// read from the release ([`Places::summary_counties`]).
 #[derive(Clone)]
 struct Slot {
     described: Arc<Province>,
-    /// The summary's counties of the province.
-    summary: Arc<[SummaryCounty]>,
     area: Area,
     /// The province's counties' boundaries, once fetched and verified.
     counties: Option<Arc<Boundaries>>,
@@ -264,10 +263,8 @@ impl Places {
         let provinces: Vec<Slot> = election
             .provinces
             .iter()
-            .enumerate()
-            .map(|(i, described)| Slot {
+            .map(|described| Slot {
                 described: Arc::new(described.clone()),
-                summary: signed.summary().provinces.get(i).map(|p| p.counties.as_slice().into()).unwrap_or_default(),
                 area: Area::Summary,
                 counties: None,
                 councils: Arc::default(),
@@ -384,6 +381,12 @@ impl Places {
         self.area(p).data().and_then(|d| d.contests().get(c))
     }
 
+    /// Province `p`'s counties in the summary (the summary lists the
+    /// election's provinces in their order).
+    fn summary_counties(&self, p: usize) -> &[SummaryCounty] {
+        self.signed.summary().provinces.get(p).map_or(&[], |s| &s.counties)
+    }
+
     /// A province's figures: its recount once recounted (or its councils as
     /// published once loaded), else the summary's; none once withdrawn.
     pub fn province_totals(&self, p: usize) -> Option<Totals> {
@@ -391,7 +394,7 @@ impl Places {
         match &slot.area {
             Area::Failed(_) => None,
             Area::Signed(d) | Area::Recounted(d) => Some(d.totals()),
-            Area::Summary => Some(slot.summary.iter().fold(Totals::default(), |mut t, c| {
+            Area::Summary => Some(self.summary_counties(p).iter().fold(Totals::default(), |mut t, c| {
                 t.add(&c.totals);
                 t
             })),
@@ -409,7 +412,7 @@ impl Places {
                 let totals = Totals::of_contests(d.contests().iter().filter(|c| c.contest.county == *code));
                 (totals.contests > 0).then_some(totals)
             }
-            Area::Summary => slot.summary.iter().find(|c| c.code == *code).map(|c| c.totals),
+            Area::Summary => self.summary_counties(p).iter().find(|c| c.code == *code).map(|c| c.totals),
         }
     }
 
