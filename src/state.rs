@@ -366,7 +366,8 @@ impl Places {
         self.county_index(p, &contest.contest.county)
     }
 
-    /// The province of a council the summary lists.
+    /// The province a council's id names; whether the council is there, its
+    /// province's contests file says.
     pub fn province_of_contest(&self, id: &str) -> Option<usize> {
         self.signed.province_of_contest(id)
     }

@@ -34,7 +34,7 @@ pub fn ContestPage() -> impl IntoView {
         untrack(|| {
             verified(|release| {
                 let places = release.places.get_untracked();
-                // The summary says which province holds the council.
+                // The council's id names its province.
                 let Some(p) = places.province_of_contest(&id) else {
                     return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any();
                 };

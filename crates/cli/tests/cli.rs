@@ -281,7 +281,7 @@ fn keygen_root_sign_result_publish_verify() {
     fs::write(
         draft.join("provinces/IR-15/contests.json"),
         format!(
-            r#"{{"type":"shafaf/contests/v1","election":"e1","province":"IR-15","contests":[{{"id":"v1","kind":"village","county":"1503","name":{},"seats":3,"alternates":2,"eligible":500,"candidates":[{}]}}]}}"#,
+            r#"{{"type":"shafaf/contests/v1","election":"e1","province":"IR-15","contests":[{{"id":"IR-15-v1","kind":"village","county":"1503","name":{},"seats":3,"alternates":2,"eligible":500,"candidates":[{}]}}]}}"#,
             name("ده", "Deh"), cands.join(",")
         ),
     )
@@ -289,7 +289,7 @@ fn keygen_root_sign_result_publish_verify() {
     fs::write(
         draft.join("provinces/IR-15/stations.json"),
         format!(
-            r#"{{"type":"shafaf/stations/v1","election":"e1","province":"IR-15","stations":[{{"id":"s1","contest":"v1","eligible":250,"device":"{}"}},{{"id":"s2","contest":"v1","eligible":250,"device":"{}"}}]}}"#,
+            r#"{{"type":"shafaf/stations/v1","election":"e1","province":"IR-15","stations":[{{"id":"s1","contest":"IR-15-v1","eligible":250,"device":"{}"}},{{"id":"s2","contest":"IR-15-v1","eligible":250,"device":"{}"}}]}}"#,
             spki("dev1"), spki("dev2")
         ),
     )
@@ -299,7 +299,7 @@ fn keygen_root_sign_result_publish_verify() {
             votes.iter().enumerate().map(|(i, n)| format!(r#"{{"candidate":"k{}","votes":{n}}}"#, i + 1)).collect();
         let result = format!(
             r#"{{
-  "type": "shafaf/station-result/v1", "election": "e1", "station": "{s}", "contest": "v1",
+  "type": "shafaf/station-result/v1", "election": "e1", "station": "{s}", "contest": "IR-15-v1",
   "opened": "2026-06-19T08:00:00+03:30", "closed": "2026-06-19T21:00:00+03:30",
   "ballots_cast": 200, "valid": 190, "invalid": 10, "votes": [{}]
 }}"#,
@@ -723,7 +723,7 @@ fn authority(tmp: &Path) -> impl Fn(&str) -> String + '_ {
     fs::write(
         draft.join("provinces/IR-15/contests.json"),
         format!(
-            r#"{{"type":"shafaf/contests/v1","election":"e1","province":"IR-15","contests":[{{"id":"v1","kind":"village","county":"1503","name":{},"seats":3,"alternates":2,"eligible":500,"candidates":[{}]}}]}}"#,
+            r#"{{"type":"shafaf/contests/v1","election":"e1","province":"IR-15","contests":[{{"id":"IR-15-v1","kind":"village","county":"1503","name":{},"seats":3,"alternates":2,"eligible":500,"candidates":[{}]}}]}}"#,
             name("Deh"), cands.join(",")
         ),
     )
@@ -731,7 +731,7 @@ fn authority(tmp: &Path) -> impl Fn(&str) -> String + '_ {
     fs::write(
         draft.join("provinces/IR-15/stations.json"),
         format!(
-            r#"{{"type":"shafaf/stations/v1","election":"e1","province":"IR-15","stations":[{{"id":"s1","contest":"v1","eligible":250,"device":"{}"}},{{"id":"s2","contest":"v1","eligible":250,"device":"{}"}}]}}"#,
+            r#"{{"type":"shafaf/stations/v1","election":"e1","province":"IR-15","stations":[{{"id":"s1","contest":"IR-15-v1","eligible":250,"device":"{}"}},{{"id":"s2","contest":"IR-15-v1","eligible":250,"device":"{}"}}]}}"#,
             spki("dev1"), spki("dev2")
         ),
     )
@@ -742,7 +742,7 @@ fn authority(tmp: &Path) -> impl Fn(&str) -> String + '_ {
         fs::write(
             tmp.join(format!("{s}.json")),
             format!(
-                r#"{{"type":"shafaf/station-result/v1","election":"e1","station":"{s}","contest":"v1","opened":"2026-06-19T08:00:00+03:30","closed":"2026-06-19T21:00:00+03:30","ballots_cast":200,"valid":190,"invalid":10,"votes":[{}]}}"#,
+                r#"{{"type":"shafaf/station-result/v1","election":"e1","station":"{s}","contest":"IR-15-v1","opened":"2026-06-19T08:00:00+03:30","closed":"2026-06-19T21:00:00+03:30","ballots_cast":200,"valid":190,"invalid":10,"votes":[{}]}}"#,
                 v.join(",")
             ),
         )
@@ -871,7 +871,7 @@ fn publish_appends_to_the_log_and_witnesses_cosign_after_checking_it() {
     let stations = t("draft/provinces/IR-15/stations.json");
     let committed = fs::read_to_string(&stations).unwrap();
     let spki = fs::read_to_string(t("keys/ts1.pub.pem")).unwrap().lines().nth(1).unwrap().to_owned();
-    let ghost = committed.replace("]}", &format!(r#",{{"id":"s9","contest":"v1","eligible":0,"device":"{spki}"}}]}}"#));
+    let ghost = committed.replace("]}", &format!(r#",{{"id":"s9","contest":"IR-15-v1","eligible":0,"device":"{spki}"}}]}}"#));
     fs::write(&stations, ghost).unwrap();
     let o = publish_into(&t, Some("pub"), "ghost", "2026-06-20T03:00:00+03:30");
     assert!(!o.status.success());

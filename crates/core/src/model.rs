@@ -16,12 +16,15 @@ use crate::text;
 
 macro_rules! doc_type {
     ($(#[$doc:meta])* $name:ident = $tag:literal) => {
+        doc_type!($(#[$doc])* $name::V1 = $tag);
+    };
+    ($(#[$doc:meta])* $name:ident::$version:ident = $tag:literal) => {
         $(#[$doc])*
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
         pub enum $name {
             #[default]
             #[serde(rename = $tag)]
-            V1,
+            $version,
         }
     };
 }
@@ -55,8 +58,9 @@ doc_type!(
     StationResultType = "shafaf/station-result/v1"
 );
 doc_type!(
-    /// `type` of the release's summary.
-    SummaryType = "shafaf/summary/v1"
+    /// `type` of the release's summary. (v1 also listed each county's
+    /// councils; a council's id now names its province.)
+    SummaryType::V2 = "shafaf/summary/v2"
 );
 
 /// An identifier: ASCII letters, digits, `.`, `_`, `-`; at most 64 characters.
@@ -597,11 +601,10 @@ pub struct StationResult {
     pub votes: Vec<CandidateVotes>,
 }
 
-/// The release's summary (`files/summary.<h>.json`): every county's totals
-/// and the councils it holds. A reader draws the country's and the
-/// provinces' figures from it, and the councils' from their province's
-/// contests file, without any station file; the recount of a province then
-/// checks its counties' totals and councils against it.
+/// The release's summary (`files/summary.<h>.json`): every county's totals.
+/// A reader draws the country's and the provinces' figures from it, and the
+/// councils' from their province's contests file, without any station file;
+/// the recount of a province then checks its counties' totals against it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SummaryDoc {
@@ -623,8 +626,6 @@ pub struct SummaryProvince {
 pub struct SummaryCounty {
     pub code: Id,
     pub totals: Totals,
-    /// The ids of the county's councils, as in its province's contests file.
-    pub contests: Vec<Id>,
 }
 
 /// Sums over a set of contests (councils): an area's figures.

@@ -466,9 +466,9 @@ tests! {
         assert!(correction.stations_added.is_empty() && correction.registry_changes.is_empty());
         let changed: Vec<_> = correction.winners_changed().collect();
         assert_eq!(changed.len(), 1);
-        assert_eq!(changed[0].contest.as_str(), "V1");
-        assert!(changed[0].elected[0].iter().any(|c| c.as_str() == "V1-K02"));
-        assert!(changed[0].elected[1].iter().any(|c| c.as_str() == "V1-K03"));
+        assert_eq!(changed[0].contest.as_str(), "IR-15-V1");
+        assert!(changed[0].elected[0].iter().any(|c| c.as_str() == "IR-15-V1-K02"));
+        assert!(changed[0].elected[1].iter().any(|c| c.as_str() == "IR-15-V1-K03"));
         // Any two releases: 1 → 3 has both the added stations and the new winners.
         let both = diff::diff(&v[0], &v[2]);
         assert_eq!(both.stations_added.len(), 5);

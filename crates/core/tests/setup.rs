@@ -85,12 +85,12 @@ fn with_ghost_station(fx: &LogFixture) -> Draft {
     p.stations.stations[0].eligible -= 200;
     p.stations.stations.push(Station {
         id: id("S6"),
-        contest: id("C1"),
+        contest: id("IR-15-C1"),
         eligible: 200,
         device: ghost.public().to_spki_base64(),
     });
-    let contest = p.contests.contests.iter().find(|c| c.id.as_str() == "C1").unwrap();
-    let mut r = publish::station_result_template(&common::election_id(), &id("S6"), &id("C1"));
+    let contest = p.contests.contests.iter().find(|c| c.id.as_str() == "IR-15-C1").unwrap();
+    let mut r = publish::station_result_template(&common::election_id(), &id("S6"), &id("IR-15-C1"));
     r.opened = POLLS_OPEN;
     r.closed = POLLS_OPEN + Duration::hours(14);
     r.ballots_cast = 190;
@@ -158,7 +158,7 @@ tests! {
         let v1 = &mut draft.provinces[0].contests.contests[1];
         v1.candidates[0].name.en = Text::new("Someone Else").unwrap();
         let text = not_committed(&refused(&forge_next(fx, Some(&fx.steps[0]), &draft, LOG_ISSUED[1])));
-        assert!(text.contains("council `V1`") && text.contains("candidate list differs"), "{text}");
+        assert!(text.contains("council `IR-15-V1`") && text.contains("candidate list differs"), "{text}");
     }
 
     fn a_setup_witnessed_after_the_polls_opened_is_refused() {

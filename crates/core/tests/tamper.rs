@@ -5,7 +5,7 @@ mod common;
 
 use common::{fixture, NOW};
 use shafaf_core::findings::{ArithmeticCheck, Finding};
-use shafaf_core::model::{ContestsDoc, FileKind, ReleaseDoc, Sha256Hex, StationsDoc};
+use shafaf_core::model::{ContestsDoc, FileKind, ReleaseDoc, Sha256Hex, StationsDoc, SummaryDoc};
 use shafaf_core::verify::{verify_publication, Failure, Status, TrustAnchor, VerifiedElection};
 use shafaf_core::{publish, Publication};
 use time::macros::datetime;
@@ -162,7 +162,7 @@ tests! {
         let path = fx.path_of(FileKind::Results);
         let text = String::from_utf8(fx.publication.get(&path).unwrap().to_vec()).unwrap();
         let rogue = common::key("rogue", 0);
-        let mut r = publish::station_result_template(&common::election_id(), &"S1".parse_id(), &"C1".parse_id());
+        let mut r = publish::station_result_template(&common::election_id(), &"S1".parse_id(), &"IR-15-C1".parse_id());
         r.ballots_cast = 10;
         r.valid = 10;
         let line = publish::sign_result(&r, &rogue).unwrap();
@@ -218,11 +218,62 @@ tests! {
         let v = verify(&fx.publication, &pin(&fx.publication)).unwrap();
         assert_eq!(v.status(), Status::VerifiedWithFindings);
         assert!(
-            v.findings.iter().any(|x| matches!(x, Finding::RecountMismatch { contest, published: 690, recounted: 190, .. } if contest == "C1")),
+            v.findings.iter().any(|x| matches!(x, Finding::RecountMismatch { contest, published: 690, recounted: 190, .. } if contest == "IR-15-C1")),
             "{:?}",
             v.findings
         );
         assert!(!v.provinces[0].contests[0].matches_published);
+    }
+
+    fn a_council_whose_id_does_not_begin_with_its_province_is_refused() {
+        let mut fx = fixture();
+        let path = fx.path_of(FileKind::Contests);
+        let mut doc: ContestsDoc = serde_json::from_slice(fx.publication.get(&path).unwrap()).unwrap();
+        doc.contests[1].id = "IR-1-V1".parse_id();
+        fx.replace_and_resign(FileKind::Contests, shafaf_core::format::to_json_bytes(&doc).unwrap());
+        let findings = match verify(&fx.publication, &pin(&fx.publication)) {
+            Ok(v) => v.findings,
+            Err(f) => f.findings,
+        };
+        assert!(
+            findings.iter().any(|x| matches!(x, Finding::InvalidValue { file, field, problem }
+                if *file == path && field == "contests[1].id" && problem.contains("`IR-15-`"))),
+            "{findings:?}"
+        );
+    }
+
+    fn a_summary_county_that_differs_from_its_councils_is_named_with_the_figure() {
+        let mut fx = fixture();
+        let path = fx.path_of(FileKind::Summary);
+        let mut doc: SummaryDoc = serde_json::from_slice(fx.publication.get(&path).unwrap()).unwrap();
+        doc.provinces[0].counties[0].totals.ballots_cast += 7;
+        let county = doc.provinces[0].counties[0].code.to_string();
+        fx.replace_and_resign(FileKind::Summary, shafaf_core::format::to_json_bytes(&doc).unwrap());
+        let v = verify(&fx.publication, &pin(&fx.publication)).unwrap();
+        assert_eq!(v.status(), Status::VerifiedWithFindings);
+        let mismatches: Vec<_> = v.findings.iter().filter(|x| x.code() == "summary_mismatch").collect();
+        assert!(
+            matches!(&mismatches[..], [Finding::SummaryMismatch { file, county: c, field, .. }]
+                if *file == path && *c == county && field == "ballots_cast"),
+            "{:?}",
+            v.findings
+        );
+    }
+
+    fn a_county_with_councils_left_out_of_the_summary_is_a_discrepancy() {
+        let mut fx = fixture();
+        let path = fx.path_of(FileKind::Summary);
+        let mut doc: SummaryDoc = serde_json::from_slice(fx.publication.get(&path).unwrap()).unwrap();
+        let left_out = doc.provinces[0].counties.remove(0);
+        fx.replace_and_resign(FileKind::Summary, shafaf_core::format::to_json_bytes(&doc).unwrap());
+        let v = verify(&fx.publication, &pin(&fx.publication)).unwrap();
+        assert!(
+            v.findings.iter().any(|x| matches!(x, Finding::SummaryMismatch { county, field, published, recounted, .. }
+                if *county == *left_out.code && field == "contests" && published == "0"
+                    && *recounted == left_out.totals.contests.to_string())),
+            "{:?}",
+            v.findings
+        );
     }
 
     fn published_winners_that_differ_from_the_recount_are_a_finding() {
@@ -242,10 +293,10 @@ tests! {
         let mut fx = fixture();
         let path = fx.path_of(FileKind::Results);
         let text = String::from_utf8(fx.publication.get(&path).unwrap().to_vec()).unwrap();
-        let mut r = publish::station_result_template(&common::election_id(), &"S4".parse_id(), &"V1".parse_id());
+        let mut r = publish::station_result_template(&common::election_id(), &"S4".parse_id(), &"IR-15-V1".parse_id());
         r.ballots_cast = 200;
         r.valid = 190; // + 0 invalid ≠ 200
-        r.votes = vec![shafaf_core::model::CandidateVotes { candidate: "V1-K00".parse_id(), votes: 600 }];
+        r.votes = vec![shafaf_core::model::CandidateVotes { candidate: "IR-15-V1-K00".parse_id(), votes: 600 }];
         let line = publish::sign_result(&r, &fx.devices[3]).unwrap();
         let lines: Vec<String> = text.lines().map(|l| if l.contains("\"station\":\"S4\"") { line.clone() } else { l.to_owned() }).collect();
         fx.replace_and_resign(FileKind::Results, format!("{}\n", lines.join("\n")).into_bytes());

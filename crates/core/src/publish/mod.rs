@@ -331,18 +331,16 @@ pub fn summary_doc(draft: &Draft, counted: &[ContestsDoc]) -> SummaryDoc {
                 .filter_map(|county| {
                     let (_, contests) = found?;
                     let mut totals = Totals::default();
-                    let mut ids = Vec::new();
                     for c in contests.contests.iter().filter(|c| c.county == county.code) {
                         totals.add(&published_totals(c, registered.get(&c.id).copied().unwrap_or(0)));
-                        ids.push(c.id.clone());
                     }
-                    (!ids.is_empty()).then(|| SummaryCounty { code: county.code.clone(), totals, contests: ids })
+                    (totals.contests > 0).then(|| SummaryCounty { code: county.code.clone(), totals })
                 })
                 .collect();
             SummaryProvince { code: province.code.clone(), counties }
         })
         .collect();
-    SummaryDoc { doc_type: SummaryType::V1, election: draft.election.id.clone(), provinces }
+    SummaryDoc { doc_type: SummaryType::V2, election: draft.election.id.clone(), provinces }
 }
 
 /// One council's figures as published, for the summary.

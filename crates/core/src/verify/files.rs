@@ -9,7 +9,7 @@
 //! recount come after (stages 5 and 6).
 
 use std::borrow::Cow;
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
@@ -419,8 +419,8 @@ fn read_election(release: &VerifiedRelease, file: &str, bytes: &[u8]) -> Result<
 }
 
 /// The summary must be of this election and list exactly its provinces,
-/// each with counties of its own, and every council once; its totals must
-/// add up without overflow, since readers sum them.
+/// each with counties of its own, each once; its totals must add up without
+/// overflow, since readers sum them.
 fn read_summary(
     root: &VerifiedRoot,
     election: &ElectionDoc,
@@ -449,7 +449,6 @@ fn read_summary(
             ),
         });
     }
-    let mut contests: HashSet<&Id> = HashSet::new();
     let mut sum = Totals::default();
     for (i, p) in doc.provinces.iter().enumerate() {
         let described = election.provinces.iter().find(|e| e.code == p.code);
@@ -469,15 +468,6 @@ fn read_summary(
                     id: county.code.to_string(),
                     defined_in: "the election file".into(),
                 });
-            }
-            for id in &county.contests {
-                if !contests.insert(id) {
-                    findings.push(Finding::DuplicateId {
-                        file: file.into(),
-                        what: "contest".into(),
-                        id: id.to_string(),
-                    });
-                }
             }
             match sum.checked_add(&county.totals) {
                 Some(s) => sum = s,
@@ -536,15 +526,12 @@ impl SignedRelease {
         self.release().entry(kind, province)
     }
 
-    /// The province (its index in the election file) of a council the
-    /// summary lists. A search through the summary: a view asks once, and
-    /// an index of every council would be built on every load, before the
-    /// first figure, for the few views that ask.
+    /// The province (its index in the election file) a council's id names:
+    /// the id begins with the province's code and a hyphen, as every
+    /// contests file is checked to say. Whether the council exists is its
+    /// province's contests file's to say.
     pub fn province_of_contest(&self, contest: &str) -> Option<usize> {
-        self.summary
-            .provinces
-            .iter()
-            .position(|p| p.counties.iter().any(|c| c.contests.iter().any(|id| id.as_str() == contest)))
+        self.election.provinces.iter().position(|p| names_province(contest, &p.code))
     }
 
     /// A province's description in the election file and its counties in the summary.
@@ -598,6 +585,11 @@ impl SignedContests {
     }
 }
 
+/// Whether a council's id begins with a province's code and a hyphen.
+fn names_province(contest: &str, province: &str) -> bool {
+    contest.strip_prefix(province).is_some_and(|rest| rest.starts_with('-'))
+}
+
 /// What a province's files are checked against: the election file's description of it.
 pub(crate) struct ProvinceContext<'a> {
     pub(crate) election: &'a ElectionDoc,
@@ -645,6 +637,16 @@ impl<'a> ProvinceContext<'a> {
             let field = |f: &str| format!("contests[{i}].{f}");
             if ids.insert(&c.id, i).is_some() {
                 findings.push(Finding::DuplicateId { file: file.into(), what: "contest".into(), id: c.id.to_string() });
+            }
+            if !names_province(&c.id, self.province_code) {
+                findings.push(Finding::InvalidValue {
+                    file: file.into(),
+                    field: field("id"),
+                    problem: format!(
+                        "`{}` does not begin with its province's code and a hyphen (`{}-`), which is how a reader finds its province",
+                        c.id, self.province_code
+                    ),
+                });
             }
             if !self.counties.contains(&c.county) {
                 findings.push(Finding::UnknownReference {
@@ -745,5 +747,18 @@ impl<'a> ProvinceContext<'a> {
         } else {
             Err(findings)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::names_province;
+
+    #[test]
+    fn a_council_id_names_the_province_it_begins_with_and_a_hyphen() {
+        assert!(names_province("IR-15-1503-C01", "IR-15"));
+        assert!(!names_province("IR-15-1503-C01", "IR-1"));
+        assert!(!names_province("IR-15", "IR-15"));
+        assert!(!names_province("IR-150-C01", "IR-15"));
     }
 }

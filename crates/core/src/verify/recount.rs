@@ -261,7 +261,8 @@ pub fn recount(signed: &SignedRelease, province: CheckedProvince) -> VerifiedPro
     VerifiedProvince { code: contests.province, contests: outcomes, stations, findings, signatures_verified, files }
 }
 
-/// Each county's recounted totals and councils against the summary's.
+/// Each county's recounted totals against the summary's; a county with
+/// councils that the summary leaves out has, as published, none.
 fn compare_summary(
     signed: &SignedRelease,
     counties: &[SummaryCounty],
@@ -269,53 +270,32 @@ fn compare_summary(
     findings: &mut Vec<Finding>,
 ) {
     let file = signed.entry(crate::model::FileKind::Summary, None).map(|e| e.path.clone()).unwrap_or_default();
-    let mut seen: Vec<&Id> = Vec::new();
-    for county in counties {
-        let in_county: Vec<&ContestOutcome> = outcomes.iter().filter(|o| o.contest.county == county.code).collect();
-        let mut listed: Vec<&str> = county.contests.iter().map(|c| c.as_str()).collect();
-        let mut found: Vec<&str> = in_county.iter().map(|o| o.contest.id.as_str()).collect();
-        listed.sort_unstable();
-        found.sort_unstable();
-        if listed != found {
-            findings.push(Finding::SummaryMismatch {
-                file: file.clone(),
-                county: county.code.to_string(),
-                field: "councils".into(),
-                published: listed.join(" "),
-                recounted: found.join(" "),
-            });
-        }
-        let recounted = Totals::of_contests(in_county.iter().copied());
-        for ((field, published), (_, counted)) in county.totals.fields().into_iter().zip(recounted.fields()) {
+    let mut compare = |county: &Id, published: &Totals| {
+        let recounted = Totals::of_contests(outcomes.iter().filter(|o| o.contest.county == *county));
+        for ((field, published), (_, counted)) in published.fields().into_iter().zip(recounted.fields()) {
             if published != counted {
                 findings.push(Finding::SummaryMismatch {
                     file: file.clone(),
-                    county: county.code.to_string(),
+                    county: county.to_string(),
                     field: field.into(),
                     published: published.to_string(),
                     recounted: counted.to_string(),
                 });
             }
         }
-        seen.push(&county.code);
+    };
+    for county in counties {
+        compare(&county.code, &county.totals);
     }
-    // Councils of counties the summary does not list at all.
     let mut missing: Vec<&Id> = Vec::new();
     for o in outcomes {
-        if !seen.contains(&&o.contest.county) && !missing.contains(&&o.contest.county) {
-            missing.push(&o.contest.county);
+        let county = &o.contest.county;
+        if !counties.iter().any(|c| c.code == *county) && !missing.contains(&county) {
+            missing.push(county);
         }
     }
     for county in missing {
-        let found: Vec<&str> =
-            outcomes.iter().filter(|o| o.contest.county == *county).map(|o| o.contest.id.as_str()).collect();
-        findings.push(Finding::SummaryMismatch {
-            file: file.clone(),
-            county: county.to_string(),
-            field: "councils".into(),
-            published: String::new(),
-            recounted: found.join(" "),
-        });
+        compare(county, &Totals::default());
     }
 }
 

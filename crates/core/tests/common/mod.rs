@@ -65,11 +65,11 @@ pub fn election_id() -> Id {
 
 /// (station, contest, cast, valid, votes per candidate)
 pub const RESULTS: [(&str, &str, u64, u64, &[u64]); 5] = [
-    ("S1", "C1", 500, 480, &[300, 250, 200, 180, 150, 120, 90, 60]),
-    ("S2", "C1", 450, 440, &[280, 260, 150, 170, 140, 100, 80, 70]),
-    ("S3", "C1", 300, 290, &[100, 120, 140, 90, 95, 80, 70, 60]),
-    ("S4", "V1", 200, 195, &[150, 120, 90, 70, 40]),
-    ("S5", "V1", 150, 146, &[60, 100, 80, 90, 30]),
+    ("S1", "IR-15-C1", 500, 480, &[300, 250, 200, 180, 150, 120, 90, 60]),
+    ("S2", "IR-15-C1", 450, 440, &[280, 260, 150, 170, 140, 100, 80, 70]),
+    ("S3", "IR-15-C1", 300, 290, &[100, 120, 140, 90, 95, 80, 70, 60]),
+    ("S4", "IR-15-V1", 200, 195, &[150, 120, 90, 70, 40]),
+    ("S5", "IR-15-V1", 150, 146, &[60, 100, 80, 90, 30]),
 ];
 
 /// Voters assigned to each station: C1's add up to 2,000, V1's to 400.
@@ -97,8 +97,8 @@ pub fn draft_and_devices() -> (Draft, Vec<SecretKey>) {
         election: election_id(),
         province: id("IR-15"),
         contests: vec![
-            contest("C1", ContestKind::City, 5, name("خرم‌آباد", "Khorramabad"), 2000, 8),
-            contest("V1", ContestKind::Village, 3, name("چم‌شک", "Cham Shak"), 400, 5),
+            contest("IR-15-C1", ContestKind::City, 5, name("خرم‌آباد", "Khorramabad"), 2000, 8),
+            contest("IR-15-V1", ContestKind::Village, 3, name("چم‌شک", "Cham Shak"), 400, 5),
         ],
     };
     let devices: Vec<SecretKey> = (0..RESULTS.len()).map(|i| key("device", i as u8)).collect();
