@@ -11,6 +11,8 @@
 //! follow. Navigating between views never fetches the national files or
 //! verifies them again.
 
+use shafaf_core::map::Boundaries;
+use shafaf_core::model::FileKind;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -27,7 +29,7 @@ use crate::pages::{
     ContestPage, CountyPage, FindPage, HistoryPage, HomePage, NotFoundPage, ProvincePage, SheetPage, SourcePage,
     VerifyPage, ViewUnavailable,
 };
-use crate::state::{ConfigSignal, Current, Loaded, Places, PlacesSignal, Release, RootSignal};
+use crate::state::{ConfigSignal, Current, Loaded, Places, PlacesSignal, ProvinceBoundaries, Release, RootSignal};
 
 /// The app, given the deployment's configuration as read (or why it could
 /// not be): `main` reads it before the first paint.
@@ -71,13 +73,8 @@ pub fn App(config: Result<Config, load::LoadError>) -> impl IntoView {
             match read_config {
                 Ok(config) => match load::signed(&config, move |p| set_progress.set(p)).await {
                     Outcome::Signed(signed) => {
-                        // The first view is drawn in a task of its own, after the checks';
-                        // the landing page's map is read in the task before.
+                        // The first view is drawn in a task of its own, after the checks'.
                         load::sleep(0).await;
-                        if address_parts().is_empty() {
-                            let _ = crate::map::read_national_map(&signed.signed, &signed.boundaries);
-                            load::sleep(0).await;
-                        }
                         show(&config, &signed, current, root);
                         leptos::task::spawn_local(live::follow(
                             config,
@@ -140,7 +137,7 @@ pub fn App(config: Result<Config, load::LoadError>) -> impl IntoView {
 /// Shows a release that reached the signed level and starts its audit; the
 /// province the address names is audited first.
 pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: RootSignal) -> Release {
-    let places = Places::new(signed.signed.clone(), signed.boundaries.clone());
+    let places = Places::new(signed.signed.clone());
     let first = province_in_address(&places);
     let (audit, start) = crate::audit::initial_state(config, signed);
     let release = Release { places: RwSignal::new(Arc::new(places)), audit: RwSignal::new(audit) };
@@ -148,8 +145,42 @@ pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: 
     root.set(Some(Arc::new(signed.root.clone())));
     current.set(Some(Loaded::Ready(release)));
     let (config, signed) = (config.clone(), signed.clone());
-    // The first view is drawn before any worker starts.
+    // The first view is drawn before the map's boundaries are fetched, and
+    // they are checked before any worker starts: the audit's verdict
+    // includes them.
     leptos::task::spawn_local(async move {
+        // The landing page's map: its code comes beside its boundaries.
+        let landing = address_parts().is_empty();
+        let code = async {
+            if landing {
+                let _ = crate::map::preload_read_national_map().await;
+            }
+        };
+        let (geo, ()) = futures::join!(load::province_boundaries(&config, &signed.signed), code);
+        if let Some(geo) = geo {
+            let boundaries = match &geo {
+                Ok(Ok(file)) => {
+                    let mut boundaries = Boundaries::default();
+                    boundaries.set_provinces(file);
+                    let boundaries = Arc::new(boundaries);
+                    // Read in a task of its own, before the map is drawn.
+                    if landing {
+                        let _ = crate::map::lazy_read_national_map(signed.signed.clone(), boundaries.clone()).await;
+                        load::sleep(0).await;
+                    }
+                    ProvinceBoundaries::Verified(boundaries)
+                }
+                Ok(Err(finding)) => ProvinceBoundaries::Unavailable(finding.to_string()),
+                // The map's note is the verifier's, in English (as a finding's detail is).
+                Err(error) => ProvinceBoundaries::Unavailable(Lang::En.load_error(error)),
+            };
+            release.places.update(|places| *places = Arc::new(places.with_provinces(boundaries)));
+            match geo {
+                Ok(file) => release.audit.update(|a| a.add_national_file(FileKind::GeoProvinces, &file)),
+                // Not downloaded: no verdict until it is (a reload asks again).
+                Err(error) => release.audit.update(|a| a.unavailable.push((String::new(), error.url().to_owned()))),
+            }
+        }
         load::sleep(50).await;
         crate::audit::start(&config, &signed, release, first, start);
     });

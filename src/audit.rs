@@ -151,10 +151,7 @@ fn saves_data() -> bool {
 /// The audit's state for a release that reached the "signed" level: what
 /// there is to do, and whether it starts by itself (also for [`start`]).
 pub fn initial_state(config: &Config, load: &SignedLoad) -> (AuditState, Start) {
-    let mut audited = AuditedRelease::new(Arc::clone(&load.signed));
-    if let Some(geo) = &load.geo {
-        audited.add_national_file(FileKind::GeoProvinces, geo);
-    }
+    let audited = AuditedRelease::new(Arc::clone(&load.signed));
     let bytes_total = province_bytes(&load.signed, None);
     let start = Start::here(config, bytes_total);
     let phase = if start == Start::ByItself { AuditPhase::Running } else { AuditPhase::Waiting };

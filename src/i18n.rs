@@ -234,10 +234,8 @@ impl Lang {
             let k = self.number(a.unavailable.len() as u64);
             text.push(' ');
             text.push_str(&match self {
-                Lang::Fa => format!("پرونده‌های {k} استان دریافت نشد؛ حکم نهایی منتظر آن‌هاست."),
-                Lang::En => {
-                    format!("The files of {k} province(s) could not be downloaded; the final verdict waits for them.")
-                }
+                Lang::Fa => format!("{k} پرونده دریافت نشد؛ حکم نهایی منتظر آن است."),
+                Lang::En => format!("{k} file(s) could not be downloaded; the final verdict waits for them."),
             });
         }
         text

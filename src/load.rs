@@ -4,9 +4,10 @@
 //! Trust flows as in the core: the entry files are fetched first, the trust
 //! root is checked against the pin from `config.json` and the release
 //! against the root, and only then are the files the *verified* release
-//! lists fetched — only those the view needs: the election file, the
-//! summary and the provinces' boundaries make the "signed" level of the
-//! whole country ([`signed`]); a province's contests file and boundaries
+//! lists fetched — only those the view needs: the election file and the
+//! summary make the "signed" level of the whole country ([`signed`]), and
+//! the provinces' boundaries follow the first figures
+//! ([`province_boundaries`]); a province's contests file and boundaries
 //! are fetched when a view of it is opened ([`province`]). Every listed
 //! file streams in through the core's `FileCheck` and is refused as soon as
 //! it passes its listed size. Stations and results are fetched by the
@@ -245,8 +246,8 @@ fn folder(mut url: String) -> String {
 }
 
 /// Verifies the publication to the "signed" level: the entry files, the
-/// release log, then the election file, the summary and the provinces'
-/// boundaries, each checked as it streams in. The publication's release log
+/// release log, then the election file and the summary, each checked as it
+/// streams in. The publication's release log
 /// must extend the newest checkpoint this browser verified of it before
 /// (see [`held_checkpoint`]), which this release's checkpoint then replaces.
 pub async fn signed(config: &Config, report: impl Fn(Progress)) -> Outcome {
@@ -262,10 +263,6 @@ pub async fn signed(config: &Config, report: impl Fn(Progress)) -> Outcome {
 #[derive(Clone)]
 pub struct SignedLoad {
     pub signed: Arc<SignedRelease>,
-    /// The provinces' boundaries, if the release lists them and they verified.
-    pub boundaries: Boundaries,
-    /// The provinces' boundary file as checked, for the verdict.
-    pub geo: Option<Result<CheckedFile<'static>, Finding>>,
     /// The verified trust root, for the pointer checks of live updates.
     pub root: VerifiedRoot,
     /// The signed metadata as fetched (entry, log, election and summary
@@ -313,7 +310,6 @@ async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Res
     })();
     let mut policy = LogPolicy::default();
     let mut listed: HashMap<String, Result<CheckedFile<'static>, Finding>> = HashMap::new();
-    let mut geo = None;
     if let Some(release) = &release {
         let election = release.root().election().to_string();
         policy.held = held_checkpoint(&election, &config.source.publication);
@@ -326,7 +322,7 @@ async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Res
                 publication.get(path).is_none() && ![CHECKPOINT, LATEST, LATEST_SIGS].contains(&path.as_str())
             })
             .collect();
-        let national: Vec<FileEntry> = [FileKind::Election, FileKind::Summary, FileKind::GeoProvinces]
+        let national: Vec<FileEntry> = [FileKind::Election, FileKind::Summary]
             .into_iter()
             .filter_map(|kind| release.entry(kind, None).cloned())
             .collect();
@@ -366,11 +362,7 @@ async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Res
             }
         }
         for (entry, file) in files {
-            let file = file.map_err(LoadError::from)?;
-            if entry.kind == FileKind::GeoProvinces {
-                geo = Some(file.clone());
-            }
-            listed.insert(entry.path, file);
+            listed.insert(entry.path, file.map_err(LoadError::from)?);
         }
     }
 
@@ -392,12 +384,6 @@ async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Res
     if let Some(log) = signed.logged().log() {
         hold_checkpoint(&signed.election().id.to_string(), &config.source.publication, &log.checkpoint.checkpoint());
     }
-    let mut boundaries = Boundaries::default();
-    if let Some(entry) = signed.entry(FileKind::GeoProvinces, None) {
-        if let Some(Ok(file)) = listed.get(&entry.path) {
-            boundaries.set_provinces(file);
-        }
-    }
     // The workers verify the same bytes again: the national files with the rest.
     for kind in [FileKind::Election, FileKind::Summary] {
         if let Some(Ok(file)) = signed.entry(kind, None).and_then(|e| listed.get(&e.path)) {
@@ -405,7 +391,18 @@ async fn fetch_signed(config: &Config, report: &impl Fn(Progress)) -> Result<Res
         }
     }
     let root = signed.root().clone();
-    Ok(Ok(SignedLoad { signed: Arc::new(signed), boundaries, geo, root, metadata: publication, policy, now }))
+    Ok(Ok(SignedLoad { signed: Arc::new(signed), root, metadata: publication, policy, now }))
+}
+
+/// The provinces' boundaries of a release that reached the signed level,
+/// fetched after its first figures (the country's map follows them) and
+/// checked as they stream in; `None` when the release lists none.
+pub async fn province_boundaries(
+    config: &Config,
+    signed: &SignedRelease,
+) -> Option<Result<Result<CheckedFile<'static>, Finding>, LoadError>> {
+    let entry = signed.entry(FileKind::GeoProvinces, None)?;
+    Some(fetch_listed(&config.source.publication, entry, Freshness::Cached, |_| {}).await.map_err(LoadError::from))
 }
 
 /// A province's councils as published and its counties' boundaries,

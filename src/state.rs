@@ -16,11 +16,11 @@ use std::sync::Arc;
 
 use leptos::prelude::*;
 use shafaf_core::map::Boundaries;
-use shafaf_core::model::{Name, Province, Region, SummaryCounty, Totals};
+use shafaf_core::model::{FileKind, Name, Province, Region, SummaryCounty, Totals};
 use shafaf_core::search::{search_all, Hit, SearchIndex};
 use shafaf_core::verify::{
-    AuditedRelease, ContestOutcome, Failure, SignedRelease, StationOutcome, Status, Verdict, VerifiedProvince,
-    VerifiedRoot,
+    AuditedRelease, CheckedFile, ContestOutcome, Failure, SignedRelease, StationOutcome, Status, Verdict,
+    VerifiedProvince, VerifiedRoot,
 };
 use shafaf_core::Finding;
 
@@ -244,13 +244,27 @@ struct Slot {
     councils: Arc<SearchIndex<Place>>,
 }
 
+/// The provinces' boundaries (the release's `geo-provinces` file), which
+/// the country's map draws. They are fetched after the first figures: the
+/// figures need only the summary.
+#[derive(Clone, Debug)]
+pub enum ProvinceBoundaries {
+    /// On their way (and so for good when the release lists none: no map).
+    Pending,
+    /// Their size and hash matched the release.
+    Verified(Arc<Boundaries>),
+    /// Not downloaded, or not the file the release lists: why, with the address.
+    Unavailable(String),
+}
+
 /// The release as far as it has verified, indexed for the views. A value:
 /// when a province moves on, a new snapshot replaces it.
 #[derive(Clone)]
 pub struct Places {
     pub signed: Arc<SignedRelease>,
-    /// The provinces' boundaries (when the release has them and they verified).
-    pub boundaries: Arc<Boundaries>,
+    /// The provinces' boundaries, for the country's map: they follow the
+    /// first figures.
+    pub boundaries: ProvinceBoundaries,
     provinces: Vec<Slot>,
     by_code: HashMap<String, usize>,
     /// Counties and provinces by name (councils are in their province's slot).
@@ -258,7 +272,7 @@ pub struct Places {
 }
 
 impl Places {
-    pub fn new(signed: Arc<SignedRelease>, boundaries: Boundaries) -> Places {
+    pub fn new(signed: Arc<SignedRelease>) -> Places {
         let election = signed.election();
         let provinces: Vec<Slot> = election
             .provinces
@@ -272,7 +286,7 @@ impl Places {
             .collect();
         let by_code = provinces.iter().enumerate().map(|(p, s)| (s.described.code.to_string(), p)).collect();
         let regions = Arc::new(Places::index_regions(&provinces));
-        Places { signed, boundaries: Arc::new(boundaries), provinces, by_code, regions }
+        Places { signed, boundaries: ProvinceBoundaries::Pending, provinces, by_code, regions }
     }
 
     /// Counties, then provinces: councils come before both (see [`Places::search`]).
@@ -309,6 +323,11 @@ impl Places {
         }
         next.provinces[p].area = area;
         next
+    }
+
+    /// This snapshot with the provinces' boundaries, as they arrived.
+    pub fn with_provinces(&self, boundaries: ProvinceBoundaries) -> Places {
+        Places { boundaries, ..self.clone() }
     }
 
     /// This snapshot with province `p`'s counties' boundaries.
@@ -485,7 +504,8 @@ pub struct AuditState {
     pub stations_total: u64,
     pub bytes_done: u64,
     pub bytes_total: u64,
-    /// Provinces whose files could not be downloaded (no verdict for them yet).
+    /// Files that could not be downloaded, by province (none for the
+    /// provinces' boundaries) and address: no verdict until they are.
     pub unavailable: Vec<(String, String)>,
 }
 
@@ -531,6 +551,13 @@ impl AuditState {
 
     pub fn status(&self) -> Status {
         self.verdict.status
+    }
+
+    /// Records the check of a national file beside the election file and
+    /// the summary (the provinces' boundaries), and the verdict it makes.
+    pub fn add_national_file(&mut self, kind: FileKind, file: &Result<CheckedFile<'_>, Finding>) {
+        Arc::make_mut(&mut self.audited).add_national_file(kind, file);
+        self.verdict = Arc::new(self.audited.verdict());
     }
 
     /// Records a province's outcome, and the verdict it makes.

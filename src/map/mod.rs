@@ -18,7 +18,7 @@ use shafaf_core::summary::Totals;
 use crate::components::{in_next_task, remembered};
 use crate::i18n::{tr, use_lang, Lang, Msg};
 use crate::load::Links;
-use crate::state::{council_findings, Area, Level, Place, Places, Release};
+use crate::state::{council_findings, Area, Level, Place, Places, ProvinceBoundaries, Release};
 
 /// One region drawn on a map, with the figures the views computed for it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -651,7 +651,7 @@ fn cached(
 
 /// Why a map is not drawn: the verified boundary file cannot be read.
 #[component]
-fn MapUnavailable(error: String) -> impl IntoView {
+pub fn MapUnavailable(error: String) -> impl IntoView {
     view! {
         <div class="map map-error" role="alert" data-testid="map-error">
             <p>{tr(Msg::MapUnavailable)}</p>
@@ -671,11 +671,54 @@ fn findings_and_verified(area: &Area, reported: u64, findings: usize) -> (usize,
     (findings, verified)
 }
 
-/// The country by province, for the overview; nothing if the release has no
-/// boundaries. Drawn once: its areas follow the release as the audit moves on.
-pub fn national_map(release: Release, links: &Links) -> Option<AnyView> {
+/// The landing page's map, with the code that reads and draws it (the
+/// boundaries' parsing and projection, the drawing): a chunk of its own,
+/// fetched beside the provinces' boundaries, which follow the first figures
+/// (see xtask/src/split.rs). A province's map is in its view's chunk.
+#[leptos::wasm_split::wasm_split(
+    national_map,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(preload_national_map),
+    fallible
+)]
+pub fn lazy_national_map(
+    release: Release,
+    links: Links,
+) -> Result<Option<AnyView>, leptos::wasm_split::SplitLoaderError> {
+    Ok(national_map(release, &links))
+}
+
+/// Reads the landing page's map into the maps' cache, in the chunk of
+/// [`lazy_national_map`]: the app calls it in a task before the map is
+/// drawn (on a phone, the boundaries' parsing and projection are a task of
+/// their own).
+#[leptos::wasm_split::wasm_split(
+    national_map,
+    wasm_split_path = ::leptos::wasm_split,
+    preload(preload_read_national_map),
+    fallible
+)]
+pub fn lazy_read_national_map(
+    signed: Arc<shafaf_core::verify::SignedRelease>,
+    boundaries: Arc<shafaf_core::map::Boundaries>,
+) -> Result<(), leptos::wasm_split::SplitLoaderError> {
+    let _ = read_national_map(&signed, &boundaries);
+    Ok(())
+}
+
+/// The country by province, for the overview; nothing until the provinces'
+/// boundaries arrived, or if the release has none. Drawn once: its areas
+/// follow the release as the audit moves on.
+fn national_map(release: Release, links: &Links) -> Option<AnyView> {
     let places = release.places.get_untracked();
-    let map = match read_national_map(&places.signed, &places.boundaries)? {
+    let boundaries = match &places.boundaries {
+        ProvinceBoundaries::Pending => return None,
+        ProvinceBoundaries::Unavailable(error) => {
+            return Some(view! { <MapUnavailable error=error.clone()/> }.into_any())
+        }
+        ProvinceBoundaries::Verified(boundaries) => boundaries,
+    };
+    let map = match read_national_map(&places.signed, boundaries)? {
         Ok(map) => map,
         Err(error) => return Some(view! { <MapUnavailable error/> }.into_any()),
     };
@@ -687,9 +730,7 @@ pub fn national_map(release: Release, links: &Links) -> Option<AnyView> {
 
 /// The national map of a release that reached the signed level, from the
 /// maps' cache or read into it; `None` when the release has no boundaries.
-/// The app reads it in a task before the landing page draws it (on a phone,
-/// the boundaries' parsing and projection are a task of their own).
-pub fn read_national_map(
+fn read_national_map(
     signed: &shafaf_core::verify::SignedRelease,
     boundaries: &shafaf_core::map::Boundaries,
 ) -> Option<Result<Arc<RegionMap>, String>> {

@@ -41,9 +41,28 @@ pub fn HomePage() -> impl IntoView {
                     // table, below the first screen, in the one after: three
                     // shorter tasks on a phone rather than one long one.
                     let map_drawn = in_next_task();
+                    // The provinces' boundaries follow the figures: the map waits
+                    // for them, and the table for the map, which would push it down.
+                    let arrived = Memo::new(move |_| {
+                        release.places.with(|p| {
+                            !matches!(p.boundaries, crate::state::ProvinceBoundaries::Pending)
+                                || p.signed.entry(shafaf_core::model::FileKind::GeoProvinces, None).is_none()
+                        })
+                    });
                     let map = {
                         let links = links.clone();
-                        move || map_drawn.get().then(|| crate::map::national_map(release, &links)).flatten()
+                        move || {
+                            let (shown, links) = (map_drawn.get() && arrived.get(), links.clone());
+                            Suspend::new(async move {
+                                if !shown {
+                                    return None;
+                                }
+                                crate::map::lazy_national_map(release, links).await.unwrap_or_else(|_| {
+                                    let error = "the map's code could not be downloaded".to_owned();
+                                    Some(view! { <crate::map::MapUnavailable error/> }.into_any())
+                                })
+                            })
+                        }
                     };
                     let figures = follow(release, every_area, move |places| {
                         let level = level_of(places.levels());
@@ -76,7 +95,7 @@ pub fn HomePage() -> impl IntoView {
                     let charts = links.href(&crate::charts::charts_path(&places, None));
                     let drawn = in_later_task(2);
                     let table = move || {
-                        drawn.get().then(|| {
+                        (drawn.get() && arrived.get()).then(|| {
                             let (charts, file_name) = (charts.clone(), file_name.clone());
                             view! {
                                 <crate::charts::ChartsLink href=charts/>
@@ -88,7 +107,7 @@ pub fn HomePage() -> impl IntoView {
                         <section class="summary" data-testid="summary" aria-labelledby="summary-heading">
                             <div class="figures-and-map">
                                 <div>{figures}</div>
-                                {map}
+                                <Suspense>{map}</Suspense>
                             </div>
                             {table}
                         </section>

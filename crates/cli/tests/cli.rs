@@ -871,7 +871,8 @@ fn publish_appends_to_the_log_and_witnesses_cosign_after_checking_it() {
     let stations = t("draft/provinces/IR-15/stations.json");
     let committed = fs::read_to_string(&stations).unwrap();
     let spki = fs::read_to_string(t("keys/ts1.pub.pem")).unwrap().lines().nth(1).unwrap().to_owned();
-    let ghost = committed.replace("]}", &format!(r#",{{"id":"s9","contest":"IR-15-v1","eligible":0,"device":"{spki}"}}]}}"#));
+    let ghost =
+        committed.replace("]}", &format!(r#",{{"id":"s9","contest":"IR-15-v1","eligible":0,"device":"{spki}"}}]}}"#));
     fs::write(&stations, ghost).unwrap();
     let o = publish_into(&t, Some("pub"), "ghost", "2026-06-20T03:00:00+03:30");
     assert!(!o.status.success());

@@ -276,6 +276,36 @@ tests! {
         );
     }
 
+    // Findings are the core's error type and larger than clippy likes; see shafaf-core.
+    #[allow(clippy::result_large_err)]
+    fn an_audit_is_complete_only_once_the_provinces_boundaries_were_checked() {
+        use shafaf_core::verify::{audit_province, check_file, verify_signed, AuditedRelease, LogPolicy};
+        let fx = fixture();
+        let mut p = fx.publication.clone();
+        let geo = fx.path_of(FileKind::GeoProvinces);
+        p.get_mut(&geo).unwrap()[10] ^= 0x01;
+        let anchor = pin(&p);
+        let signed =
+            verify_signed(&p, &anchor, NOW, &LogPolicy::default(), |entry| check_file(entry, p.get(&entry.path)))
+                .unwrap();
+        let mut audited = AuditedRelease::new(signed);
+        let codes: Vec<_> = audited.signed().election().provinces.iter().map(|x| x.code.clone()).collect();
+        for code in codes {
+            let outcome = audit_province(audited.signed(), &code, |e| check_file(e, p.get(&e.path)));
+            audited.add_province(&code, outcome.map(std::sync::Arc::new));
+        }
+        // A browser fetches the boundaries after its first figures: until they
+        // were checked, the verdict is not final.
+        assert!(!audited.is_complete());
+        assert!(!audited.verdict().complete);
+        let entry = audited.signed().entry(FileKind::GeoProvinces, None).unwrap().clone();
+        audited.add_national_file(FileKind::GeoProvinces, &check_file(&entry, p.get(&geo)));
+        let verdict = audited.verdict();
+        assert!(verdict.complete);
+        assert_eq!(verdict.status, Status::Failed);
+        assert!(matches!(&verdict.findings[..], [Finding::HashMismatch { file, .. }] if *file == geo), "{:?}", verdict.findings);
+    }
+
     fn published_winners_that_differ_from_the_recount_are_a_finding() {
         let mut fx = fixture();
         let path = fx.path_of(FileKind::Contests);

@@ -114,7 +114,8 @@ impl Failure {
 }
 
 /// A signed release and what its audit has found so far, province by
-/// province; complete once every province of the election has an outcome.
+/// province; complete once every province of the election has an outcome
+/// (and the provinces' boundaries were checked).
 #[derive(Debug, Clone)]
 pub struct AuditedRelease {
     /// Shared with the page that shows it: the audit reads it, never changes it.
@@ -168,8 +169,15 @@ impl AuditedRelease {
         self.provinces[i].as_ref()
     }
 
+    /// Whether every province has an outcome and the provinces'
+    /// boundaries, when the release lists them, were checked (a browser
+    /// fetches them after its first figures).
     pub fn is_complete(&self) -> bool {
         self.provinces.iter().all(Option::is_some)
+            && self
+                .signed
+                .entry(FileKind::GeoProvinces, None)
+                .is_none_or(|entry| self.national.iter().any(|(audit, _)| audit.path == entry.path))
     }
 
     fn verified(&self) -> Vec<&VerifiedProvince> {
