@@ -448,26 +448,33 @@ pub async fn province(
 }
 
 thread_local! {
-    /// Provinces whose files are being fetched for a view, by release and code.
+    /// A province's files being fetched for a view: `<release>|<code>|contests`
+    /// or `…|counties`.
     static OPENING: std::cell::RefCell<std::collections::HashSet<String>> = Default::default();
 }
 
-/// A view of province `p` was opened: its councils (contests file) and its
-/// counties' boundaries are fetched and verified unless they already are,
-/// and the audit takes the province next.
-pub fn open_province(config: Option<Config>, release: Release, p: usize) {
+/// A view of province `p` was opened: its councils (contests file), and
+/// with `map` its counties' boundaries, are fetched and verified unless they
+/// already are (or are on their way), and the audit takes the province next.
+pub fn open_province(config: Option<Config>, release: Release, p: usize, map: bool) {
     let places = release.places.get_untracked();
     let code = places.province(p).code.to_string();
     crate::audit::prioritize(&code);
-    let needs_contests = matches!(places.area(p), Area::Summary);
-    let needs_counties =
-        places.county_boundaries(p).is_none() && places.signed.entry(FileKind::GeoCounties, Some(&code)).is_some();
-    let Some(config) = config.filter(|_| needs_contests || needs_counties) else { return };
-    let key = format!("{}|{code}", places.signed.release().audit().sha256);
-    if !OPENING.with(|o| o.borrow_mut().insert(key.clone())) {
+    let Some(config) = config else { return };
+    let release_hash = places.signed.release().audit().sha256.to_string();
+    let key = move |what: &str| format!("{release_hash}|{code}|{what}");
+    let claim = |needed: bool, what: &str| needed && OPENING.with(|o| o.borrow_mut().insert(key(what)));
+    let needs_contests = claim(matches!(places.area(p), Area::Summary), "contests");
+    let needs_counties = claim(
+        map && places.county_boundaries(p).is_none()
+            && places.signed.entry(FileKind::GeoCounties, Some(&places.province(p).code)).is_some(),
+        "counties",
+    );
+    if !needs_contests && !needs_counties {
         return;
     }
     leptos::task::spawn_local(async move {
+        let code = places.province(p).code.to_string();
         if let Ok(load) = province(&config, &places.signed, &code, (needs_contests, needs_counties)).await {
             // The views follow in a task of their own, after the file's checks.
             sleep(0).await;
@@ -489,7 +496,11 @@ pub fn open_province(config: Option<Config>, release: Release, p: usize) {
                 *current = Arc::new(next);
             });
         }
-        OPENING.with(|o| o.borrow_mut().remove(&key));
+        for (claimed, what) in [(needs_contests, "contests"), (needs_counties, "counties")] {
+            if claimed {
+                OPENING.with(|o| o.borrow_mut().remove(&key(what)));
+            }
+        }
     });
 }
 

@@ -49,7 +49,7 @@ pub fn ChartsPage() -> impl IntoView {
                     (None, None) => (0..places.province_count()).collect(),
                 };
                 for &p in wanted.iter().take(1) {
-                    crate::pages::open_province(release, p);
+                    crate::pages::open_province(release, p, true);
                 }
                 let key = {
                     let wanted = wanted.clone();

@@ -38,7 +38,7 @@ pub fn ContestPage() -> impl IntoView {
                 let Some(p) = places.province_of_contest(&id) else {
                     return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any();
                 };
-                open_province(release, p);
+                open_province(release, p, false);
                 follow(release, move |places| places.area(p).clone(), move |places| {
                     let id = id.clone();
                     match places.area(p).clone() {

@@ -26,7 +26,7 @@ pub fn CountyPage() -> impl IntoView {
                 else {
                     return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any();
                 };
-                open_province(release, p);
+                open_province(release, p, true);
                 let name = places.county(p, k).name.clone();
                 set_title(move |lang| lang.county_title(&name));
                 follow(

@@ -73,10 +73,11 @@ pub fn follow<K: PartialEq + Clone + Send + Sync + 'static>(
     }
 }
 
-/// A view of province `p` was opened: fetch its councils, audit it next.
-pub fn open_province(release: Release, p: usize) {
+/// A view of province `p` was opened: fetch its councils (and, for a view
+/// with its map, its counties' boundaries), audit it next.
+pub fn open_province(release: Release, p: usize, map: bool) {
     let config = use_context::<crate::state::ConfigSignal>().and_then(|c| c.get_untracked());
-    crate::load::open_province(config, release, p);
+    crate::load::open_province(config, release, p, map);
 }
 
 /// A view of a province whose files failed: its figures are withdrawn, and why.

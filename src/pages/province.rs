@@ -28,7 +28,7 @@ pub fn ProvincePage() -> impl IntoView {
                 let Some(p) = places.province_index(&code) else {
                     return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any();
                 };
-                open_province(release, p);
+                open_province(release, p, true);
                 let name = places.province(p).name.clone();
                 set_title(move |lang| lang.province_title(&name));
                 let body = follow(

@@ -44,7 +44,8 @@ const VIEWS: &str = "views.json";
 /// The lazy part that draws the view at an address, as the app's
 /// `preload_view_in_address` (src/app.rs) chooses it: a JavaScript
 /// expression over `parts`, the address's path split at `/`.
-const VIEW_OF_ADDRESS: &str = r#"(["p", "find"].includes(parts[0]) || (parts[0] === "c" && parts.length === 2)) ? "places"
+const VIEW_OF_ADDRESS: &str = r#"["p", "find"].includes(parts[0]) ? "places"
+    : (parts[0] === "c" && parts.length === 2) ? "council"
     : (parts[0] === "charts" || (parts[0] === "c" && parts[2] === "charts")) ? "charts"
     : ["verify", "source", "history"].includes(parts[0]) ? "observer"
     : parts[0] === "sheet" ? "sheet" : null"#;
