@@ -41,8 +41,7 @@ pub fn HomePage() -> impl IntoView {
                     // table, below the first screen, in the one after: three
                     // shorter tasks on a phone rather than one long one.
                     let map_drawn = in_next_task();
-                    // The provinces' boundaries follow the figures: the map waits
-                    // for them, and the table for the map, which would push it down.
+                    // The provinces' boundaries follow the figures: the map waits for them.
                     let arrived = Memo::new(move |_| {
                         release.places.with(|p| {
                             !matches!(p.boundaries, crate::state::ProvinceBoundaries::Pending)
@@ -95,7 +94,7 @@ pub fn HomePage() -> impl IntoView {
                     let charts = links.href(&crate::charts::charts_path(&places, None));
                     let drawn = in_later_task(2);
                     let table = move || {
-                        (drawn.get() && arrived.get()).then(|| {
+                        drawn.get().then(|| {
                             let (charts, file_name) = (charts.clone(), file_name.clone());
                             view! {
                                 <crate::charts::ChartsLink href=charts/>
