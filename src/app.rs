@@ -11,14 +11,14 @@
 //! follow. Navigating between views never fetches the national files or
 //! verifies them again.
 
-use shafaf_core::map::Boundaries;
-use shafaf_core::model::FileKind;
 use std::sync::Arc;
 
 use leptos::prelude::*;
 use leptos_router::components::{Route, Router, Routes};
 use leptos_router::hooks::use_location;
 use leptos_router::{path, Lazy, LazyRoute};
+use shafaf_core::map::Boundaries;
+use shafaf_core::model::FileKind;
 
 use crate::charts::ChartsPage;
 use crate::components::{DemoBanner, ProgressIndicator, SearchBox, StatusBlock, ViewMemory, ViewStatus};

@@ -37,11 +37,11 @@ pub fn HomePage() -> impl IntoView {
             let links = links.clone();
             move || {
                 any_shown.get().then(|| {
-                    // The figures come first, the map in the next task and the
-                    // table, below the first screen, in the one after: three
-                    // shorter tasks on a phone rather than one long one.
+                    // The figures come first and the table, below the first
+                    // screen, two tasks later; the map once the provinces'
+                    // boundaries and its code arrived (they follow the figures),
+                    // and never in the figures' task: shorter tasks on a phone.
                     let map_drawn = in_next_task();
-                    // The provinces' boundaries follow the figures: the map waits for them.
                     let arrived = Memo::new(move |_| {
                         release.places.with(|p| {
                             !matches!(p.boundaries, crate::state::ProvinceBoundaries::Pending)
