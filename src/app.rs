@@ -145,10 +145,12 @@ pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: 
     root.set(Some(Arc::new(signed.root.clone())));
     current.set(Some(Loaded::Ready(release)));
     let (config, signed) = (config.clone(), signed.clone());
-    // The first view is drawn before the map's boundaries are fetched, and
-    // they are checked before any worker starts: the audit's verdict
+    // The view the reader opened is drawn, with its own files, before the
+    // map's boundaries are fetched (they would share the line with them),
+    // and they are checked before any worker starts: the audit's verdict
     // includes them.
     leptos::task::spawn_local(async move {
+        load::first_view_settled().await;
         // The landing page's map: its code comes beside its boundaries.
         let landing = address_parts().is_empty();
         let code = async {
@@ -181,7 +183,6 @@ pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: 
                 Err(error) => release.audit.update(|a| a.unavailable.push((String::new(), error.url().to_owned()))),
             }
         }
-        load::sleep(50).await;
         crate::audit::start(&config, &signed, release, first, start);
     });
     release
