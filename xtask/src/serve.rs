@@ -1,6 +1,7 @@
 //! A small static server for the built app and the demo publication.
 //!
-//! - `/config.json`: generated (see [`crate::site::config_json`]);
+//! - `/config.json`: generated (see [`crate::site::config_json`]), with an
+//!   `ETag` of its bytes;
 //! - `/demo/...`: the demo publication;
 //! - `/tampered/<case>/...`: the tampered copies;
 //! - with a live demo, `/live/...`: the folder of it shown now, and
@@ -22,6 +23,7 @@ use std::thread::{self, JoinHandle};
 
 use anyhow::{anyhow, Context, Result};
 use clap::Args;
+use shafaf_core::model::Sha256Hex;
 use tiny_http::{Header, Method, Request, Response, Server};
 
 use crate::compress::{self, Cache as Compressed, Effort, Encoding};
@@ -218,10 +220,7 @@ fn effort(site: &Site, path: &Path) -> Effort {
 fn respond(site: &Site, compressed: &Compressed, url: &str, asked: &Asked) -> Response<Box<dyn std::io::Read + Send>> {
     match route(site, url) {
         Route::Switched => text(200, "switched"),
-        Route::Config => Response::from_data(site.config_json.clone().into_bytes())
-            .with_header(header("Content-Type", "application/json"))
-            .with_header(header("Cache-Control", REVALIDATE))
-            .boxed(),
+        Route::Config => config(&site.config_json, asked),
         Route::File { path, cache } => file(compressed, &path, cache, effort(site, &path), asked),
         Route::Endless(path) => match File::open(&path) {
             Ok(file) => Response::new(
@@ -292,6 +291,21 @@ fn file(
         response = response.with_header(header("Content-Encoding", token));
     }
     response.boxed()
+}
+
+/// The generated `config.json`, under a validator of its bytes, so that a
+/// reader's revalidation is answered "304 Not Modified" as for any file.
+fn config(json: &str, asked: &Asked) -> Response<Box<dyn std::io::Read + Send>> {
+    let etag = format!("\"{}\"", &Sha256Hex::of(json.as_bytes()).to_hex()[..16]);
+    let validators = [header("Cache-Control", REVALIDATE), header("ETag", &etag)];
+    if asked.if_none_match.as_deref().is_some_and(|held| matches_entity_tag(held, &etag)) {
+        return validators.into_iter().fold(Response::empty(304), Response::with_header).boxed();
+    }
+    validators
+        .into_iter()
+        .fold(Response::from_data(json.as_bytes().to_vec()), Response::with_header)
+        .with_header(header("Content-Type", "application/json"))
+        .boxed()
 }
 
 /// A weak validator of the file as it is now, nginx's way: its modification
@@ -784,6 +798,24 @@ mod tests {
         assert!(changed.status.contains("200"), "{}", changed.status);
         assert_eq!(changed.body, b"the next release");
         assert_ne!(changed.header("etag"), Some(etag.as_str()));
+        server.stop();
+    }
+
+    #[test]
+    fn a_revalidation_of_the_config_is_answered_not_modified() {
+        let f = Fixture::new("config-etag");
+        let server = serve(&f, "{\"publication\":\"/demo/\"}");
+        let first = request(&server, "GET", "/config.json", None);
+        assert!(first.status.contains("200"), "{}", first.status);
+        assert_eq!(first.body, b"{\"publication\":\"/demo/\"}");
+        assert_eq!(first.header("cache-control"), Some("no-cache"));
+        let etag = first.header("etag").expect("an ETag").to_string();
+        let again = request_with(&server, "GET", "/config.json", &[("If-None-Match", &etag)]);
+        assert!(again.status.contains("304"), "{}", again.status);
+        assert!(again.body.is_empty());
+        assert_eq!(again.header("etag"), Some(etag.as_str()));
+        let other = request_with(&server, "GET", "/config.json", &[("If-None-Match", "\"another\"")]);
+        assert!(other.status.contains("200"), "{}", other.status);
         server.stop();
     }
 
