@@ -461,8 +461,10 @@ pub fn open_province(config: Option<Config>, release: Release, p: usize, map: bo
     let code = places.province(p).code.to_string();
     crate::audit::prioritize(&code);
     let Some(config) = config else { return };
-    let release_hash = places.signed.release().audit().sha256.to_string();
-    let key = move |what: &str| format!("{release_hash}|{code}|{what}");
+    let key = {
+        let (release_hash, code) = (places.signed.release().audit().sha256.to_string(), code.clone());
+        move |what: &str| format!("{release_hash}|{code}|{what}")
+    };
     let claim = |needed: bool, what: &str| needed && OPENING.with(|o| o.borrow_mut().insert(key(what)));
     let needs_contests = claim(matches!(places.area(p), Area::Summary), "contests");
     let needs_counties = claim(
@@ -474,7 +476,6 @@ pub fn open_province(config: Option<Config>, release: Release, p: usize, map: bo
         return;
     }
     leptos::task::spawn_local(async move {
-        let code = places.province(p).code.to_string();
         if let Ok(load) = province(&config, &places.signed, &code, (needs_contests, needs_counties)).await {
             // The views follow in a task of their own, after the file's checks.
             sleep(0).await;

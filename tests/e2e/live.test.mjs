@@ -91,6 +91,8 @@ test('the open page moves forward from the setup through partial, complete and c
   await serveLive('step-2');
   await waitForVersion(page, 2);
   const change = page.locator('[data-testid=live] [data-testid=live-change]');
+  // What changed is said once the new release's audit is complete, boundaries included.
+  await change.waitFor({ timeout: MOVE_MS });
   assert.equal(await change.getAttribute('data-from'), '1');
   assert.equal(await change.getAttribute('data-to'), '2');
   const added = Number(await change.locator('[data-testid=change-counts]').getAttribute('data-added'));
@@ -107,7 +109,7 @@ test('the open page moves forward from the setup through partial, complete and c
   await waitForVersion(page, 3);
   await serveLive('step-4');
   await waitForVersion(page, 4);
-  assert.equal(await change.getAttribute('data-to'), '4');
+  await page.locator('[data-testid=live] [data-testid=live-change][data-to="4"]').waitFor({ timeout: MOVE_MS });
   const corrected = await change
     .locator('[data-testid=stations-corrected] li[data-station]')
     .evaluateAll((items) => items.map((li) => li.dataset.station));
