@@ -5,6 +5,7 @@
 //! council's candidates in both (`?from=1&to=3&contest=<id>`). Every
 //! release is verified in full before anything of it is shown.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use leptos::prelude::*;
@@ -30,12 +31,24 @@ pub fn HistoryPage() -> impl IntoView {
     })
 }
 
+thread_local! {
+    /// The history last verified in this tab, by the log it covers (the
+    /// publication, its pinned root and the checkpoint's note): opened
+    /// again, it is shown at once, not every release audited again. A log
+    /// that grew has another checkpoint, and is verified anew.
+    static VERIFIED: RefCell<Option<(String, Arc<LogHistory>)>> = const { RefCell::new(None) };
+}
+
+fn verified_before(key: &str) -> Option<Arc<LogHistory>> {
+    VERIFIED.with(|v| v.borrow().as_ref().filter(|(k, _)| k == key).map(|(_, history)| history.clone()))
+}
+
 #[component]
 fn HistoryView(places: Arc<Places>) -> impl IntoView {
     let config = expect_context::<ConfigSignal>();
     let root = expect_context::<RootSignal>();
-    let size = places.signed.logged().log().map(|l| l.checkpoint.size);
-    let Some(size) = size else {
+    let log = places.signed.logged().log().map(|l| (l.checkpoint.size, l.checkpoint.checkpoint().body()));
+    let Some((size, note)) = log else {
         return view! {
             <h1 class="page-title">{tr(Msg::HistoryHeading)}</h1>
             <p data-testid="no-log">{tr(Msg::NoReleaseLog)}</p>
@@ -43,12 +56,9 @@ fn HistoryView(places: Arc<Places>) -> impl IntoView {
         .into_any();
     };
     let (progress, set_progress) = signal(None::<HistoryProgress>);
-    let loaded = LocalResource::new(move || async move {
-        let (Some(config), Some(root)) = (config.get(), root.get()) else {
-            return None;
-        };
-        let told = move |p| set_progress.set(Some(p));
-        Some((load::history(&config, &root, size, told).await.map(|r| r.map(Arc::new)), root))
+    let loaded = LocalResource::new(move || {
+        let note = note.clone();
+        async move { verify_history(config, root, size, note, set_progress).await }
     });
     let loading = move || {
         view! {
@@ -77,6 +87,30 @@ fn HistoryView(places: Arc<Places>) -> impl IntoView {
         </div>
     }
     .into_any()
+}
+
+/// The history of a log whose checkpoint's note is `note`, verified (or as
+/// this tab verified it before), with the root it was verified under.
+async fn verify_history(
+    config: ConfigSignal,
+    root: RootSignal,
+    size: u64,
+    note: String,
+    set_progress: WriteSignal<Option<HistoryProgress>>,
+) -> Option<(Result<Result<Arc<LogHistory>, Vec<shafaf_core::Finding>>, load::LoadError>, Arc<VerifiedRoot>)> {
+    let (Some(config), Some(root)) = (config.get(), root.get()) else {
+        return None;
+    };
+    let key = format!("{}\n{}\n{note}", config.source.publication, config.source.root_sha256.to_hex());
+    if let Some(history) = verified_before(&key) {
+        return Some((Ok(Ok(history)), root));
+    }
+    let told = move |p| set_progress.set(Some(p));
+    let loaded = load::history(&config, &root, size, told).await.map(|r| r.map(Arc::new));
+    if let Ok(Ok(history)) = &loaded {
+        VERIFIED.with(|v| *v.borrow_mut() = Some((key, history.clone())));
+    }
+    Some((loaded, root))
 }
 
 #[component]

@@ -68,6 +68,26 @@ test('the history lists every release, its signers and witnesses, and what the c
   await page.close();
 });
 
+test('the history opened again in the same tab is shown without verifying every release again', async () => {
+  const page = await newPage(browser);
+  await page.goto(historyUrl());
+  const list = page.locator('[data-testid=release-list]');
+  await list.waitFor({ timeout: SETTLE_MS });
+  const manifests = [];
+  page.on('request', (request) => {
+    if (/\/releases\/\d+\/release\.json/.test(request.url())) manifests.push(request.url());
+  });
+  // Away to the overview and back, inside the app.
+  await page.locator('header a.brand').click();
+  await page.locator('[data-testid=summary]').waitFor({ timeout: SETTLE_MS });
+  await page.goBack();
+  await list.waitFor({ timeout: SETTLE_MS });
+  assert.equal(await list.locator('> li[data-testid=release]').count(), releases.length);
+  assert.deepEqual(manifests, [], 'the releases were fetched and verified again');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a journalist compares one council in two releases, candidate by candidate', async () => {
   const correction = releases.find((r) => r.kind === 'correction');
   const contest = correction.contests_with_new_winners[0];
