@@ -342,12 +342,13 @@ lazy_view!(SheetView, SheetPage, sheet, sheet_view, preload_sheet_view);
 pub async fn preload_view_in_address() {
     let parts = address_parts();
     let parts: Vec<&str> = parts.iter().map(String::as_str).collect();
-    match parts.as_slice() {
-        ["p", ..] | ["find", ..] => ProvinceView::preload().await,
-        ["c", _] => ContestView::preload().await,
-        ["charts", ..] | ["c", _, "charts"] => ChartsView::preload().await,
-        ["verify", ..] | ["source", ..] | ["history", ..] => VerifyView::preload().await,
-        ["sheet", ..] => SheetView::preload().await,
+    // Each part is named by its chunk in `lazy_view!` below.
+    match shafaf_core::app_views::view_of(&parts) {
+        Some("places") => ProvinceView::preload().await,
+        Some("council") => ContestView::preload().await,
+        Some("charts") => ChartsView::preload().await,
+        Some("observer") => VerifyView::preload().await,
+        Some("sheet") => SheetView::preload().await,
         _ => {}
     }
 }

@@ -41,19 +41,24 @@ const LOADER: &str = "shafaf-split.js";
 /// Beside the split app: each lazy part's files, as JSON.
 const VIEWS: &str = "views.json";
 
-/// The lazy part that draws the view at an address, as the app's
-/// `preload_view_in_address` (src/app.rs) chooses it: a JavaScript
-/// expression over `parts`, the address's path split at `/`.
-const VIEW_OF_ADDRESS: &str = r#"["p", "find"].includes(parts[0]) ? "places"
-    : (parts[0] === "c" && parts.length === 2) ? "council"
-    : (parts[0] === "charts" || (parts[0] === "c" && parts[2] === "charts")) ? "charts"
-    : ["verify", "source", "history"].includes(parts[0]) ? "observer"
-    : parts[0] === "sheet" ? "sheet" : null"#;
+/// The lazy part that draws the view at an address, from the table the app
+/// chooses it by too (`shafaf_core::app_views`, given as `byAddress`): a
+/// JavaScript expression over `parts`, the address's path split at `/`.
+const VIEW_OF_ADDRESS: &str = r#"byAddress.find(([pattern]) => {
+          const rest = pattern.at(-1) === "..";
+          const head = rest ? pattern.slice(0, -1) : pattern;
+          const length = rest ? parts.length >= head.length : parts.length === head.length;
+          return length && head.every((p, i) => p === "*" || p === parts[i]);
+        })?.[1]"#;
 
 /// wasm-opt's settings for every module: size first, and the features the
-/// compiler uses (a chunk has no section that names them).
-const WASM_OPT: [&str; 7] = [
+/// compiler uses (a chunk has no section that names them). The sections
+/// that name the tools and the features are left out: a browser reads
+/// neither, and each of some fifty files would carry them (~200 bytes).
+const WASM_OPT: [&str; 9] = [
     "-Oz",
+    "--strip-producers",
+    "--strip-target-features",
     "--enable-bulk-memory",
     "--enable-nontrapping-float-to-int",
     "--enable-sign-ext",
@@ -215,6 +220,7 @@ fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
         Ok(format!("sha384-{}", BASE64.encode(Sha384::digest(bytes))))
     };
     let (glue_sri, loader_sri, main_sri) = (integrity(&glue)?, integrity(&loader)?, integrity(&main)?);
+    let by_address = serde_json::to_string(shafaf_core::app_views::VIEWS)?;
     Ok(format!(
         r#"<link rel="modulepreload" href="/{glue}" crossorigin="anonymous" integrity="{glue_sri}">
     <link rel="modulepreload" href="/{loader}" crossorigin="anonymous" integrity="{loader_sri}">
@@ -222,6 +228,7 @@ fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
     <script>
       (() => {{
         const views = {views};
+        const byAddress = {by_address};
         const parts = location.pathname.split("/").filter(Boolean);
         const view = {VIEW_OF_ADDRESS};
         for (const file of views[view] ?? []) {{

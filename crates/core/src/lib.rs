@@ -13,6 +13,7 @@
 
 pub mod app_config;
 pub mod app_files;
+pub mod app_views;
 pub mod evidence;
 pub mod findings;
 pub mod format;
