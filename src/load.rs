@@ -782,11 +782,15 @@ pub struct LogHistory {
 /// release's national files (content-addressed, so most are shared and
 /// cached), and verifies them: the log with [`verify_history`], each release
 /// as `verify_past_release` does, its provinces in workers
-/// ([`past_release`]).
+/// ([`past_release`]). A release `known` (the same log, verified before at
+/// a smaller or equal size) holds as the same entry is taken from it: a
+/// release's verification, as of its own issue time, does not change as the
+/// log grows.
 pub async fn history(
     config: &Config,
     root: &VerifiedRoot,
     size: u64,
+    known: Option<Arc<LogHistory>>,
     progress: impl Fn(HistoryProgress) + Clone + 'static,
 ) -> Result<Result<LogHistory, Vec<Finding>>, LoadError> {
     let mut paths: Vec<String> =
@@ -817,10 +821,20 @@ pub async fn history(
         Ok(history) => history,
         Err(findings) => return Ok(Err(findings)),
     };
-    // The national files every release lists, read from releases that
+    // `reused[i]`: release `i + 1` as verified before, when its entry is the same.
+    let reused: Vec<Option<Result<Arc<VerifiedElection>, Vec<Finding>>>> = history
+        .releases
+        .iter()
+        .enumerate()
+        .map(|(i, entry)| {
+            let known = known.as_ref()?;
+            (known.history.releases.get(i) == Some(entry)).then(|| known.releases.get(i).cloned()).flatten()
+        })
+        .collect();
+    // The national files every other release lists, read from releases that
     // verified; the workers download each province's.
     let mut files: Vec<String> = Vec::new();
-    for entry in &history.releases {
+    for entry in history.releases.iter().zip(&reused).filter(|(_, r)| r.is_none()).map(|(e, _)| e) {
         let v = entry.version;
         let (file, sigs) = (log::release_path(v), log::release_sigs_path(v));
         let (Some(bytes), Some(sig_bytes)) = (publication.get(&file), publication.get(&sigs)) else { continue };
@@ -843,7 +857,11 @@ pub async fn history(
     next_paint().await;
     let anchor = TrustAnchor::pinned(config.source.root_sha256);
     let mut releases = Vec::new();
-    for entry in &history.releases {
+    for (entry, reused) in history.releases.iter().zip(&reused) {
+        if let Some(release) = reused {
+            releases.push(release.clone());
+            continue;
+        }
         let releases_total = history.releases.len() as u64;
         let progress = progress.clone();
         let version = entry.version;
@@ -855,6 +873,11 @@ pub async fn history(
     }
     let mut changes = Vec::with_capacity(releases.len());
     for (i, release) in releases.iter().enumerate() {
+        let both_known = i > 0 && reused[i - 1].is_some() && reused[i].is_some();
+        if let Some(change) = known.as_ref().and_then(|k| k.changes.get(i)).filter(|_| both_known) {
+            changes.push(change.clone());
+            continue;
+        }
         changes.push(match (i.checked_sub(1).map(|p| &releases[p]), release) {
             (Some(Ok(old)), Ok(new)) => Some(Arc::new(compare(old, new).await)),
             _ => None,

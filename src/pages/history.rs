@@ -32,15 +32,21 @@ pub fn HistoryPage() -> impl IntoView {
 }
 
 thread_local! {
-    /// The history last verified in this tab, by the log it covers (the
-    /// publication, its pinned root and the checkpoint's note): opened
-    /// again, it is shown at once, not every release audited again. A log
-    /// that grew has another checkpoint, and is verified anew.
-    static VERIFIED: RefCell<Option<(String, Arc<LogHistory>)>> = const { RefCell::new(None) };
+    /// The history last verified in this tab: the publication and its
+    /// pinned root, the checkpoint's note of the log it covers, and what it
+    /// found. Opened again on the same log, it is shown at once; on a log
+    /// that grew, only the releases it did not have are audited.
+    static VERIFIED: RefCell<Option<(String, String, Arc<LogHistory>)>> = const { RefCell::new(None) };
 }
 
-fn verified_before(key: &str) -> Option<Arc<LogHistory>> {
-    VERIFIED.with(|v| v.borrow().as_ref().filter(|(k, _)| k == key).map(|(_, history)| history.clone()))
+/// The history verified before of the publication `source`, and whether it
+/// covers the log whose checkpoint's note is `note`.
+fn verified_before(source: &str, note: &str) -> Option<(Arc<LogHistory>, bool)> {
+    VERIFIED.with(|v| {
+        let held = v.borrow();
+        let (_, n, history) = held.as_ref().filter(|(s, _, _)| s == source)?;
+        Some((history.clone(), n == note))
+    })
 }
 
 #[component]
@@ -64,7 +70,7 @@ fn HistoryView(places: Arc<Places>) -> impl IntoView {
         view! {
             <StatusBlock status=ViewStatus::Loading/>
             <p data-testid="history-progress" aria-live="polite">
-                {move || progress.get().map(|p| text(move |lang| lang.history_progress(p)))}
+                {move || progress.try_get().flatten().map(|p| text(move |lang| lang.history_progress(p)))}
             </p>
         }
     };
@@ -98,17 +104,23 @@ async fn verify_history(
     note: String,
     set_progress: WriteSignal<Option<HistoryProgress>>,
 ) -> Option<(Result<Result<Arc<LogHistory>, Vec<shafaf_core::Finding>>, load::LoadError>, Arc<VerifiedRoot>)> {
-    let (Some(config), Some(root)) = (config.get(), root.get()) else {
+    // Untracked: a new release draws the view anew, with its own log.
+    let (Some(config), Some(root)) = (config.get_untracked(), root.get_untracked()) else {
         return None;
     };
-    let key = format!("{}\n{}\n{note}", config.source.publication, config.source.root_sha256.to_hex());
-    if let Some(history) = verified_before(&key) {
-        return Some((Ok(Ok(history)), root));
-    }
-    let told = move |p| set_progress.set(Some(p));
-    let loaded = load::history(&config, &root, size, told).await.map(|r| r.map(Arc::new));
+    let source = format!("{}\n{}", config.source.publication, config.source.root_sha256.to_hex());
+    let known = match verified_before(&source, &note) {
+        Some((history, true)) => return Some((Ok(Ok(history)), root)),
+        Some((history, false)) => Some(history),
+        None => None,
+    };
+    // The view may be gone (a new release replaced it) while its history still verifies.
+    let told = move |p| {
+        let _ = set_progress.try_set(Some(p));
+    };
+    let loaded = load::history(&config, &root, size, known, told).await.map(|r| r.map(Arc::new));
     if let Ok(Ok(history)) = &loaded {
-        VERIFIED.with(|v| *v.borrow_mut() = Some((key, history.clone())));
+        VERIFIED.with(|v| *v.borrow_mut() = Some((source, note, history.clone())));
     }
     Some((loaded, root))
 }

@@ -107,6 +107,8 @@ test('the open page moves forward from the setup through partial, complete and c
 
   await serveLive('step-3');
   await waitForVersion(page, 3);
+  // What changed is said between two releases audited in full: the reader has release 3's.
+  await page.locator('[data-testid=status][data-audit=complete]').waitFor({ timeout: MOVE_MS });
   await serveLive('step-4');
   await waitForVersion(page, 4);
   await page.locator('[data-testid=live] [data-testid=live-change][data-to="4"]').waitFor({ timeout: MOVE_MS });
@@ -141,6 +143,49 @@ test('the open page moves forward from the setup through partial, complete and c
   const finding = page.locator('[data-testid=findings] li[data-code=rollback]');
   await finding.waitFor();
   assert.equal(await page.locator('[data-testid=contest]').count(), 0, 'a rolled-back release is shown');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test('after a new release the history audits only that release again', async () => {
+  await serveLive('step-3');
+  const page = await newPage(browser);
+  // What the page asks its audit workers: past releases are audited as of their issue time.
+  await page.addInitScript(() => {
+    window.__pastJobs = [];
+    const post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message, ...rest) {
+      if (Array.isArray(message) && typeof message[0] === 'string') {
+        const job = JSON.parse(message[0]);
+        if (job.witnesses_pending) window.__pastJobs.push(job.now);
+      }
+      return post.call(this, message, ...rest);
+    };
+  });
+  await page.goto(liveUrl('history'));
+  const list = page.locator('[data-testid=release-list]');
+  const items = list.locator('> li[data-testid=release]');
+  await list.waitFor({ timeout: MOVE_MS });
+  assert.equal(await items.count(), 3);
+  await page.evaluate(() => {
+    window.__pastJobs = [];
+  });
+
+  // On the overview when release 4 arrives, then back to the history of the grown log.
+  await page.locator('header a.brand').click();
+  await page.locator('[data-testid=summary]').waitFor({ timeout: MOVE_MS });
+  await serveLive('step-4');
+  await waitForVersion(page, 4);
+  await page.goBack();
+  await list.locator('> li[data-version="4"]').waitFor({ timeout: MOVE_MS });
+  assert.equal(await items.count(), 4);
+  const issued = (version) => Date.parse(releases[version - 1].issued) / 1000;
+  const audited = new Set(await page.evaluate(() => window.__pastJobs));
+  assert.deepEqual([...audited], [issued(4)], 'releases 1 to 3 were audited again');
+  // What the correction changed is still said, beside the releases kept.
+  const change = list.locator('> li[data-version="4"] [data-testid=live-change]');
+  assert.equal(await change.getAttribute('data-from'), '3');
+  assert.equal(await list.locator('> li[data-version="3"] [data-testid=live-change]').getAttribute('data-from'), '2');
   assert.deepEqual(page.errors, []);
   await page.close();
 });
