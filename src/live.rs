@@ -17,7 +17,7 @@ use shafaf_core::verify::VerifiedRoot;
 use shafaf_core::Finding;
 use time::OffsetDateTime;
 
-use crate::i18n::{text, tr, Lang, Msg};
+use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::load::{self, Config, Links, Outcome, PointerCheck};
 use crate::state::{AuditPhase, AuditState, Current, Loaded, PlacesSignal, Release, RootSignal};
 
@@ -303,6 +303,7 @@ const LISTED: usize = 50;
 pub fn ChangeSummary(change: Arc<ReleaseDiff>) -> impl IntoView {
     let links = expect_context::<Links>();
     let places = expect_context::<PlacesSignal>();
+    let lang = use_lang();
     let (from, to) = (change.from, change.to);
     let added = change.stations_added.len() as u64;
     let corrected = change.stations_corrected.len() as u64;
@@ -321,7 +322,11 @@ pub fn ChangeSummary(change: Arc<ReleaseDiff>) -> impl IntoView {
                     })
                     .unwrap_or_else(|| name_id.clone())
             };
-            view! { <a href=href data-contest=id>{text(name)}</a> }
+            // A closure, not `text`'s stored signal: on /history a new
+            // release disposes this view's owner while the view is still
+            // shown (the new one is drawn after an await), and the names
+            // follow the current release, which the new release changes.
+            view! { <a href=href data-contest=id>{move || name(lang.get())}</a> }
         }
     };
     let stations = change

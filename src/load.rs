@@ -874,9 +874,11 @@ pub async fn history(
     let mut changes = Vec::with_capacity(releases.len());
     for (i, release) in releases.iter().enumerate() {
         let both_known = i > 0 && reused[i - 1].is_some() && reused[i].is_some();
-        if let Some(change) = known.as_ref().and_then(|k| k.changes.get(i)).filter(|_| both_known) {
-            changes.push(change.clone());
-            continue;
+        if both_known {
+            if let Some(change) = known.as_ref().and_then(|k| k.changes.get(i)) {
+                changes.push(change.clone());
+                continue;
+            }
         }
         changes.push(match (i.checked_sub(1).map(|p| &releases[p]), release) {
             (Some(Ok(old)), Ok(new)) => Some(Arc::new(compare(old, new).await)),

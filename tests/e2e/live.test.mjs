@@ -190,6 +190,23 @@ test('after a new release the history audits only that release again', async () 
   await page.close();
 });
 
+test('a new release that arrives while the history is open is added to it in place', async () => {
+  await serveLive('step-3');
+  const page = await newPage(browser);
+  await page.goto(liveUrl('history'));
+  const list = page.locator('[data-testid=release-list]');
+  await list.locator('> li[data-version="3"] [data-testid=live-change]').waitFor({ timeout: MOVE_MS });
+  await serveLive('step-4');
+  await waitForVersion(page, 4);
+  await list.locator('> li[data-version="4"] [data-testid=live-change][data-from="3"]').waitFor({ timeout: MOVE_MS });
+  assert.equal(await list.locator('> li[data-testid=release]').count(), 4);
+  // The page still answers: the comparison follows the reader's choice.
+  await page.locator('[data-testid=compare-from]').selectOption('2');
+  await page.locator('#compare [data-testid=live-change][data-from="2"][data-to="4"]').waitFor({ timeout: MOVE_MS });
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('a forked log is refused, live and on reload', async () => {
   await serveLive('step-2');
   const page = await newPage(browser);

@@ -28,7 +28,7 @@ pub fn view_of(parts: &[&str]) -> Option<&'static str> {
 }
 
 /// Whether `parts` fits `pattern` (see [`VIEWS`]).
-pub fn fits(pattern: &[&str], parts: &[&str]) -> bool {
+fn fits(pattern: &[&str], parts: &[&str]) -> bool {
     let (head, rest) = match pattern.split_last() {
         Some((&"..", head)) => (head, true),
         _ => (pattern, false),
