@@ -42,8 +42,7 @@ use crate::format::Publication;
 use crate::keys::SecretKey;
 use crate::model::{
     Candidate, CandidateVotes, Contest, ContestKind, ContestsDoc, ContestsType, ElectionDoc, ElectionType, Id, Name,
-    Province, PublishedTotals, Region, Sha256Hex, Station, StationResult, StationResultType, StationsDoc, StationsType,
-    Text,
+    Province, Region, Sha256Hex, Station, StationResult, StationResultType, StationsDoc, StationsType, Text,
 };
 use crate::publish::{self, Draft, DraftProvince, PublishError};
 use crate::tally;
@@ -316,22 +315,7 @@ fn count(draft: &Draft, results: &[Vec<StationResult>]) -> Result<Vec<ContestsDo
                 file: GENERATOR.into(),
                 message: format!("contest {}: a count does not fit in 64 bits", contest.id),
             })?;
-            let ranking = tally::rank(contest, &t.votes, &publish::lot_order(&draft.election.id, contest));
-            let (elected, alternates) = tally::outcome(contest, &ranking);
-            contest.published = Some(PublishedTotals {
-                stations_reported: t.stations_reported,
-                ballots_cast: t.ballots_cast,
-                valid: t.valid,
-                invalid: t.invalid,
-                votes: contest
-                    .candidates
-                    .iter()
-                    .zip(&t.votes)
-                    .map(|(c, &votes)| CandidateVotes { candidate: c.id.clone(), votes })
-                    .collect(),
-                elected,
-                alternates,
-            });
+            contest.published = Some(publish::published_from_tally(&draft.election.id, contest, &t));
         }
         out.push(doc);
     }

@@ -186,6 +186,27 @@ pub fn lot_order(election: &Id, contest: &crate::model::Contest) -> Vec<Id> {
     ids.into_iter().map(|(_, id)| id).collect()
 }
 
+/// What is published for `contest` from its tally: the totals, and the
+/// members elected and the alternates, ties broken by [`lot_order`].
+pub fn published_from_tally(election: &Id, contest: &crate::model::Contest, t: &tally::Tally) -> PublishedTotals {
+    let ranking = tally::rank(contest, &t.votes, &lot_order(election, contest));
+    let (elected, alternates) = tally::outcome(contest, &ranking);
+    PublishedTotals {
+        stations_reported: t.stations_reported,
+        ballots_cast: t.ballots_cast,
+        valid: t.valid,
+        invalid: t.invalid,
+        votes: contest
+            .candidates
+            .iter()
+            .zip(&t.votes)
+            .map(|(c, &votes)| crate::model::CandidateVotes { candidate: c.id.clone(), votes })
+            .collect(),
+        elected,
+        alternates,
+    }
+}
+
 /// Builds and signs a release from a draft. The finished publication is
 /// verified with [`verify::verify_publication`] before it is returned.
 pub fn publish(
@@ -554,22 +575,7 @@ fn count_province(election: &ElectionDoc, p: &DraftProvince) -> Result<ContestsD
                 contest: contest.id.to_string(),
             }]));
         };
-        let ranking = tally::rank(contest, &t.votes, &lot_order(&election.id, contest));
-        let (elected, alternates) = tally::outcome(contest, &ranking);
-        contest.published = Some(PublishedTotals {
-            stations_reported: t.stations_reported,
-            ballots_cast: t.ballots_cast,
-            valid: t.valid,
-            invalid: t.invalid,
-            votes: contest
-                .candidates
-                .iter()
-                .zip(&t.votes)
-                .map(|(c, &votes)| crate::model::CandidateVotes { candidate: c.id.clone(), votes })
-                .collect(),
-            elected,
-            alternates,
-        });
+        contest.published = Some(published_from_tally(&election.id, contest, &t));
     }
     Ok(out)
 }
