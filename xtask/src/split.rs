@@ -211,8 +211,13 @@ fn with_script(html: &str, script: &str) -> Result<String> {
 /// with its Subresource Integrity as Trunk writes it for the files it
 /// builds. `files` holds the split app's files by name; `views` is each lazy
 /// part's files (JSON): a deep link's view is fetched beside the main module,
-/// at a lower priority, instead of after it (the loader's own requests then
-/// find it in the HTTP cache: same address, same mode).
+/// once the main module arrived, instead of after the app asked for it (the
+/// loader's own requests then find it in the HTTP cache: same address, same
+/// mode). Not beside the main module: on a phone's slow line every byte
+/// fetched beside it makes it arrive later, and the app, once it has it,
+/// starts (compiles, draws its frame, checks the release's signatures)
+/// while the view's code comes. `shafafMain` says when it arrived, for
+/// index.html's early downloads of the view's province files.
 fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
     let (glue, main, loader) = (hashed(GLUE, hash), hashed(MAIN, hash), hashed(LOADER, hash));
     let integrity = |name: &str| -> Result<String> {
@@ -224,18 +229,25 @@ fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
     Ok(format!(
         r#"<link rel="modulepreload" href="/{glue}" crossorigin="anonymous" integrity="{glue_sri}">
     <link rel="modulepreload" href="/{loader}" crossorigin="anonymous" integrity="{loader_sri}">
-    <link rel="preload" href="/{main}" crossorigin="anonymous" integrity="{main_sri}" as="fetch" type="application/wasm">
+    <link rel="preload" href="/{main}" crossorigin="anonymous" integrity="{main_sri}" as="fetch" type="application/wasm" id="shafaf-main">
     <script>
       (() => {{
+        const main = document.getElementById("shafaf-main");
+        window.shafafMain = new Promise((arrived) => {{
+          main.addEventListener("load", arrived);
+          main.addEventListener("error", arrived);
+        }});
         const views = {views};
         const byAddress = {by_address};
         const parts = location.pathname.split("/").filter(Boolean);
         const view = {VIEW_OF_ADDRESS};
-        for (const file of views[view] ?? []) {{
-          const link = document.createElement("link");
-          Object.assign(link, {{ rel: "preload", as: "fetch", crossOrigin: "anonymous", fetchPriority: "low", href: "/" + file }});
-          document.head.append(link);
-        }}
+        window.shafafMain.then(() => {{
+          for (const file of views[view] ?? []) {{
+            const link = document.createElement("link");
+            Object.assign(link, {{ rel: "preload", as: "fetch", crossOrigin: "anonymous", href: "/" + file }});
+            document.head.append(link);
+          }}
+        }});
       }})();
     </script>
     <script type="module">
