@@ -360,10 +360,7 @@ fn SourceNotice() -> impl IntoView {
     let config = expect_context::<ConfigSignal>();
     move || {
         let config = config.get().filter(|c| c.kind != SourceKind::Default)?;
-        let chosen = match config.kind {
-            SourceKind::Link => Msg::SourceLink,
-            _ => Msg::SourceSaved,
-        };
+        let chosen = Msg::chosen_by(config.kind);
         let href = links.href("/source");
         Some(view! {
             <p class="source-notice" data-testid="source-notice">

@@ -10,7 +10,7 @@ use shafaf_core::summary::Ratio;
 use shafaf_core::Finding;
 use time::OffsetDateTime;
 
-use crate::load::{HistoryProgress, LoadError, Progress, SourceError};
+use crate::load::{HistoryProgress, LoadError, Progress, SourceError, SourceKind};
 use crate::state::{AuditPhase, AuditState};
 
 /// The interface language.
@@ -1005,6 +1005,15 @@ pub enum Msg {
 }
 
 impl Msg {
+    /// How the publication shown was chosen.
+    pub fn chosen_by(kind: SourceKind) -> Msg {
+        match kind {
+            SourceKind::Default => Msg::SourceDefault,
+            SourceKind::Link => Msg::SourceLink,
+            SourceKind::Saved => Msg::SourceSaved,
+        }
+    }
+
     /// (Persian, English).
     fn texts(self) -> (&'static str, &'static str) {
         match self {

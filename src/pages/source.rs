@@ -35,11 +35,7 @@ pub fn SourcePage() -> impl IntoView {
     };
     let facts = move || {
         config.get().map(|config| {
-            let kind = match config.kind {
-                SourceKind::Default => Msg::SourceDefault,
-                SourceKind::Link => Msg::SourceLink,
-                SourceKind::Saved => Msg::SourceSaved,
-            };
+            let kind = Msg::chosen_by(config.kind);
             let kind_attr = match config.kind {
                 SourceKind::Default => "default",
                 SourceKind::Link => "link",

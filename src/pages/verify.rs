@@ -18,7 +18,7 @@ use crate::components::findings::contest_names;
 use crate::components::{Column, DataTable, Direction, FindingsList, LoadErrorList, SortKey};
 use crate::csv;
 use crate::i18n::{text, tr, use_lang, Msg};
-use crate::load::{Links, SourceKind};
+use crate::load::Links;
 use crate::pages::set_title;
 use crate::pages::summary::recount_word;
 use crate::state::{ConfigSignal, Loaded};
@@ -97,11 +97,7 @@ fn SourceDetails() -> impl IntoView {
     let config = expect_context::<ConfigSignal>();
     let details = move || {
         config.get().map(|config| {
-            let kind = match config.kind {
-                SourceKind::Default => Msg::SourceDefault,
-                SourceKind::Link => Msg::SourceLink,
-                SourceKind::Saved => Msg::SourceSaved,
-            };
+            let kind = Msg::chosen_by(config.kind);
             let pin = config.source.root_sha256.to_hex();
             view! {
                 <dl class="facts">
