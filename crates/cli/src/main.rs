@@ -620,7 +620,8 @@ fn run(command: Command) -> Result<ExitCode> {
             };
             let log = report::LogReport { history: history.as_ref(), extends: extends.as_deref() };
             if json {
-                println!("{}", report::json(&dir, &anchor, now, &outcome, &log)?);
+                let out = std::io::BufWriter::new(std::io::stdout().lock());
+                report::json(out, &dir, &anchor, now, &outcome, &log).context("cannot write the report")?;
             } else {
                 print!("{}", report::text(&dir, &anchor, now, &outcome, &log));
             }

@@ -335,13 +335,16 @@ struct JsonCandidate<'a> {
     share: Option<Ratio>,
 }
 
+/// Writes the report as JSON to `out`, as it is serialised: a country's
+/// report is tens of megabytes, and is never held whole in memory.
 pub fn json(
+    mut out: impl std::io::Write,
     dir: &Path,
     anchor: &TrustAnchor,
     now: OffsetDateTime,
     outcome: &Outcome,
     log: &LogReport,
-) -> Result<String> {
+) -> Result<()> {
     let (audit, findings, status) = match outcome {
         Ok(v) => (&v.audit, &v.findings, v.status()),
         Err(f) => (&*f.audit, &f.findings, f.status()),
@@ -410,7 +413,10 @@ pub fn json(
         election,
         history: log.history,
     };
-    Ok(serde_json::to_string_pretty(&report)?)
+    serde_json::to_writer_pretty(&mut out, &report)?;
+    writeln!(out)?;
+    out.flush()?;
+    Ok(())
 }
 
 #[cfg(test)]
