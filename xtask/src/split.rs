@@ -210,14 +210,14 @@ fn with_script(html: &str, script: &str) -> Result<String> {
 /// code at once (the glue, the loader it imports, the main module), each
 /// with its Subresource Integrity as Trunk writes it for the files it
 /// builds. `files` holds the split app's files by name; `views` is each lazy
-/// part's files (JSON): a deep link's view is fetched beside the main module,
-/// once the main module arrived, instead of after the app asked for it (the
-/// loader's own requests then find it in the HTTP cache: same address, same
-/// mode). Not beside the main module: on a phone's slow line every byte
-/// fetched beside it makes it arrive later, and the app, once it has it,
-/// starts (compiles, draws its frame, checks the release's signatures)
-/// while the view's code comes. `shafafMain` says when it arrived, for
-/// index.html's early downloads of the view's province files.
+/// part's files (JSON): a deep link's view is fetched as soon as the main
+/// module arrived, before the app asks for it (the loader's own requests
+/// then find it in the HTTP cache: same address, same mode). Not beside the
+/// main module: on a phone's slow line every byte fetched beside it makes it
+/// arrive later, and the app, once it has it, starts (compiles, draws its
+/// frame, checks the release's signatures) while the view's code comes.
+/// `shafafMain` says when it arrived, for index.html's early downloads of
+/// the view's province files.
 fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
     let (glue, main, loader) = (hashed(GLUE, hash), hashed(MAIN, hash), hashed(LOADER, hash));
     let integrity = |name: &str| -> Result<String> {
