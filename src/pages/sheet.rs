@@ -380,11 +380,10 @@ async fn evidence(
         get(RELEASE_SIGS.into(), SIGS_LIMIT),
     );
     let release = release?;
-    let version = serde_json::from_slice::<shafaf_core::model::ReleaseDoc>(&release).ok()?.version;
+    let version = shafaf_core::format::json_or_none::<shafaf_core::model::ReleaseDoc>(&release)?.version;
     // The election file the setup lists: when the polls opened.
     let setup = setup?;
-    let election = serde_json::from_slice::<shafaf_core::model::ReleaseDoc>(&setup)
-        .ok()?
+    let election = shafaf_core::format::json_or_none::<shafaf_core::model::ReleaseDoc>(&setup)?
         .files
         .into_iter()
         .find(|f| f.kind == shafaf_core::model::FileKind::Election)?;

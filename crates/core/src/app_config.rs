@@ -44,7 +44,8 @@ pub fn parse_config(bytes: &[u8]) -> Result<AppConfig, String> {
     if bytes.len() > CONFIG_LIMIT {
         return Err(format!("it holds {} bytes, more than a configuration may ({CONFIG_LIMIT})", bytes.len()));
     }
-    let file: ConfigFile = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    let text = std::str::from_utf8(bytes).map_err(|_| "it is not UTF-8 text")?;
+    let file: ConfigFile = serde_json::from_str(text).map_err(|e| e.to_string())?;
     let root_sha256 = Sha256Hex::from_hex(&file.root_sha256).ok_or("root_sha256 is not 64 lowercase hex digits")?;
     Ok(AppConfig {
         publication: file.publication,

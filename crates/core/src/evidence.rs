@@ -135,7 +135,7 @@ pub fn log_paths(version: u64) -> [String; 4] {
 
 /// Makes the evidence from the bytes a reader already holds.
 pub fn make(sheet_line: &str, station: &str, from: &Sources<'_>) -> Option<Evidence> {
-    let version = serde_json::from_slice::<crate::model::ReleaseDoc>(from.release).ok()?.version;
+    let version = format::json_or_none::<crate::model::ReleaseDoc>(from.release)?.version;
     let proof_of =
         |bytes: &[u8], index: u64| log::parse_proof("proof", bytes, log::ProofKind::Inclusion, index, version).ok();
     let setup_in_log = proof_of(from.setup_inclusion, 0)?;
@@ -175,14 +175,14 @@ pub fn make_from(publication: &crate::Publication, sheet_line: &str, station: &s
     use crate::model::ReleaseDoc;
     let get = |path: &str| publication.get(path);
     let (setup_path, setup_sigs) = (log::release_path(1), log::release_sigs_path(1));
-    let setup: ReleaseDoc = serde_json::from_slice(get(&setup_path)?).ok()?;
+    let setup: ReleaseDoc = format::json_or_none(get(&setup_path)?)?;
     let (province, stations) = setup.files.iter().filter(|f| f.kind == FileKind::Stations).find_map(|f| {
         let bytes = get(&f.path)?;
-        let doc: StationsDoc = serde_json::from_slice(bytes).ok()?;
+        let doc: StationsDoc = format::json_or_none(bytes)?;
         doc.stations.iter().any(|s| s.id.as_str() == station).then(|| (f.province.clone(), bytes))
     })?;
     let election = setup.files.iter().find(|f| f.kind == FileKind::Election)?;
-    let release: ReleaseDoc = serde_json::from_slice(get(RELEASE)?).ok()?;
+    let release: ReleaseDoc = format::json_or_none(get(RELEASE)?)?;
     let results = release.files.iter().find(|f| f.kind == FileKind::Results && f.province == province)?;
     let [setup_checkpoint, checkpoint, setup_inclusion, release_inclusion] = log_paths(release.version);
     let sources = Sources {
@@ -262,7 +262,7 @@ pub fn verify(bytes: &[u8], anchor: &TrustAnchor, now: OffsetDateTime) -> Result
 
     // The release, signed, and the station's line in its results file.
     let (release_bytes, release_sigs) = (decode("release", &e.release)?, decode("release_sigs", &e.release_sigs)?);
-    let version = serde_json::from_slice::<crate::model::ReleaseDoc>(&release_bytes).map(|r| r.version).unwrap_or(0);
+    let version = format::json_or_none::<crate::model::ReleaseDoc>(&release_bytes).map_or(0, |r| r.version);
     let release_file = log::release_path(version);
     let release = verify_archived_release(
         &release_file,

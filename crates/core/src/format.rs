@@ -117,10 +117,15 @@ impl Publication {
 }
 
 /// Parses one JSON document strictly: the whole input, nothing after it,
-/// within `limit` bytes. Errors name the file and the field.
+/// within `limit` bytes, in UTF-8. Errors name the file and the field.
+///
+/// Every document is read as a `str` (checked as UTF-8 first), never as
+/// bytes: each `Deserialize` impl is then compiled once, for serde_json's
+/// `str` reader, rather than once per reader, which the browser's download
+/// would carry twice.
 pub fn parse_json<T: DeserializeOwned>(file: &str, bytes: &[u8], limit: u64) -> Result<T, FormatError> {
     check_size(file, bytes, limit)?;
-    let mut de = serde_json::Deserializer::from_slice(bytes);
+    let mut de = serde_json::Deserializer::from_str(text(file, bytes)?);
     let value = deserialize_naming(&mut de)
         .map_err(|(path, e)| FormatError::new(file, path.unwrap_or_default(), clean_serde_message(&e)))?;
     de.end().map_err(|e| FormatError::new(file, "", clean_serde_message(&e)))?;
@@ -138,6 +143,12 @@ pub fn parse_json_fast<T: DeserializeOwned>(file: &str, bytes: &[u8], limit: u64
         Some(value) => Ok(value),
         None => parse_json(file, bytes, limit),
     }
+}
+
+/// A document read for a value it holds, `None` when it is not one: for
+/// looking something up in files already checked, never for a check.
+pub fn json_or_none<T: DeserializeOwned>(bytes: &[u8]) -> Option<T> {
+    serde_json::from_str(std::str::from_utf8(bytes).ok()?).ok()
 }
 
 /// Parses a JSON value borrowed from a larger file (a station result inside a
@@ -183,6 +194,11 @@ fn within(prefix: &str, path: Option<String>) -> String {
     }
 }
 
+/// `bytes` as text, which every file of a publication is.
+fn text<'a>(file: &str, bytes: &'a [u8]) -> Result<&'a str, FormatError> {
+    std::str::from_utf8(bytes).map_err(|_| FormatError::new(file, "", "not UTF-8 text"))
+}
+
 pub fn check_size(file: &str, bytes: &[u8], limit: u64) -> Result<(), FormatError> {
     if bytes.len() as u64 > limit {
         return Err(FormatError::new(
@@ -222,7 +238,7 @@ pub struct SignatureLine {
 /// duplicate key ids, no blank lines except a final newline.
 pub fn parse_signatures(file: &str, bytes: &[u8]) -> Result<Vec<SignatureLine>, FormatError> {
     check_size(file, bytes, SIGS_LIMIT)?;
-    let text = std::str::from_utf8(bytes).map_err(|_| FormatError::new(file, "", "not UTF-8 text"))?;
+    let text = text(file, bytes)?;
     let body = text.strip_suffix('\n').unwrap_or(text);
     if body.is_empty() {
         return Ok(Vec::new());
@@ -421,7 +437,7 @@ pub fn write_result_line(key: KeyId, signature: &[u8; 64], result_json: &str) ->
 
 /// Splits a results file into its lines: UTF-8, `\n`-terminated, no blank lines.
 pub fn result_lines<'a>(file: &str, bytes: &'a [u8]) -> Result<Vec<&'a str>, FormatError> {
-    let text = std::str::from_utf8(bytes).map_err(|_| FormatError::new(file, "", "not UTF-8 text"))?;
+    let text = text(file, bytes)?;
     if text.is_empty() {
         return Ok(Vec::new());
     }

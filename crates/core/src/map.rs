@@ -98,9 +98,16 @@ pub fn county_map(file: &str, bytes: &[u8], province: &str) -> Result<RegionMap,
     Ok(project(shapes(file, bytes, Some(province))?))
 }
 
+/// A GeoJSON file, read from a `str` as every document is (see
+/// `format::parse_json`).
+fn feature_collection(file: &str, bytes: &[u8]) -> Result<geojson::FeatureCollection, MapError> {
+    let not_geojson = |message: String| MapError::NotGeoJson { file: file.to_owned(), message };
+    let text = std::str::from_utf8(bytes).map_err(|_| not_geojson("not UTF-8 text".to_owned()))?;
+    serde_json::from_str(text).map_err(|e| not_geojson(e.to_string()))
+}
+
 fn shapes(file: &str, bytes: &[u8], province: Option<&str>) -> Result<Vec<Shape>, MapError> {
-    let collection: geojson::FeatureCollection = serde_json::from_slice(bytes)
-        .map_err(|e| MapError::NotGeoJson { file: file.to_owned(), message: e.to_string() })?;
+    let collection = feature_collection(file, bytes)?;
     if collection.features.is_empty() {
         return Err(MapError::Empty { file: file.to_owned() });
     }
@@ -265,8 +272,7 @@ fn project(shapes: Vec<Shape>) -> RegionMap {
 /// The file is read as the maps read it, so one they would refuse is refused.
 pub fn for_display(file: &str, bytes: &[u8]) -> Result<Vec<u8>, MapError> {
     let frame = Frame::of(&shapes(file, bytes, None)?);
-    let mut collection: geojson::FeatureCollection = serde_json::from_slice(bytes)
-        .map_err(|e| MapError::NotGeoJson { file: file.to_owned(), message: e.to_string() })?;
+    let mut collection = feature_collection(file, bytes)?;
     let ring = |positions: &mut Vec<geojson::Position>| {
         let line: LineString<f64> = positions.iter().map(|p| frame.to_view(Coord { x: p[0], y: p[1] })).collect();
         let simplified = line.simplify(SIMPLIFY);

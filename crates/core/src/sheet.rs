@@ -296,13 +296,12 @@ pub fn station_history(publication: &crate::Publication, station: &str) -> Vec<(
     use crate::model::{FileKind, ReleaseDoc};
     let size = publication
         .get(crate::format::RELEASE)
-        .and_then(|b| serde_json::from_slice::<ReleaseDoc>(b).ok())
+        .and_then(crate::format::json_or_none::<ReleaseDoc>)
         .map_or(0, |r| r.version);
     (1..=size)
         .map(|version| {
-            let release = publication
-                .get(&crate::log::release_path(version))
-                .and_then(|b| serde_json::from_slice::<ReleaseDoc>(b).ok());
+            let release =
+                publication.get(&crate::log::release_path(version)).and_then(crate::format::json_or_none::<ReleaseDoc>);
             let line = release.and_then(|r| {
                 r.files.iter().filter(|f| f.kind == FileKind::Results).find_map(|f| {
                     let text = std::str::from_utf8(publication.get(&f.path)?).ok()?;
@@ -317,9 +316,9 @@ pub fn station_history(publication: &crate::Publication, station: &str) -> Vec<(
 /// A station's entry in the registry the setup release (release 1) committed.
 pub fn committed_station(publication: &crate::Publication, station: &str) -> Option<Station> {
     use crate::model::{FileKind, ReleaseDoc, StationsDoc};
-    let setup: ReleaseDoc = serde_json::from_slice(publication.get(&crate::log::release_path(1))?).ok()?;
+    let setup: ReleaseDoc = crate::format::json_or_none(publication.get(&crate::log::release_path(1))?)?;
     setup.files.iter().filter(|f| f.kind == FileKind::Stations).find_map(|f| {
-        let doc: StationsDoc = serde_json::from_slice(publication.get(&f.path)?).ok()?;
+        let doc: StationsDoc = crate::format::json_or_none(publication.get(&f.path)?)?;
         doc.stations.into_iter().find(|s| s.id.as_str() == station)
     })
 }

@@ -99,7 +99,9 @@ impl Report {
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Report, String> {
-        serde_json::from_slice(bytes).map_err(|e| e.to_string())
+        // From a `str`, as every document is read (see `format::parse_json`).
+        let text = std::str::from_utf8(bytes).map_err(|_| "the report is not UTF-8 text")?;
+        serde_json::from_str(text).map_err(|e| e.to_string())
     }
 
     /// The messages that carry this report: a verified province's stations
