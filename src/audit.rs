@@ -34,7 +34,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use crate::load::{Config, SignedLoad};
-use crate::state::{Area, AuditPhase, AuditState, ProvinceData, Release};
+use crate::state::{Area, AuditPhase, AuditState, CouncilsIndex, ProvinceData, Release};
 
 /// At most this many workers, whatever the browser reports.
 pub const MAX_WORKERS: usize = 4;
@@ -482,35 +482,48 @@ async fn flush(pool: std::rc::Weak<RefCell<Pool>>) {
         };
         drop(strong);
         // The provinces' figures move on before the verdict that counts them.
-        let batch: Vec<(Arrival, Option<Area>)> = batch
-            .into_iter()
-            .map(|arrival| {
-                let area = match &arrival {
-                    Arrival::Done { outcome: Ok(verified), .. } => {
-                        Some(Area::Recounted(Arc::new(ProvinceData::from_recount(verified.clone()))))
-                    }
-                    Arrival::Done { outcome: Err(findings), .. } => Some(Area::Failed(Arc::new(findings.clone()))),
-                    Arrival::Unavailable { .. } => None,
-                };
-                (arrival, area)
-            })
-            .collect();
+        // Each province's councils are indexed for the search in a task of
+        // their own: a large province's take tens of milliseconds on a phone.
+        let mut moved: Vec<(Arrival, Option<(Area, CouncilsIndex)>)> = Vec::with_capacity(batch.len());
+        for arrival in batch {
+            let area = match &arrival {
+                Arrival::Done { outcome: Ok(verified), .. } => {
+                    Some(Area::Recounted(Arc::new(ProvinceData::from_recount(verified.clone()))))
+                }
+                Arrival::Done { outcome: Err(findings), .. } => Some(Area::Failed(Arc::new(findings.clone()))),
+                Arrival::Unavailable { .. } => None,
+            };
+            let places = release.places.get_untracked();
+            let indexed = match (&arrival, area) {
+                (Arrival::Done { province, .. }, Some(area)) => places.province_index(province).map(|p| {
+                    let councils = places.councils_index(p, &area);
+                    (area, councils)
+                }),
+                _ => None,
+            };
+            moved.push((arrival, indexed));
+            crate::load::sleep(0).await;
+        }
+        let mut batch = Vec::with_capacity(moved.len());
         release.places.update(|places| {
-            for (arrival, area) in &batch {
-                let (Arrival::Done { province, counties, .. }, Some(area)) = (arrival, area) else { continue };
-                let Some(p) = places.province_index(province) else { continue };
-                let mut next = places.with_area(p, area.clone());
-                if next.county_boundaries(p).is_none() {
-                    if let Some(counties) = counties.as_deref().and_then(|b64| counties_of(&next, p, b64)) {
-                        next = next.with_counties(p, counties);
+            for (arrival, indexed) in moved {
+                if let (Arrival::Done { province, counties, .. }, Some((area, councils))) = (&arrival, indexed) {
+                    if let Some(p) = places.province_index(province) {
+                        let mut next = places.with_area_indexed(p, area, councils);
+                        if next.county_boundaries(p).is_none() {
+                            if let Some(counties) = counties.as_deref().and_then(|b64| counties_of(&next, p, b64)) {
+                                next = next.with_counties(p, counties);
+                            }
+                        }
+                        *places = Arc::new(next);
                     }
                 }
-                *places = Arc::new(next);
+                batch.push(arrival);
             }
         });
         crate::load::sleep(0).await;
         release.audit.update(|a| {
-            for (arrival, _) in batch {
+            for arrival in batch {
                 match arrival {
                     Arrival::Done { province, outcome, delta, .. } => {
                         let stations = outcome.as_ref().map_or(0, |v| v.signatures_verified);

@@ -244,6 +244,9 @@ struct Slot {
     councils: Arc<SearchIndex<Place>>,
 }
 
+/// A province's councils by name, made by [`Places::councils_index`].
+pub struct CouncilsIndex(Arc<SearchIndex<Place>>);
+
 /// The provinces' boundaries (the release's `geo-provinces` file), which
 /// the country's map draws. They are fetched after the first figures: the
 /// figures need only the summary.
@@ -303,24 +306,35 @@ impl Places {
         search
     }
 
-    /// Province `p`'s councils by name; none until they are loaded.
-    fn index_councils(p: usize, area: &Area) -> SearchIndex<Place> {
+    /// Province `p`'s councils by name in `area` (none until they are
+    /// loaded): this snapshot's index when `area` holds the same councils,
+    /// else a new one. Folding a large province's names takes long enough
+    /// on a phone to be worth a task of its own, before [`Places::with_area_indexed`].
+    pub fn councils_index(&self, p: usize, area: &Area) -> CouncilsIndex {
+        let slot = &self.provinces[p];
+        let count = |area: &Area| area.data().map(|d| d.contests().len());
+        if count(&slot.area) == count(area) {
+            return CouncilsIndex(slot.councils.clone());
+        }
         let mut search = SearchIndex::new();
         for (c, outcome) in area.data().map(|d| d.contests()).unwrap_or_default().iter().enumerate() {
             let name = &outcome.contest.name;
             search.add(Place::Contest(p, c), [name.fa.as_str(), name.en.as_str()]);
         }
-        search
+        CouncilsIndex(Arc::new(search))
     }
 
     /// This snapshot with province `p` moved on to `area`.
     pub fn with_area(&self, p: usize, area: Area) -> Places {
+        let councils = self.councils_index(p, &area);
+        self.with_area_indexed(p, area, councils)
+    }
+
+    /// [`Places::with_area`], with the councils' index made before
+    /// ([`Places::councils_index`] of the same `area`).
+    pub fn with_area_indexed(&self, p: usize, area: Area, councils: CouncilsIndex) -> Places {
         let mut next = self.clone();
-        let councils_changed = next.provinces[p].area.data().is_none() != area.data().is_none()
-            || next.provinces[p].area.data().map(|d| d.contests().len()) != area.data().map(|d| d.contests().len());
-        if councils_changed {
-            next.provinces[p].councils = Arc::new(Places::index_councils(p, &area));
-        }
+        next.provinces[p].councils = councils.0;
         next.provinces[p].area = area;
         next
     }

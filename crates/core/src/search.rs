@@ -20,7 +20,14 @@ pub fn normalize(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     // A separator is written only between two words, never first or twice.
     let mut pending_space = false;
-    for c in text.chars().flat_map(char::to_lowercase) {
+    // ASCII and the Arabic block (which has no case) need no lookup in
+    // Unicode's tables, which a phone's browser runs slowly, to lowercase.
+    let lower = |c: char| {
+        let plain = c.is_ascii() || ('\u{0600}'..='\u{06FF}').contains(&c);
+        let (one, many) = if plain { (Some(c.to_ascii_lowercase()), None) } else { (None, Some(c.to_lowercase())) };
+        one.into_iter().chain(many.into_iter().flatten())
+    };
+    for c in text.chars().flat_map(lower) {
         match fold(c) {
             Folded::Drop => {}
             Folded::Separator => pending_space = !out.is_empty(),
@@ -57,6 +64,8 @@ enum Folded {
 fn fold(c: char) -> Folded {
     use Folded::*;
     match c {
+        // Most of any name, answered first.
+        'a'..='z' | '0'..='9' => Char(c),
         // Joiners, marks of direction, soft hyphen, byte order mark, tatweel.
         '\u{200B}'..='\u{200F}' | '\u{061C}' | '\u{00AD}' | '\u{FEFF}' | '\u{0640}' => Drop,
         // Arabic diacritics (harakat, shadda, sukun, hamza marks), superscript
@@ -77,6 +86,8 @@ fn fold(c: char) -> Folded {
         // Persian and Arabic-Indic digits.
         '\u{06F0}'..='\u{06F9}' => Char(char::from(b'0' + (c as u32 - 0x06F0) as u8)),
         '\u{0660}'..='\u{0669}' => Char(char::from(b'0' + (c as u32 - 0x0660) as u8)),
+        // The other Arabic letters, and the Persian ones: kept.
+        '\u{0621}'..='\u{063A}' | '\u{0641}'..='\u{064A}' | 'پ' | 'چ' | 'ژ' | 'ک' | 'گ' | 'ی' => Char(c),
         c if c.is_alphanumeric() => match latin_base(c) {
             Some(base) => Str(base),
             None => Char(c),
@@ -237,6 +248,18 @@ pub fn contains(text: &str, query: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What the shortcuts in [`normalize`] and [`fold`] assume of Unicode.
+    #[test]
+    fn shortcuts_answer_as_unicode_does() {
+        for c in (0..0x80).chain(0x600..0x700).filter_map(char::from_u32) {
+            assert_eq!(c.to_lowercase().collect::<Vec<_>>(), [c.to_ascii_lowercase()], "{c:?}");
+        }
+        let kept = ('a'..='z').chain('0'..='9').chain('\u{0621}'..='\u{063A}').chain('\u{0641}'..='\u{064A}');
+        for c in kept.chain(['پ', 'چ', 'ژ', 'ک', 'گ', 'ی']) {
+            assert!(c.is_alphanumeric() && latin_base(c).is_none(), "{c:?}");
+        }
+    }
 
     #[test]
     fn folds_arabic_letter_forms_to_persian() {
