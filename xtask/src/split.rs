@@ -156,6 +156,10 @@ fn split(input: &[u8], work: &Path) -> Result<()> {
         let name = format!("{chunk}.wasm");
         loader = replace_all(&loader, &format!("\"./{name}\""), &format!("\"./{}\"", hashed(&name, &hash)))?;
     }
+    if !chunks.is_empty() {
+        // A chunk index.html's script fetched early is taken from it (see `start_script`).
+        loader = replace_all(&loader, "fetch(new URL(", "(globalThis.shafafChunk ?? fetch)(new URL(")?;
+    }
     let out = done.join("files");
     fs::create_dir_all(&out)?;
     fs::write(out.join(hashed(GLUE, &hash)), glue)?;
@@ -211,8 +215,10 @@ fn with_script(html: &str, script: &str) -> Result<String> {
 /// with its Subresource Integrity as Trunk writes it for the files it
 /// builds. `files` holds the split app's files by name; `views` is each lazy
 /// part's files (JSON): a deep link's view is fetched as soon as the main
-/// module arrived, before the app asks for it (the loader's own requests
-/// then find it in the HTTP cache: same address, same mode). Not beside the
+/// module arrived, before the app asks for it, and the loader takes those
+/// responses (`shafafChunk`, whichever of the two asks first: matching a
+/// preload hint to the loader's own request depended on which came first,
+/// and a fast machine fetched every chunk twice). Not beside the
 /// main module: on a phone's slow line every byte fetched beside it makes it
 /// arrive later, and the app, once it has it, starts (compiles, draws its
 /// frame, checks the release's signatures) while the view's code comes.
@@ -241,11 +247,18 @@ fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
         const byAddress = {by_address};
         const parts = location.pathname.split("/").filter(Boolean);
         const view = {VIEW_OF_ADDRESS};
+        // Each of the view's files is fetched once: here, or by the loader
+        // if it asks first; the loader takes what was fetched here.
+        const chunks = new Map();
+        window.shafafChunk = (url) => {{
+          const path = new URL(url, location.href).pathname;
+          const early = chunks.get(path);
+          chunks.set(path, null);
+          return early ?? fetch(url);
+        }};
         window.shafafMain.then(() => {{
           for (const file of views[view] ?? []) {{
-            const link = document.createElement("link");
-            Object.assign(link, {{ rel: "preload", as: "fetch", crossOrigin: "anonymous", href: "/" + file }});
-            document.head.append(link);
+            if (!chunks.has("/" + file)) chunks.set("/" + file, fetch("/" + file));
           }}
         }});
       }})();
