@@ -504,26 +504,25 @@ async fn flush(pool: std::rc::Weak<RefCell<Pool>>) {
             moved.push((arrival, indexed));
             crate::load::sleep(0).await;
         }
-        let mut batch = Vec::with_capacity(moved.len());
         release.places.update(|places| {
-            for (arrival, indexed) in moved {
-                if let (Arrival::Done { province, counties, .. }, Some((area, councils))) = (&arrival, indexed) {
-                    if let Some(p) = places.province_index(province) {
-                        let mut next = places.with_area_indexed(p, area, councils);
-                        if next.county_boundaries(p).is_none() {
-                            if let Some(counties) = counties.as_deref().and_then(|b64| counties_of(&next, p, b64)) {
-                                next = next.with_counties(p, counties);
-                            }
-                        }
-                        *places = Arc::new(next);
+            for (arrival, indexed) in &mut moved {
+                let (Arrival::Done { province, counties, .. }, Some((area, councils))) = (&*arrival, indexed.take())
+                else {
+                    continue;
+                };
+                let Some(p) = places.province_index(province) else { continue };
+                let mut next = places.with_area_indexed(p, area, councils);
+                if next.county_boundaries(p).is_none() {
+                    if let Some(counties) = counties.as_deref().and_then(|b64| counties_of(&next, p, b64)) {
+                        next = next.with_counties(p, counties);
                     }
                 }
-                batch.push(arrival);
+                *places = Arc::new(next);
             }
         });
         crate::load::sleep(0).await;
         release.audit.update(|a| {
-            for arrival in batch {
+            for (arrival, _) in moved {
                 match arrival {
                     Arrival::Done { province, outcome, delta, .. } => {
                         let stations = outcome.as_ref().map_or(0, |v| v.signatures_verified);
