@@ -44,7 +44,8 @@ async function precache() {
     const paths = list
       .split('\n')
       .map((line) => line.slice(66).trim())
-      .filter((path) => path && path !== 'sw.js');
+      // A view's pack holds chunks kept anyway (xtask/src/split.rs, `pack`).
+      .filter((path) => path && path !== 'sw.js' && !/^pack_.*\.wasm$/.test(path));
     await Promise.all(['./', ...paths].map((path) => cache.add(path).catch(() => {})));
   } catch {
     // Offline at install: pages fetched later are kept as they come.

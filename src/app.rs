@@ -37,6 +37,9 @@ use crate::state::{ConfigSignal, Current, Loaded, Places, PlacesSignal, Province
 pub fn App(config: Result<Config, load::LoadError>) -> impl IntoView {
     let lang = RwSignal::new(Lang::remembered());
     provide_context(lang);
+    if load::font_at_hand() {
+        load::use_font();
+    }
     // <html lang dir> follows the language, for screen readers and layout.
     Effect::new(move |_| {
         let lang = lang.get();
@@ -88,6 +91,10 @@ pub fn App(config: Result<Config, load::LoadError>) -> impl IntoView {
                     Outcome::Unavailable(error) => current.set(Some(Loaded::Unavailable(error))),
                 },
                 Err(error) => current.set(Some(Loaded::Unavailable(error))),
+            }
+            // Nothing verified to show: nothing the font would wait for.
+            if !matches!(current.get_untracked(), Some(Loaded::Ready(_))) {
+                load::use_font();
             }
             // The offline copy once the first view is drawn: installing, it
             // downloads the whole app.
@@ -151,6 +158,7 @@ pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: 
     // includes them.
     leptos::task::spawn_local(async move {
         load::first_view_settled().await;
+        load::use_font();
         // The landing page's map: its code comes beside its boundaries.
         let landing = address_parts().is_empty();
         let code = async {

@@ -10,7 +10,7 @@ use shafaf_core::summary::Ratio;
 use shafaf_core::Finding;
 use time::OffsetDateTime;
 
-use crate::load::{HistoryProgress, LoadError, Progress, SourceError, SourceKind};
+use crate::load::{local_storage, HistoryProgress, LoadError, Progress, SourceError, SourceKind};
 use crate::state::{AuditPhase, AuditState};
 
 /// The interface language.
@@ -1491,10 +1491,6 @@ pub fn text<T: Into<String>>(f: impl Fn(Lang) -> T + Send + Sync + 'static) -> S
 pub fn tr(msg: Msg) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
     let lang = use_lang();
     move || lang.get().t(msg)
-}
-
-fn local_storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
 }
 
 /// `part / whole` in percent with one decimal, Latin digits, for `data-`

@@ -227,8 +227,39 @@ fn saved_source() -> Option<Source> {
     parse_source(&saved.publication, &saved.root_sha256).ok()
 }
 
-fn local_storage() -> Option<web_sys::Storage> {
+pub(crate) fn local_storage() -> Option<web_sys::Storage> {
     web_sys::window()?.local_storage().ok().flatten()
+}
+
+/// Where this browser notes that it has the page's font.
+const FONT_KEY: &str = "shafaf.font";
+
+/// Whether this browser has the page's font already: it downloaded it before,
+/// and keeps it (its name is content-addressed, kept for a year).
+pub fn font_at_hand() -> bool {
+    local_storage().and_then(|s| s.get_item(FONT_KEY).ok().flatten()).is_some()
+}
+
+/// Puts the page in its font, Vazirmatn (`<html class="font">`,
+/// style/main.css); until then it is in the system's. The app does so at once
+/// where the browser has the font ([`font_at_hand`]), and otherwise once the
+/// first view has its files: the font's 48 kB would share a phone's slow line
+/// with them (a council's link: its code and its province's councils).
+pub fn use_font() {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
+    let Some(html) = document.document_element() else { return };
+    if html.class_list().contains("font") {
+        return;
+    }
+    let _ = html.class_list().add_1("font");
+    let loaded = document.fonts().load("1em Vazirmatn");
+    wasm_bindgen_futures::spawn_local(async move {
+        if wasm_bindgen_futures::JsFuture::from(loaded).await.is_ok() {
+            if let Some(storage) = local_storage() {
+                let _ = storage.set_item(FONT_KEY, "1");
+            }
+        }
+    });
 }
 
 /// Starts the app afresh at its home, so the next start resolves the source again.

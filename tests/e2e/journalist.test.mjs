@@ -88,9 +88,10 @@ test("a view's code comes when it is first opened, and a bar says so meanwhile",
 
 test("a view whose code does not arrive says so in its place, and trying again opens it", async () => {
   const page = await newPage(browser, { serviceWorkers: 'block' });
-  // The places' code is lost on the way, as on a dropped connection.
+  // The places' code is lost on the way, as on a dropped connection: in the
+  // one download a deep link's view comes in (its pack), and alone.
   let refused = 0;
-  await page.route(/\/split_places-[0-9a-f]+\.wasm$/, async (route) => {
+  await page.route(/\/(pack|split)_places-[0-9a-f]+\.wasm$/, async (route) => {
     refused += 1;
     await route.abort('connectionfailed');
   });
@@ -106,7 +107,7 @@ test("a view whose code does not arrive says so in its place, and trying again o
   assert.deepEqual(page.errors, [], 'a missing chunk must not crash the app');
 
   // The connection is back: trying again opens the view.
-  await page.unroute(/\/split_places-[0-9a-f]+\.wasm$/);
+  await page.unroute(/\/(pack|split)_places-[0-9a-f]+\.wasm$/);
   await page.locator('[data-testid=view-retry]').click();
   await page.locator('[data-testid=county-table]').waitFor();
   assert.equal(path(page), `/p/${province.code}`);

@@ -106,8 +106,10 @@ test("a council's deep link uses every download index.html started, and asks for
   const contests = new RegExp(`^/demo/files/contests-${contest.province}\\.`);
   assert.ok([...asked.keys()].some((path) => contests.test(path)), [...asked.keys()].join(', '));
   assert.deepEqual(twice(asked), []);
-  // The view's code, which index.html starts once the app's main module arrived, is downloaded once too.
-  assert.ok([...code.keys()].some((path) => /^\/split_council-[0-9a-f]+\.wasm$/.test(path)), [...code.keys()].join(', '));
+  // The view's code, which index.html starts once the app's main module
+  // arrived, is downloaded once too: in one file, its pack, not chunk by chunk.
+  assert.ok([...code.keys()].some((path) => /^\/pack_council-[0-9a-f]+\.wasm$/.test(path)), [...code.keys()].join(', '));
+  assert.ok(![...code.keys()].some((path) => /^\/split_council-/.test(path)), [...code.keys()].join(', '));
   // A council draws no map: the maps' code is left for the views that do.
   assert.ok(![...code.keys()].some((path) => /^\/split_(places|national_map)-/.test(path)), [...code.keys()].join(', '));
   assert.deepEqual(twice(code), []);

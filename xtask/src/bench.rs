@@ -463,8 +463,10 @@ fn size_section(dist: &Path, first_view: Option<&Run>) -> Result<Section> {
     let assets = size::assets(dist)?;
     let mut section = Section::new("Sizes: wasm and JavaScript in dist/ (raw / gzip / brotli, as served)");
     let weight = |raw: u64, gzip: u64, brotli: u64| format!("{} / {} / {}", bytes(raw), bytes(gzip), bytes(brotli));
+    let (packs, assets_but_packs): (Vec<&size::Asset>, Vec<&size::Asset>) =
+        assets.iter().partition(|asset| crate::split::is_pack(&asset.name));
     let (chunks, files): (Vec<&size::Asset>, Vec<&size::Asset>) =
-        assets.iter().partition(|asset| crate::split::is_chunk(&asset.name));
+        assets_but_packs.into_iter().partition(|asset| crate::split::is_chunk(&asset.name));
     for asset in &files {
         section.row(asset.name.clone(), weight(asset.raw, asset.gzip, asset.brotli));
     }
@@ -475,6 +477,12 @@ fn size_section(dist: &Path, first_view: Option<&Run>) -> Result<Section> {
             weight(sum(|a| a.raw), sum(|a| a.gzip), sum(|a| a.brotli)),
         );
         section.row(format!("largest chunk: {}", largest.name), weight(largest.raw, largest.gzip, largest.brotli));
+    }
+    if let Some(largest) = packs.iter().max_by_key(|asset| asset.gzip) {
+        section.row(
+            format!("largest of the views' packs ({} files, a deep link's view in one download)", packs.len()),
+            format!("{}: {}", largest.name, weight(largest.raw, largest.gzip, largest.brotli)),
+        );
     }
     // The first view's code: what the browser run fetched from dist/, else what index.html loads.
     let (names, source): (Vec<String>, &str) = match first_view {

@@ -40,6 +40,11 @@ const MAIN: &str = "shafaf-app_bg.wasm";
 const LOADER: &str = "shafaf-split.js";
 /// Beside the split app: each lazy part's files, as JSON.
 const VIEWS: &str = "views.json";
+/// What [`split`] writes, in its version: a build kept under
+/// `target/shafaf/app/` by an older xtask is made again.
+const OUTPUT_VERSION: u32 = 2;
+/// How a view's pack is named (`pack_<view>-<hash>.wasm`), see [`pack`].
+const PACK: &str = "pack_";
 
 /// The lazy part that draws the view at an address, from the table the app
 /// chooses it by too (`shafaf_core::app_views`, given as `byAddress`): a
@@ -84,7 +89,7 @@ pub fn build(paths: &Paths, dist: &Path, env: &[(String, String)]) -> Result<()>
     let input = fs::read(&linked).with_context(|| format!("reading {}", linked.display()))?;
 
     let work = paths.work().join("app");
-    let key = hex(&Sha256::digest(&input));
+    let key = format!("{} {OUTPUT_VERSION}", hex(&Sha256::digest(&input)));
     let done = work.join("done");
     if fs::read_to_string(work.join("input.sha256")).ok().as_deref() != Some(key.as_str()) || !done.is_dir() {
         println!("    splitting the app's wasm into the first view and chunks");
@@ -178,6 +183,11 @@ fn split(input: &[u8], work: &Path) -> Result<()> {
             (part, files)
         })
         .collect();
+    // And each view's files as one download, for a deep link (see `pack`).
+    for (part, files) in &views {
+        let contents = files.iter().map(|name| fs::read(out.join(name))).collect::<std::io::Result<Vec<_>>>()?;
+        fs::write(out.join(hashed(&format!("{PACK}{part}.wasm"), &hash)), pack(&contents)?)?;
+    }
     fs::write(done.join(VIEWS), serde_json::to_string(&views)?)?;
     fs::write(done.join("hash"), &hash)?;
     Ok(())
@@ -222,8 +232,9 @@ fn with_script(html: &str, script: &str) -> Result<String> {
 /// main module: on a phone's slow line every byte fetched beside it makes it
 /// arrive later, and the app, once it has it, starts (compiles, draws its
 /// frame, checks the release's signatures) while the view's code comes.
-/// `shafafMain` says when it arrived, for index.html's early downloads of
-/// the view's province files.
+/// The view's files come in one download, its [`pack`]. `shafafMain` says
+/// when the main module arrived, for index.html's early downloads of the
+/// view's province files.
 fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
     let (glue, main, loader) = (hashed(GLUE, hash), hashed(MAIN, hash), hashed(LOADER, hash));
     let integrity = |name: &str| -> Result<String> {
@@ -247,20 +258,48 @@ fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
         const byAddress = {by_address};
         const parts = location.pathname.split("/").filter(Boolean);
         const view = {VIEW_OF_ADDRESS};
-        // Each of the view's files is fetched once: here, or by the loader
-        // if it asks first; the loader takes what was fetched here.
+        // Each of the view's files is fetched once, in one download, the
+        // view's pack (`pack`): started here once the main module arrived, or
+        // when the loader asks for one of them first. Should the pack fail or
+        // not match, each file is fetched by itself.
+        const files = views[view] ?? [];
         const chunks = new Map();
+        let packed = false;
+        const fetchPack = () => {{
+          if (packed || files.length === 0) return;
+          packed = true;
+          const pack = fetch(`/{PACK}${{view}}-{hash}.wasm`)
+            .then((response) => (response.ok ? response.arrayBuffer() : Promise.reject(new Error(response.url))))
+            .then((buffer) => {{
+              const words = new DataView(buffer);
+              const count = buffer.byteLength >= 4 ? words.getUint32(0, true) : -1;
+              if (count !== files.length || buffer.byteLength < 4 * (count + 1)) throw new Error("pack");
+              let start = 4 * (count + 1);
+              const spans = new Map();
+              files.forEach((file, i) => {{
+                const end = start + words.getUint32(4 * (i + 1), true);
+                spans.set(file, [start, end]);
+                start = end;
+              }});
+              if (start !== buffer.byteLength) throw new Error("pack");
+              return {{ buffer, spans }};
+            }});
+          pack.catch(() => {{}});
+          for (const file of files) {{
+            if (chunks.has("/" + file)) continue;
+            const wasm = ({{ buffer, spans }}) =>
+              new Response(buffer.slice(...spans.get(file)), {{ headers: {{ "content-type": "application/wasm" }} }});
+            chunks.set("/" + file, pack.then(wasm, () => fetch("/" + file)));
+          }}
+        }};
         window.shafafChunk = (url) => {{
           const path = new URL(url, location.href).pathname;
+          if (files.includes(path.slice(1))) fetchPack();
           const early = chunks.get(path);
           chunks.set(path, null);
           return early ?? fetch(url);
         }};
-        window.shafafMain.then(() => {{
-          for (const file of views[view] ?? []) {{
-            if (!chunks.has("/" + file)) chunks.set("/" + file, fetch("/" + file));
-          }}
-        }});
+        window.shafafMain.then(fetchPack);
       }})();
     </script>
     <script type="module">
@@ -268,6 +307,32 @@ import init from '/{glue}';
 await init({{ module_or_path: '/{main}' }});
 </script>"#
     ))
+}
+
+/// A view's files, in the order `views.json` lists them, as one download:
+/// their count and each one's size (32-bit little-endian numbers), then the
+/// files one after another. index.html's script fetches a deep link's view
+/// this way, one request instead of some twenty: over HTTP/1.1 a browser
+/// opens six connections to a site, and on a phone's line (150 ms a
+/// request) the view's code queued in front of its province's files. The
+/// views' chunks stay as they are for the views a reader opens later (most
+/// of their code is there already). Named `.wasm` like the chunks it holds,
+/// so that hosts compress and cache it as they do them.
+fn pack(files: &[Vec<u8>]) -> Result<Vec<u8>> {
+    let size = |n: usize| u32::try_from(n).context("a view's file is larger than 4 GiB");
+    let mut pack = size(files.len())?.to_le_bytes().to_vec();
+    for file in files {
+        pack.extend(size(file.len())?.to_le_bytes());
+    }
+    for file in files {
+        pack.extend(file);
+    }
+    Ok(pack)
+}
+
+/// Whether a file of `dist/` is a view's files in one download ([`pack`]).
+pub fn is_pack(name: &str) -> bool {
+    name.starts_with(PACK) && name.ends_with(".wasm")
 }
 
 /// Whether a file of `dist/` is one of the views' chunks (named
@@ -328,6 +393,8 @@ mod tests {
         }
         assert!(is_chunk(&names[3]) && is_chunk("split___history_view_view_42-0123456789abcdef.wasm"));
         assert!(!is_chunk(&names[1]) && !is_chunk("shafaf-worker_bg.wasm"));
+        assert!(is_pack("pack_council-0123456789abcdef.wasm") && !is_chunk("pack_council-0123456789abcdef.wasm"));
+        assert!(!is_pack(&names[3]));
     }
 
     #[test]
@@ -350,9 +417,18 @@ mod tests {
         }
         assert!(script.contains("await init({ module_or_path: '/shafaf-app-0123456789abcdef_bg.wasm' });"));
         assert!(script.contains(r#"const views = {"places":["split_places-0123456789abcdef.wasm"]};"#));
+        assert!(script.contains("fetch(`/pack_${view}-0123456789abcdef.wasm`)"), "{script}");
         assert_eq!(crate::headers::inline_scripts(&script).len(), 2);
         assert!(start_script("fedcba9876543210", &files, "{}").is_err(), "a file that is not there has no integrity");
         fs::remove_dir_all(&files).unwrap();
+    }
+
+    #[test]
+    fn a_pack_is_its_files_sizes_then_the_files_in_order() {
+        let pack = pack(&[b"\0asm one".to_vec(), Vec::new(), b"three".to_vec()]).unwrap();
+        let mut expected = vec![3, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0, 0, 5, 0, 0, 0];
+        expected.extend(b"\0asm onethree");
+        assert_eq!(pack, expected);
     }
 
     #[test]
