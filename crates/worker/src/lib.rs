@@ -91,15 +91,33 @@ pub const STATIONS_PER_MESSAGE: usize = 100;
 /// At most this many councils in one message (each with its candidates).
 pub const CONTESTS_PER_MESSAGE: usize = 100;
 
+/// The first byte of a [`Report::Stations`] message, which no JSON text
+/// begins with: then the job's id (4 bytes, little-endian) and the stations
+/// in [`wire`]'s form, written with postcard (a binary serde format).
+const STATIONS: u8 = 0;
+
 impl Report {
-    /// The report as it travels: JSON, as bytes (moved to the page, not
-    /// copied as a string).
+    /// The report as it travels, as bytes (moved to the page, not copied as
+    /// a string): JSON, but for the stations, which are nearly all the
+    /// bytes of a national audit and which the page reads on its main
+    /// thread: those in a binary form, read in a fraction of the time.
     pub fn to_bytes(&self) -> Vec<u8> {
         // A report is plain data; serialising it cannot fail.
-        serde_json::to_vec(self).unwrap_or_default()
+        match self {
+            Report::Stations { id, stations } => {
+                let mut bytes = vec![STATIONS];
+                bytes.extend(id.to_le_bytes());
+                wire::write(stations, bytes)
+            }
+            _ => serde_json::to_vec(self).unwrap_or_default(),
+        }
     }
 
     pub fn from_bytes(bytes: &[u8]) -> Result<Report, String> {
+        if let Some((&STATIONS, rest)) = bytes.split_first() {
+            let (id, body) = rest.split_first_chunk::<4>().ok_or("a stations message without its job")?;
+            return Ok(Report::Stations { id: u32::from_le_bytes(*id), stations: wire::read(body)? });
+        }
         // From a `str`, as every document is read (see `format::parse_json`).
         let text = std::str::from_utf8(bytes).map_err(|_| "the report is not UTF-8 text")?;
         serde_json::from_str(text).map_err(|e| e.to_string())
