@@ -37,7 +37,7 @@ use crate::state::{ConfigSignal, Current, Loaded, Places, PlacesSignal, Province
 pub fn App(config: Result<Config, load::LoadError>) -> impl IntoView {
     let lang = RwSignal::new(Lang::remembered());
     provide_context(lang);
-    if load::font_at_hand() {
+    if load::font_at_start() {
         load::use_font();
     }
     // <html lang dir> follows the language, for screen readers and layout.

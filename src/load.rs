@@ -234,17 +234,27 @@ pub(crate) fn local_storage() -> Option<web_sys::Storage> {
 /// Where this browser notes that it has the page's font.
 const FONT_KEY: &str = "shafaf.font";
 
-/// Whether this browser has the page's font already: it downloaded it before,
-/// and keeps it (its name is content-addressed, kept for a year).
-pub fn font_at_hand() -> bool {
-    local_storage().and_then(|s| s.get_item(FONT_KEY).ok().flatten()).is_some()
+/// Whether the app starts in the page's font: where this browser has it
+/// already (it downloaded it before and keeps it: its name is
+/// content-addressed, kept for a year), or where the app itself arrived
+/// within [`FAST_START_MS`] of the page's start, on a line fast enough to
+/// bring the font before the first view's figures. Elsewhere the font would
+/// share a slow line with the first view's files, and waits for them
+/// ([`use_font`]); its swap then moves the text once, after the figures.
+pub fn font_at_start() -> bool {
+    let fast = web_sys::window().and_then(|w| w.performance()).is_some_and(|p| p.now() < FAST_START_MS);
+    fast || local_storage().and_then(|s| s.get_item(FONT_KEY).ok().flatten()).is_some()
 }
 
+/// See [`font_at_start`]: on a phone's 1.6 Mbit/s the app starts after about
+/// 2.7 s; on a desktop's line, in a few hundred milliseconds.
+const FAST_START_MS: f64 = 1_000.0;
+
 /// Puts the page in its font, Vazirmatn (`<html class="font">`,
-/// style/main.css); until then it is in the system's. The app does so at once
-/// where the browser has the font ([`font_at_hand`]), and otherwise once the
-/// first view has its files: the font's 48 kB would share a phone's slow line
-/// with them (a council's link: its code and its province's councils).
+/// style/main.css); until then it is in the system's. The app does so as it
+/// starts where [`font_at_start`] says so, and otherwise once the first view
+/// has its files: on a phone's slow line the font's 48 kB would share it with
+/// them (a council's link: its code and its province's councils, ~0.3 s).
 pub fn use_font() {
     let Some(document) = web_sys::window().and_then(|w| w.document()) else { return };
     let Some(html) = document.document_element() else { return };
