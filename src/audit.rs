@@ -69,6 +69,9 @@ struct Pool {
     /// Outcomes the views have yet to take, and whether they are taking them.
     arrived: Vec<Arrival>,
     flushing: bool,
+    /// Jobs a report of which could not be read: what else comes of them is
+    /// not used (their province is unavailable, see [`unreadable`]).
+    abandoned: Vec<u32>,
 }
 
 /// A worker's message handler, kept as long as the worker.
@@ -77,8 +80,8 @@ type OnMessage = Closure<dyn FnMut(web_sys::MessageEvent)>;
 struct Slot {
     worker: web_sys::Worker,
     ready: bool,
-    /// The job it is working on.
-    job: Option<u32>,
+    /// The job it is working on, and its province.
+    job: Option<(u32, String)>,
     _onmessage: OnMessage,
 }
 
@@ -214,6 +217,7 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
         shown,
         arrived: Vec::new(),
         flushing: false,
+        abandoned: Vec::new(),
     }));
     POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
     if !idle {
@@ -298,7 +302,11 @@ fn spawn_workers(pool: &Rc<RefCell<Pool>>, count: usize) {
         let weak = Rc::downgrade(pool);
         let Some((worker, onmessage)) = start_worker(move |message| {
             let Some(pool) = weak.upgrade() else { return };
-            let report = pool.borrow_mut().assembler.take(message);
+            let report = match message {
+                Ok(message) if message.job().is_some_and(|id| pool.borrow().abandoned.contains(&id)) => None,
+                Ok(message) => pool.borrow_mut().assembler.take(message),
+                Err(detail) => unreadable(&pool, index, detail),
+            };
             if let Some(report) = report {
                 heard(&pool, index, report);
             }
@@ -309,9 +317,21 @@ fn spawn_workers(pool: &Rc<RefCell<Pool>>, count: usize) {
     }
 }
 
-/// A worker whose messages go to `heard`, each a report or part of one, in
-/// the order the worker sent them.
-fn start_worker(heard: impl FnMut(Report) + 'static) -> Option<(web_sys::Worker, OnMessage)> {
+/// What a report of worker `index` that could not be read means: its job's
+/// province is unavailable (no verdict on it, as when a download fails), and
+/// nothing more of that job is used, since part of it is missing. The page
+/// and the worker are then not the same build, or a message was damaged.
+fn unreadable(pool: &Rc<RefCell<Pool>>, index: usize, detail: String) -> Option<Report> {
+    let mut p = pool.borrow_mut();
+    let (id, province) = p.workers.get(index)?.job.clone()?;
+    p.abandoned.push(id);
+    let detail = format!("a report of the audit's worker could not be read: {detail}");
+    Some(Report::Unavailable { id, province, error: FetchError::Network { url: worker_url(), detail } })
+}
+
+/// A worker whose messages go to `heard`, each a report or part of one (or
+/// why it could not be read), in the order the worker sent them.
+fn start_worker(heard: impl FnMut(Result<Report, String>) + 'static) -> Option<(web_sys::Worker, OnMessage)> {
     let worker = web_sys::Worker::new(&worker_url()).ok()?;
     let inbox = Rc::new(Inbox {
         messages: RefCell::default(),
@@ -329,12 +349,15 @@ fn start_worker(heard: impl FnMut(Report) + 'static) -> Option<(web_sys::Worker,
     Some((worker, onmessage))
 }
 
+/// Hears a worker's messages, read (or why one could not be).
+type Heard = dyn FnMut(Result<Report, String>);
+
 /// A worker's messages not read yet.
 struct Inbox {
     messages: RefCell<VecDeque<Vec<u8>>>,
     /// Whether a [`read_inbox`] task is at work on them.
     reading: Cell<bool>,
-    heard: RefCell<Box<dyn FnMut(Report)>>,
+    heard: RefCell<Box<Heard>>,
 }
 
 /// Reads the inbox's messages in order, each in a task of its own (a
@@ -348,9 +371,10 @@ async fn read_inbox(inbox: Rc<Inbox>) {
         }
         crate::load::until_loaded(preload_report_code, 1_000, 30_000).await;
         let Some(bytes) = inbox.messages.borrow_mut().pop_front() else { continue };
-        if let Ok(Ok(report)) = read_report(bytes).await {
-            (inbox.heard.borrow_mut())(report);
-        }
+        let report = read_report(bytes)
+            .await
+            .unwrap_or_else(|_| Err("the code that reads the workers' reports could not be downloaded".to_owned()));
+        (inbox.heard.borrow_mut())(report);
         if !inbox.messages.borrow().is_empty() {
             crate::load::sleep(0).await;
         }
@@ -388,7 +412,7 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, index: usize) {
     pool.next_id += 1;
     let job = Job { id, province: code, ..pool.template.clone() };
     if post_job(&pool.workers[index].worker, &job, &pool.metadata) {
-        pool.workers[index].job = Some(id);
+        pool.workers[index].job = Some((id, job.province));
         pool.running.push((id, 0));
     } else {
         pool.queue.push_front(job.province);
@@ -606,7 +630,18 @@ pub async fn audit_elsewhere(
         let index = batch.borrow().workers.len();
         let Some(started) = start_worker(move |message| {
             let Some(batch) = weak.upgrade() else { return };
-            let report = batch.borrow_mut().assembler.take(message);
+            let report = match message {
+                Ok(message) => batch.borrow_mut().assembler.take(message),
+                // Part of a province is missing: the batch ends, as when a download fails.
+                Err(detail) => {
+                    let detail = format!("a report of the audit's worker could not be read: {detail}");
+                    Some(Report::Unavailable {
+                        id: 0,
+                        province: String::new(),
+                        error: FetchError::Network { url: worker_url(), detail },
+                    })
+                }
+            };
             if let Some(report) = report {
                 batch.borrow_mut().heard(index, report);
             }

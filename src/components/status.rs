@@ -195,6 +195,7 @@ fn AuditProgress(audit: RwSignal<AuditState>) -> impl IntoView {
             data-provinces=move || audit.with(|a| a.provinces_total).to_string()
             data-stations=move || audit.with(|a| a.stations_verified).to_string()
             data-bytes=move || audit.with(|a| a.bytes_done).to_string()
+            data-unavailable=move || audit.with(|a| a.unavailable.len()).to_string()
         >
             <progress
                 max=move || audit.with(|a| a.provinces_total.max(1)).to_string()

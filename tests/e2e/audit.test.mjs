@@ -166,6 +166,47 @@ test("the audit waits while the code that reads the workers' reports cannot be d
   await page.close();
 });
 
+test("a worker's report the page cannot read leaves its province without a verdict instead of hanging", async () => {
+  const page = await newPage(browser, { serviceWorkers: 'block' });
+  // The first message of stations of the audit's first job is damaged on its
+  // way to the page (a page and a worker of different builds would do the same).
+  await page.route(/\/shafaf-worker_loader\.js/, async (route) => {
+    const response = await route.fetch();
+    const damage = `(() => {
+      const post = self.postMessage.bind(self);
+      let damaged = false;
+      self.postMessage = (message, transfer) => {
+        const firstJob = message instanceof Uint8Array && [0, 1, 0, 0, 0].every((b, i) => message[i] === b);
+        if (firstJob && !damaged) {
+          damaged = true;
+          message = new Uint8Array([0, 1, 0, 0, 0, 255, 255]);
+          transfer = [message.buffer];
+        }
+        return post(message, transfer);
+      };
+    })();
+`;
+    await route.fulfill({ response, body: damage + (await response.text()) });
+  });
+  await page.goto(west('verify'));
+  await signedStatus(page);
+  const progress = page.locator('[data-testid=audit-progress]');
+  const total = Number(await progress.getAttribute('data-provinces'));
+  // Every other province is recounted; that one is unavailable, and the verdict waits for it.
+  await page.waitForFunction(
+    (n) => {
+      const p = document.querySelector('[data-testid=audit-progress]');
+      return p?.dataset.unavailable === '1' && p?.dataset.provincesDone === String(n);
+    },
+    total - 1,
+    { timeout: 120_000 },
+  );
+  assert.equal(await page.locator('[data-testid=status]').getAttribute('data-audit'), 'signed');
+  assert.match(await progress.textContent(), /could not be|دریافت نشد/);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 for (const [name, code] of [
   ['flip-results', 'hash_mismatch'],
   ['endless', 'too_large'],

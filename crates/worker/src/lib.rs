@@ -113,6 +113,18 @@ impl Report {
         }
     }
 
+    /// The job the report is about (`None` for [`Report::Ready`]).
+    pub fn job(&self) -> Option<u32> {
+        match self {
+            Report::Ready => None,
+            Report::Progress { id, .. }
+            | Report::Stations { id, .. }
+            | Report::Contests { id, .. }
+            | Report::Done { id, .. }
+            | Report::Unavailable { id, .. } => Some(*id),
+        }
+    }
+
     pub fn from_bytes(bytes: &[u8]) -> Result<Report, String> {
         if let Some((&STATIONS, rest)) = bytes.split_first() {
             let (id, body) = rest.split_first_chunk::<4>().ok_or("a stations message without its job")?;
