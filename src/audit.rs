@@ -305,7 +305,8 @@ fn spawn_workers(pool: &Rc<RefCell<Pool>>, count: usize) {
             let report = match message {
                 Ok(message) if message.job().is_some_and(|id| pool.borrow().abandoned.contains(&id)) => None,
                 Ok(message) => pool.borrow_mut().assembler.take(message),
-                Err(detail) => unreadable(&pool, index, detail),
+                // Through the assembler too: it drops what it kept of the job.
+                Err(detail) => unreadable(&pool, index, detail).and_then(|r| pool.borrow_mut().assembler.take(r)),
             };
             if let Some(report) = report {
                 heard(&pool, index, report);
@@ -325,8 +326,13 @@ fn unreadable(pool: &Rc<RefCell<Pool>>, index: usize, detail: String) -> Option<
     let mut p = pool.borrow_mut();
     let (id, province) = p.workers.get(index)?.job.clone()?;
     p.abandoned.push(id);
+    Some(Report::Unavailable { id, province, error: unreadable_error(detail) })
+}
+
+/// Why a job has no outcome when a report of its worker could not be read.
+fn unreadable_error(detail: String) -> FetchError {
     let detail = format!("a report of the audit's worker could not be read: {detail}");
-    Some(Report::Unavailable { id, province, error: FetchError::Network { url: worker_url(), detail } })
+    FetchError::Network { url: worker_url(), detail }
 }
 
 /// A worker whose messages go to `heard`, each a report or part of one (or
@@ -634,12 +640,7 @@ pub async fn audit_elsewhere(
                 Ok(message) => batch.borrow_mut().assembler.take(message),
                 // Part of a province is missing: the batch ends, as when a download fails.
                 Err(detail) => {
-                    let detail = format!("a report of the audit's worker could not be read: {detail}");
-                    Some(Report::Unavailable {
-                        id: 0,
-                        province: String::new(),
-                        error: FetchError::Network { url: worker_url(), detail },
-                    })
+                    Some(Report::Unavailable { id: 0, province: String::new(), error: unreadable_error(detail) })
                 }
             };
             if let Some(report) = report {
