@@ -178,6 +178,8 @@ fn province_bytes(signed: &shafaf_core::verify::SignedRelease, code: Option<&str
 /// Starts the audit of the release shown (stopping any earlier one), unless
 /// it waits for the reader; `first` is audited first.
 pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option<String>, start: Start) {
+    // The reader may have asked already ([`begin`]).
+    let start = if release.audit.with_untracked(|a| a.phase) == AuditPhase::Running { Start::ByItself } else { start };
     let signed = &load.signed;
     let mut codes: Vec<String> = signed.election().provinces.iter().map(|p| p.code.to_string()).collect();
     // The largest first: the pool finishes sooner.
@@ -245,14 +247,19 @@ fn dispatch_all(pool: &Rc<RefCell<Pool>>) {
     }
 }
 
-/// The reader asked for the audit that waited (Save-Data): start it.
-pub fn begin() {
-    let Some(pool) = POOL.with(|p| p.borrow().clone()) else { return };
-    let release = pool.borrow().release;
+/// The reader asked for the audit of `release` that waited (Save-Data):
+/// start it. Asked before its pool exists (the first view is still
+/// settling), the pool starts running, by [`start`] reading the phase.
+pub fn begin(release: Release) {
     if release.audit.with_untracked(|a| a.phase) != AuditPhase::Waiting {
         return;
     }
     release.audit.update(|a| a.phase = AuditPhase::Running);
+    let Some(pool) = POOL.with(|p| p.borrow().clone()) else { return };
+    // An earlier release's pool: this release's starts later.
+    if pool.borrow().release.audit != release.audit {
+        return;
+    }
     pool.borrow_mut().shown = None;
     spawn_workers(&pool, cores());
     // A worker already started for a province the reader opened takes more.

@@ -144,7 +144,7 @@ pub fn AuditStatus(release: Release) -> impl IntoView {
         (phase.get() == AuditPhase::Waiting).then(|| {
             let bytes = audit.with_untracked(|a| a.bytes_total);
             view! {
-                <button type="button" class="audit-start" data-testid="audit-start" on:click=move |_| crate::audit::begin()>
+                <button type="button" class="audit-start" data-testid="audit-start" on:click=move |_| crate::audit::begin(release)>
                     {text(move |lang| lang.verify_every_station(bytes))}
                 </button>
             }

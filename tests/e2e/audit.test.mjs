@@ -48,6 +48,14 @@ after(async () => {
 test('the landing page shows signed figures before any province file is requested, and its audit waits when the browser saves data', async () => {
   const page = await newPage(browser);
   await savingData(page);
+  // The map's boundaries arrive only after the reader asked for the audit:
+  // a click while the first view still settles starts it all the same.
+  let asked;
+  const clicked = new Promise((resolve) => (asked = resolve));
+  await page.route(/\/files\/geo-provinces\.[0-9a-f]+\.geojson$/, async (route) => {
+    await clicked;
+    await route.continue();
+  });
   const requested = publicationRequests(page);
   await page.goto(west());
   assert.equal(await signedStatus(page), 'verified');
@@ -67,6 +75,7 @@ test('the landing page shows signed figures before any province file is requeste
 
   // Asked, the audit verifies every station and reaches the CLI's verdict.
   await page.locator('[data-testid=audit-start]').click();
+  asked();
   assert.equal(await settledStatus(page), report.status);
   // Every province says it was recounted.
   const levels = page.locator('[data-testid=province-table] tbody td[data-raw=recounted]');
