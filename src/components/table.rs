@@ -23,7 +23,7 @@ use shafaf_core::search;
 use shafaf_core::summary::Ratio;
 
 use crate::components::memory::remembered;
-use crate::components::number::{DecimalCell, MaybeNumberCell, NumberCell, RatioCell};
+use crate::components::number::{decimal_cell, maybe_number_cell, number_cell, ratio_cell};
 use crate::csv::{self, Csv};
 use crate::i18n::{hundredths_plain, percent_plain, text, tr, use_lang, Lang, Msg};
 
@@ -298,25 +298,21 @@ impl<R: 'static> Column<R> {
     }
 }
 
-/// Draws row `i`'s cell of a column.
-fn render_cell(cell: &Cell<usize>, i: usize) -> AnyView {
+/// Draws row `i`'s cell of a column in `lang`.
+fn render_cell(cell: &Cell<usize>, i: usize, lang: Lang) -> AnyView {
     match cell {
         Cell::Name(name, href) => {
-            let name = name(&i);
-            let label = text(move |lang| lang.name(&name));
+            let label = lang.name(&name(&i));
             match href(&i) {
                 Some(href) => view! { <th scope="row"><a href=href>{label}</a></th> }.into_any(),
                 None => view! { <th scope="row">{label}</th> }.into_any(),
             }
         }
-        Cell::Text(words, raw) => {
-            let words = words.clone();
-            view! { <td data-raw=raw(&i)>{text(move |lang| words(&i, lang))}</td> }.into_any()
-        }
-        Cell::Count(get) => view! { <NumberCell value=get(&i)/> }.into_any(),
-        Cell::MaybeCount(get) => view! { <MaybeNumberCell value=get(&i)/> }.into_any(),
-        Cell::Percent(get) => view! { <RatioCell ratio=get(&i)/> }.into_any(),
-        Cell::Decimal(get) => view! { <DecimalCell ratio=get(&i)/> }.into_any(),
+        Cell::Text(words, raw) => view! { <td data-raw=raw(&i)>{words(&i, lang)}</td> }.into_any(),
+        Cell::Count(get) => number_cell(get(&i), lang).into_any(),
+        Cell::MaybeCount(get) => maybe_number_cell(get(&i), lang).into_any(),
+        Cell::Percent(get) => ratio_cell(get(&i), lang).into_any(),
+        Cell::Decimal(get) => decimal_cell(get(&i), lang).into_any(),
         Cell::Custom(draw) => draw(&i),
     }
 }
@@ -686,14 +682,19 @@ fn table(spec: Spec) -> impl IntoView {
         None => format!("{testid}-caption"),
     };
     let region_label = caption_id.clone();
-    // A row as the rows are now (a change of what it shows makes a new row).
+    // A row as the rows are now (a change of what it shows makes a new row),
+    // drawn again as a whole in the other language: one reactive part per
+    // row, not per cell, keeps a long table's first drawing short.
     let body_rows = move |(i, _): (usize, u64)| {
-        rows.with_untracked(|rows| {
-            let Rows { keys, classes, columns, .. } = &*rows.0;
-            let cells = columns.iter().map(|c| render_cell(&c.cell, i)).collect_view();
-            let class = classes.as_ref().and_then(|c| c[i]);
-            view! { <tr data-code=keys[i].clone() class=class>{cells}</tr> }
-        })
+        move || {
+            let lang = lang.get();
+            rows.with_untracked(|rows| {
+                let Rows { keys, classes, columns, .. } = &*rows.0;
+                let cells = columns.iter().map(|c| render_cell(&c.cell, i, lang)).collect_view();
+                let class = classes.as_ref().and_then(|c| c[i]);
+                view! { <tr data-code=keys[i].clone() class=class>{cells}</tr> }
+            })
+        }
     };
     let sort_key = move || sort.get().and_then(|(c, _)| heads.get(c).map(|c| c.key));
     view! {
