@@ -808,6 +808,21 @@ pub async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
+/// The next frame (a task queued after it runs once the page painted), or
+/// `ms` at most: a hidden page draws no frames.
+pub async fn next_frame(ms: i32) {
+    let promise = js_sys::Promise::new(&mut |resolve, _reject| match web_sys::window() {
+        Some(window) => {
+            let _ = window.request_animation_frame(&resolve);
+            let _ = window.set_timeout_with_callback_and_timeout_and_arguments_0(&resolve, ms);
+        }
+        None => {
+            let _ = resolve.call0(&wasm_bindgen::JsValue::UNDEFINED);
+        }
+    });
+    let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+}
+
 /// The release log as the history view shows it: every release verified in
 /// full, as of its issue time, and what changed from each to the next.
 pub struct LogHistory {

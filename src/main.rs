@@ -29,9 +29,30 @@ fn main() {
         // The app's first draw in a task of its own, not in the one that
         // started the module (which compiled and ran its start).
         load::sleep(0).await;
+        shell_painted().await;
         remove_shell();
         leptos::mount::mount_to_body(move || leptos::prelude::view! { <app::App config/> });
     });
+}
+
+/// Waits (a few frames at most) until index.html's placeholder was painted:
+/// where the app arrives before the page's first frame (a fast line), the
+/// reader would see nothing, then the app; and the browser would take the
+/// app's title for the page's largest paint instead of the placeholder's
+/// explanation, painted at once. On a slow line it painted long before.
+async fn shell_painted() {
+    let painted = || {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .is_some_and(|p| p.get_entries_by_name("first-contentful-paint").length() > 0)
+    };
+    for _ in 0..3 {
+        if painted() {
+            return;
+        }
+        load::next_frame(50).await;
+        load::sleep(0).await;
+    }
 }
 
 /// Removes index.html's placeholder (the name and "loading the app"), in the
