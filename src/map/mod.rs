@@ -330,8 +330,44 @@ pub fn ChoroplethMap(
             hover.set(None);
         }
     };
+    // The regions' events are heard once, on their group (the region is the
+    // event's target, by its `data-index`), not by six listeners on each.
+    let region_of = |ev: &web_sys::Event| -> Option<usize> {
+        let target = wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(ev.target()?).ok()?;
+        target.get_attribute("data-index")?.parse().ok()
+    };
+    let open = move |i: usize| {
+        if let Some(href) = areas.with_untracked(|a| a[i].href.clone()) {
+            navigate(&href, Default::default());
+        }
+    };
+    let on_click = {
+        let open = open.clone();
+        move |ev: web_sys::MouseEvent| {
+            if let Some(i) = region_of(&ev) {
+                if !dragged.get_value() {
+                    open(i);
+                }
+            }
+        }
+    };
+    let on_key = move |ev: web_sys::KeyboardEvent| {
+        if let Some(i) = region_of(&ev).filter(|_| ev.key() == "Enter") {
+            ev.prevent_default();
+            open(i);
+        }
+    };
+    let enter = move |ev: web_sys::Event| {
+        if let Some(i) = region_of(&ev) {
+            hover.set(Some(i));
+        }
+    };
+    let out = move |ev: web_sys::Event| {
+        if let Some(i) = region_of(&ev) {
+            leave(i);
+        }
+    };
     let paths = {
-        let navigate = navigate.clone();
         map.regions
             .iter()
             .enumerate()
@@ -358,43 +394,16 @@ pub fn ChoroplethMap(
                         (false, _) => "region region-nodata",
                     })
                 };
-                let open = {
-                    let navigate = navigate.clone();
-                    move || {
-                        if let Some(href) = areas.with_untracked(|a| a[i].href.clone()) {
-                            navigate(&href, Default::default());
-                        }
-                    }
-                };
-                let on_click = {
-                    let open = open.clone();
-                    move |_: web_sys::MouseEvent| {
-                        if !dragged.get_value() {
-                            open();
-                        }
-                    }
-                };
-                let on_key = move |ev: web_sys::KeyboardEvent| {
-                    if ev.key() == "Enter" {
-                        ev.prevent_default();
-                        open();
-                    }
-                };
                 view! {
                     <path
                         d=region.path.clone()
                         class=class
                         fill=colour
                         data-code=region.code.clone()
+                        data-index=i
                         tabindex=move || has_data().then_some("0")
                         role=move || has_data().then_some("link")
                         aria-label=move || has_data().then(label)
-                        on:click=on_click
-                        on:keydown=on_key
-                        on:pointerenter=move |_| hover.set(Some(i))
-                        on:pointerleave=move |_| leave(i)
-                        on:focus=move |_| hover.set(Some(i))
-                        on:blur=move |_| leave(i)
                     />
                 }
             })
@@ -571,7 +580,17 @@ pub fn ChoroplethMap(
                             <line x1="0" y1="0" x2="0" y2="8" stroke="#9a9a9a" stroke-width="3"></line>
                         </pattern>
                     </defs>
-                    <g transform=move || view_at.get().transform()>{paths}</g>
+                    <g
+                        transform=move || view_at.get().transform()
+                        on:click=on_click
+                        on:keydown=on_key
+                        on:pointerover=move |ev| enter(ev.into())
+                        on:pointerout=move |ev| out(ev.into())
+                        on:focusin=move |ev| enter(ev.into())
+                        on:focusout=move |ev| out(ev.into())
+                    >
+                        {paths}
+                    </g>
                 </svg>
                 {tooltip}
             </div>
