@@ -48,6 +48,9 @@ fn worker_url() -> String {
 thread_local! {
     /// The audit of the release shown; a newer release replaces it.
     static POOL: RefCell<Option<Rc<RefCell<Pool>>>> = const { RefCell::new(None) };
+    /// Provinces the reader opened before their release's pool existed (the
+    /// first view still settling), for [`start`] to audit first.
+    static OPENED: RefCell<Vec<(RwSignal<AuditState>, String)>> = const { RefCell::new(Vec::new()) };
 }
 
 struct Pool {
@@ -185,15 +188,22 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
     // The largest first: the pool finishes sooner.
     codes.sort_by_key(|code| std::cmp::Reverse(province_bytes(signed, Some(code))));
     let mut queue: VecDeque<String> = codes.into();
-    let first = first.filter(|f| queue.contains(f));
-    if let Some(first) = &first {
-        queue.retain(|c| c != first);
-        queue.push_front(first.clone());
+    // The province the page opened at, then those the reader opened since:
+    // the last one opened is audited first.
+    let since = OPENED.with(|o| std::mem::take(&mut *o.borrow_mut()));
+    let since = since.into_iter().filter(|(audit, _)| *audit == release.audit).map(|(_, code)| code);
+    let mut opened: Vec<String> = Vec::new();
+    for code in first.into_iter().chain(since) {
+        if queue.contains(&code) && !opened.contains(&code) {
+            queue.retain(|c| *c != code);
+            queue.push_front(code.clone());
+            opened.push(code);
+        }
     }
     let (shown, workers) = match start {
         Start::ByItself => (None, cores()),
-        // A phone: the province the page opened at, alone, if any.
-        Start::WhenAskedAuditingShown => (Some(first.into_iter().collect::<Vec<_>>()), 1),
+        // A phone: the provinces the reader opened, alone, if any.
+        Start::WhenAskedAuditingShown => (Some(opened), 1),
         Start::WhenAsked => (None, 0),
     };
     let idle = workers == 0 || shown.as_ref().is_some_and(Vec::is_empty);
@@ -266,10 +276,15 @@ pub fn begin(release: Release) {
     dispatch_all(&pool);
 }
 
-/// A reader opened a view of this province: audit it next (and, on a phone
-/// waiting for the reader, audit it alone).
-pub fn prioritize(code: &str) {
-    let Some(pool) = POOL.with(|p| p.borrow().clone()) else { return };
+/// A reader opened a view of this province of `release`: audit it next
+/// (and, on a phone waiting for the reader, audit it alone).
+pub fn prioritize(release: Release, code: &str) {
+    let pool = POOL.with(|p| p.borrow().clone()).filter(|pool| pool.borrow().release.audit == release.audit);
+    let Some(pool) = pool else {
+        // Its pool does not exist yet: it starts with this province.
+        OPENED.with(|o| o.borrow_mut().push((release.audit, code.to_owned())));
+        return;
+    };
     let start_one = {
         let mut pool = pool.borrow_mut();
         let Some(i) = pool.queue.iter().position(|c| c == code) else { return };

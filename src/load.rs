@@ -500,7 +500,7 @@ thread_local! {
 pub fn open_province(config: Option<Config>, release: Release, p: usize, map: bool) {
     let places = release.places.get_untracked();
     let code = places.province(p).code.to_string();
-    crate::audit::prioritize(&code);
+    crate::audit::prioritize(release, &code);
     let Some(config) = config else { return };
     let key = {
         let (release_hash, code) = (places.signed.release().audit().sha256.to_string(), code.clone());

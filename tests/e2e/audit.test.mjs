@@ -138,6 +138,29 @@ test('on a phone a large audit waits for the reader, and the province the reader
   assert.deepEqual(page.errors, []);
 });
 
+test('on a phone, a province opened from the landing page before its audit could start is audited alone', async () => {
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  // The map's boundaries come late: the audit's pool is made after them,
+  // and the reader opens a province before that.
+  let arrive;
+  const late = new Promise((resolve) => (arrive = resolve));
+  await page.route(/\/files\/geo-provinces\.[0-9a-f]+\.geojson$/, async (route) => {
+    await late;
+    await route.continue();
+  });
+  const requested = publicationRequests(page);
+  await page.goto(`${west()}&phone_audit=1000`);
+  assert.equal(await signedStatus(page), 'verified');
+  await page.locator(`[data-testid=province-table] tr[data-code="${shard}"] th a`).click();
+  await page.waitForURL((url) => url.pathname.endsWith(`/p/${shard}`));
+  arrive();
+  await page.locator('[data-testid=level][data-level=recounted]').first().waitFor({ timeout: 120_000 });
+  assert.equal(await page.locator('[data-testid=status]').getAttribute('data-audit'), 'signed');
+  const results = requested.filter((path) => path.startsWith('files/results-'));
+  assert.ok(results.length > 0 && results.every((path) => path.startsWith(`files/results-${shard}.`)), results.join(', '));
+  assert.deepEqual(page.errors, []);
+});
+
 test('on a desktop the audit starts by itself, province by province, and completes with the CLI\'s findings', async () => {
   const page = await newPage(browser);
   await page.goto(west('verify'));
