@@ -85,10 +85,15 @@ function twice(asked) {
   return [...asked].filter(([, n]) => n > 1).map(([path]) => path);
 }
 
-test('the downloads index.html starts before the app runs are the ones the landing page uses: each file is asked for once', async () => {
-  const { asked, unused } = await firstViewRequests('/', '[data-testid=summary]');
+test('the downloads index.html starts before the app runs are the ones the landing page uses: each file is asked for once, and the map\'s code in one', async () => {
+  const { asked, code, unused } = await firstViewRequests('/', '[data-testid=summary] [data-testid=national-map]');
   // Taken by the app, every one that was started: none in vain.
   assert.deepEqual(unused, []);
+  // The map, drawn after the figures, has its code in one download, its
+  // pack, not chunk by chunk.
+  assert.ok([...code.keys()].some((path) => /^\/pack_national_map-[0-9a-f]+\.wasm$/.test(path)), [...code.keys()].join(', '));
+  assert.ok(![...code.keys()].some((path) => /^\/split_national_map-/.test(path)), [...code.keys()].join(', '));
+  assert.deepEqual(twice(code), []);
   for (const path of ['/config.json', '/demo/root.json', '/demo/release.json', '/demo/latest.json']) {
     assert.ok(asked.has(path), `${path} was not asked for`);
   }

@@ -43,6 +43,10 @@ const VIEWS: &str = "views.json";
 /// What [`split`] writes, in its version: a build kept under
 /// `target/shafaf/app/` by an older xtask is made again.
 const OUTPUT_VERSION: u32 = 2;
+/// The lazy part the landing page draws its map with, after its figures:
+/// its code comes as one download too, once the app asks for it.
+const LANDING_MAP: &str = "national_map";
+
 /// How a view's pack is named (`pack_<view>-<hash>.wasm`), see [`pack`].
 const PACK: &str = "pack_";
 
@@ -183,6 +187,10 @@ fn split(input: &[u8], work: &Path) -> Result<()> {
             (part, files)
         })
         .collect();
+    anyhow::ensure!(
+        views.keys().any(|part| *part == LANDING_MAP),
+        "the app has no lazy part `{LANDING_MAP}` for the landing page's map"
+    );
     // And each view's files as one download, for a deep link (see `pack`).
     for (part, files) in &views {
         let contents = files.iter().map(|name| fs::read(out.join(name))).collect::<std::io::Result<Vec<_>>>()?;
@@ -257,11 +265,15 @@ fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
         const views = {views};
         const byAddress = {by_address};
         const parts = location.pathname.split("/").filter(Boolean);
-        const view = {VIEW_OF_ADDRESS};
+        // The landing page's own view is in the main module; its map's
+        // code comes after the figures, when the app asks for it.
+        const landing = parts.length === 0;
+        const view = {VIEW_OF_ADDRESS} ?? (landing ? "{LANDING_MAP}" : undefined);
         // Each of the view's files is fetched once, in one download, the
-        // view's pack (`pack`): started here once the main module arrived, or
-        // when the loader asks for one of them first. Should the pack fail or
-        // not match, each file is fetched by itself.
+        // view's pack (`pack`): started here once the main module arrived
+        // (a deep link's view), or when the loader asks for one of them
+        // first. Should the pack fail or not match, each file is fetched by
+        // itself.
         const files = views[view] ?? [];
         const chunks = new Map();
         let packed = false;
@@ -299,7 +311,7 @@ fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
           chunks.set(path, null);
           return early ?? fetch(url);
         }};
-        window.shafafMain.then(fetchPack);
+        window.shafafMain.then(() => landing || fetchPack());
       }})();
     </script>
     <script type="module">
