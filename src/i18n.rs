@@ -234,8 +234,8 @@ impl Lang {
             let k = self.number(a.unavailable.len() as u64);
             text.push(' ');
             text.push_str(&match self {
-                Lang::Fa => format!("{k} پرونده دریافت نشد؛ حکم نهایی منتظر آن است."),
-                Lang::En => format!("{k} file(s) could not be downloaded; the final verdict waits for them."),
+                Lang::Fa => format!("{k} پرونده دریافت یا خوانده نشد؛ حکم نهایی منتظر آن است."),
+                Lang::En => format!("{k} file(s) could not be downloaded or read; the final verdict waits for them."),
             });
         }
         text

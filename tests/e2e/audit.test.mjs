@@ -234,7 +234,7 @@ test("a worker's report the page cannot read leaves its province without a verdi
     { timeout: 120_000 },
   );
   assert.equal(await page.locator('[data-testid=status]').getAttribute('data-audit'), 'signed');
-  assert.match(await progress.textContent(), /could not be|دریافت نشد/);
+  assert.match(await progress.textContent(), /could not be downloaded or read|دریافت یا خوانده نشد/);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
