@@ -534,10 +534,10 @@ fn lighthouse_section(result: Result<lighthouse::Lighthouse, String>) -> Section
     section.row("total blocking time", ms(report.tbt_ms));
     section.row("cumulative layout shift", report.cls.map_or_else(|| "n/a".to_string(), |cls| format!("{cls:.3}")));
     section.note(
-        "the largest paint may be index.html's explanation, shown while the app downloads (the phone sections name \
-         it): Lighthouse estimates from an unthrottled load, where the app may replace that text before its paint \
-         counts, so this LCP moves between about 1 and 6 s from run to run; the figures come at the phone \
-         sections' first verified view",
+        "the largest paint is index.html's explanation, shown while the app downloads (the phone sections name \
+         it): Lighthouse estimates it from an unthrottled load with every download that ended before that paint, \
+         which on loopback mostly includes the app's main module (about 3.0 s) and sometimes not (about 1.1 s); \
+         the figures come at the phone sections' first verified view",
     );
     for (category, audits) in
         report.missed.iter().filter(|(category, audits)| category != "performance" && !audits.is_empty())
