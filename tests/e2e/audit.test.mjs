@@ -29,6 +29,20 @@ function publicationRequests(page) {
   return seen;
 }
 
+/**
+ * Holds back the provinces' boundaries (after which the page makes its
+ * audit's pool) until the returned function is called.
+ */
+async function holdBoundaries(page) {
+  let arrive;
+  const arrived = new Promise((resolve) => (arrive = resolve));
+  await page.route(/\/files\/geo-provinces\.[0-9a-f]+\.geojson$/, async (route) => {
+    await arrived;
+    await route.continue();
+  });
+  return arrive;
+}
+
 /** The finding codes and files a page lists, as `code file`. */
 async function shownFindings(page) {
   return page
@@ -50,12 +64,7 @@ test('the landing page shows signed figures before any province file is requeste
   await savingData(page);
   // The map's boundaries arrive only after the reader asked for the audit:
   // a click while the first view still settles starts it all the same.
-  let asked;
-  const clicked = new Promise((resolve) => (asked = resolve));
-  await page.route(/\/files\/geo-provinces\.[0-9a-f]+\.geojson$/, async (route) => {
-    await clicked;
-    await route.continue();
-  });
+  const asked = await holdBoundaries(page);
   const requested = publicationRequests(page);
   await page.goto(west());
   assert.equal(await signedStatus(page), 'verified');
@@ -142,12 +151,7 @@ test('on a phone, a province opened from the landing page before its audit could
   const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
   // The map's boundaries come late: the audit's pool is made after them,
   // and the reader opens a province before that.
-  let arrive;
-  const late = new Promise((resolve) => (arrive = resolve));
-  await page.route(/\/files\/geo-provinces\.[0-9a-f]+\.geojson$/, async (route) => {
-    await late;
-    await route.continue();
-  });
+  const arrive = await holdBoundaries(page);
   const requested = publicationRequests(page);
   await page.goto(`${west()}&phone_audit=1000`);
   assert.equal(await signedStatus(page), 'verified');
