@@ -18,7 +18,7 @@ pub use number::{DecimalFigure, NumberFigure, PercentFigure, RatioFigure};
 pub use progress::ProgressIndicator;
 pub use search_box::{search_target, SearchBox};
 pub use status::{AuditStatus, StatusBlock, ViewStatus};
-pub use table::{Column, DataTable, Direction, SortKey};
+pub use table::{escape_attribute, escape_text, Column, DataTable, Direction, SortKey};
 
 /// A flag that turns true in a task after this one: what lies below the first
 /// screen is drawn then, so that the first view is not one long task.

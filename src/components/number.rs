@@ -6,7 +6,7 @@
 use leptos::prelude::*;
 use shafaf_core::summary::Ratio;
 
-use crate::i18n::{percent_plain, text, Lang};
+use crate::i18n::{percent_plain, text};
 
 fn num(ratio: Option<Ratio>) -> Option<String> {
     ratio.map(|r| r.num.to_string())
@@ -18,35 +18,6 @@ fn den(ratio: Option<Ratio>) -> Option<String> {
 
 fn percent_attr(ratio: Option<Ratio>) -> String {
     ratio.map(|r| percent_plain(r.num, r.den)).unwrap_or_default()
-}
-
-/// A table cell holding an integer, in `lang` (a row is drawn again when the
-/// language changes: one reactive row, not one per cell).
-pub fn number_cell(value: u64, lang: Lang) -> impl IntoView {
-    view! { <td class="num" data-value=value.to_string()>{lang.number(value)}</td> }
-}
-
-/// A table cell holding an integer that may be missing (a station that has not reported).
-pub fn maybe_number_cell(value: Option<u64>, lang: Lang) -> impl IntoView {
-    view! {
-        <td class="num" data-value=value.map(|v| v.to_string())>
-            {value.map_or_else(|| "–".to_owned(), |v| lang.number(v))}
-        </td>
-    }
-}
-
-/// A table cell holding a ratio as a percentage; a dash without a denominator.
-pub fn ratio_cell(ratio: Option<Ratio>, lang: Lang) -> impl IntoView {
-    view! {
-        <td class="num" data-num=num(ratio) data-den=den(ratio) data-percent=percent_attr(ratio)>
-            {lang.ratio_percent(ratio)}
-        </td>
-    }
-}
-
-/// A table cell holding a ratio with two decimals (votes per ballot).
-pub fn decimal_cell(ratio: Option<Ratio>, lang: Lang) -> impl IntoView {
-    view! { <td class="num" data-num=num(ratio) data-den=den(ratio)>{lang.decimal(ratio)}</td> }
 }
 
 /// A headline figure: a label and an integer, inside a `<dl>`.

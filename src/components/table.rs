@@ -23,7 +23,6 @@ use shafaf_core::search;
 use shafaf_core::summary::Ratio;
 
 use crate::components::memory::remembered;
-use crate::components::number::{decimal_cell, maybe_number_cell, number_cell, ratio_cell};
 use crate::csv::{self, Csv};
 use crate::i18n::{hundredths_plain, percent_plain, text, tr, use_lang, Lang, Msg};
 
@@ -80,7 +79,7 @@ type WordsFn<R> = Arc<dyn Fn(&R, Lang) -> String + Send + Sync>;
 type CsvFn<R> = ByRow<R, String>;
 
 /// What a column's cell shows. The columns only say which value; the cells
-/// are drawn by one shared function ([`render_cell`]), so a table of any kind
+/// are written by one shared function ([`row_html`]), so a table of any kind
 /// of row adds little code to the app.
 enum Cell<R> {
     /// The row's name, as its header cell, linking to the place if it has an address.
@@ -91,8 +90,9 @@ enum Cell<R> {
     MaybeCount(ByRow<R, Option<u64>>),
     Percent(ByRow<R, Option<Ratio>>),
     Decimal(ByRow<R, Option<Ratio>>),
-    /// Anything else, drawn by the column itself.
-    Custom(ByRow<R, AnyView>),
+    /// Anything else: the cell's HTML, in a language, written by the column
+    /// itself, which escapes what it writes ([`escape_text`], [`escape_attribute`]).
+    Html(WordsFn<R>),
 }
 
 // Cloned for each row set (the row type need not be `Clone`: only the
@@ -106,7 +106,7 @@ impl<R> Clone for Cell<R> {
             Cell::MaybeCount(get) => Cell::MaybeCount(get.clone()),
             Cell::Percent(get) => Cell::Percent(get.clone()),
             Cell::Decimal(get) => Cell::Decimal(get.clone()),
-            Cell::Custom(draw) => Cell::Custom(draw.clone()),
+            Cell::Html(write) => Cell::Html(write.clone()),
         }
     }
 }
@@ -172,11 +172,12 @@ impl<R: 'static> Column<R> {
         }
     }
 
-    /// A cell drawn by `cell`, sorted by `sort`, written to the CSV as `raw`.
-    pub fn custom(
+    /// A cell written as HTML by `cell` in a language (escaping what it
+    /// writes), sorted by `sort`, written to the CSV as `raw`.
+    pub fn html(
         key: &'static str,
         label: Msg,
-        cell: impl Fn(&R) -> AnyView + Send + Sync + 'static,
+        cell: impl Fn(&R, Lang) -> String + Send + Sync + 'static,
         sort: impl Fn(&R) -> SortKey + Send + Sync + 'static,
         raw: impl Fn(&R) -> String + Send + Sync + 'static,
     ) -> Self {
@@ -184,7 +185,7 @@ impl<R: 'static> Column<R> {
             key,
             label,
             numeric: false,
-            cell: Cell::Custom(Arc::new(cell)),
+            cell: Cell::Html(Arc::new(cell)),
             sort: Some(Arc::new(move |r, _| sort(r))),
             csv: vec![(key.to_owned(), Arc::new(raw))],
         }
@@ -276,18 +277,19 @@ impl<R: 'static> Column<R> {
             let rows = rows.clone();
             Arc::new(move |i: &usize| get(&rows[*i]))
         }
+        fn in_lang_by_index<R: Send + Sync + 'static>(rows: &Arc<Vec<R>>, get: WordsFn<R>) -> WordsFn<usize> {
+            let rows = rows.clone();
+            Arc::new(move |i: &usize, lang| get(&rows[*i], lang))
+        }
         let Column { key, label, numeric, cell, sort, csv } = self.clone();
         let cell = match cell {
             Cell::Name(name, href) => Cell::Name(by_index(rows, name), by_index(rows, href)),
-            Cell::Text(text, raw) => {
-                let rows_for_text = rows.clone();
-                Cell::Text(Arc::new(move |i: &usize, lang| text(&rows_for_text[*i], lang)), by_index(rows, raw))
-            }
+            Cell::Text(text, raw) => Cell::Text(in_lang_by_index(rows, text), by_index(rows, raw)),
             Cell::Count(get) => Cell::Count(by_index(rows, get)),
             Cell::MaybeCount(get) => Cell::MaybeCount(by_index(rows, get)),
             Cell::Percent(get) => Cell::Percent(by_index(rows, get)),
             Cell::Decimal(get) => Cell::Decimal(by_index(rows, get)),
-            Cell::Custom(draw) => Cell::Custom(by_index(rows, draw)),
+            Cell::Html(write) => Cell::Html(in_lang_by_index(rows, write)),
         };
         let sort: Option<SortFn<usize>> = sort.map(|sort| {
             let rows = rows.clone();
@@ -298,41 +300,29 @@ impl<R: 'static> Column<R> {
     }
 }
 
-/// Draws row `i`'s cell of a column in `lang`.
-fn render_cell(cell: &Cell<usize>, i: usize, lang: Lang) -> AnyView {
-    match cell {
-        Cell::Name(name, href) => {
-            let label = lang.name(&name(&i));
-            match href(&i) {
-                Some(href) => view! { <th scope="row"><a href=href>{label}</a></th> }.into_any(),
-                None => view! { <th scope="row">{label}</th> }.into_any(),
-            }
-        }
-        Cell::Text(words, raw) => view! { <td data-raw=raw(&i)>{words(&i, lang)}</td> }.into_any(),
-        Cell::Count(get) => number_cell(get(&i), lang).into_any(),
-        Cell::MaybeCount(get) => maybe_number_cell(get(&i), lang).into_any(),
-        Cell::Percent(get) => ratio_cell(get(&i), lang).into_any(),
-        Cell::Decimal(get) => decimal_cell(get(&i), lang).into_any(),
-        Cell::Custom(draw) => draw(&i),
-    }
+/// Text escaped for HTML, for a column that writes its own cells ([`Column::html`]).
+pub fn escape_text(text: &str) -> std::borrow::Cow<'_, str> {
+    html_escape::encode_text(text)
 }
 
-/// Row `i`'s cells as HTML, in `lang`, the same cells [`render_cell`]
-/// draws; none if a column draws its own (a view). The browser parses one
-/// string per row where a view makes an element, its attributes and its
-/// text one call at a time: a long table's first drawing takes a fraction
-/// of the time. Every text and attribute value is escaped.
-fn row_html(columns: &[Column<usize>], i: usize, lang: Lang) -> Option<String> {
-    use html_escape::{encode_double_quoted_attribute as attr, encode_text as text};
+/// An attribute's value escaped for HTML, to write between double quotes.
+pub fn escape_attribute(value: &str) -> std::borrow::Cow<'_, str> {
+    html_escape::encode_double_quoted_attribute(value)
+}
+
+/// Row `i`'s cells as HTML, in `lang`. The browser parses one string per
+/// row where a view makes an element, its attributes and its text one call
+/// at a time: a long table's first drawing takes a fraction of the time.
+/// Every text and attribute value is escaped.
+fn row_html(columns: &[Column<usize>], i: usize, lang: Lang) -> String {
+    use escape_attribute as attr;
+    use escape_text as text;
     use std::fmt::Write;
     let ratio_attrs = |out: &mut String, ratio: Option<Ratio>| {
         if let Some(r) = ratio {
             let _ = write!(out, r#" data-num="{}" data-den="{}""#, r.num, r.den);
         }
     };
-    if columns.iter().any(|c| matches!(c.cell, Cell::Custom(_))) {
-        return None;
-    }
     let mut out = String::new();
     for column in columns {
         match &column.cell {
@@ -373,10 +363,10 @@ fn row_html(columns: &[Column<usize>], i: usize, lang: Lang) -> Option<String> {
                 ratio_attrs(&mut out, ratio);
                 let _ = write!(out, ">{}</td>", text(&lang.decimal(ratio)));
             }
-            Cell::Custom(_) => return None,
+            Cell::Html(write) => out.push_str(&write(&i, lang)),
         }
     }
-    Some(out)
+    out
 }
 
 /// Tables of more rows than this have filters.
@@ -753,13 +743,7 @@ fn table(spec: Spec) -> impl IntoView {
             rows.with_untracked(|rows| {
                 let Rows { keys, classes, columns, .. } = &*rows.0;
                 let class = classes.as_ref().and_then(|c| c[i]);
-                match row_html(columns, i, lang) {
-                    Some(html) => view! { <tr data-code=keys[i].clone() class=class inner_html=html></tr> }.into_any(),
-                    None => {
-                        let cells = columns.iter().map(|c| render_cell(&c.cell, i, lang)).collect_view();
-                        view! { <tr data-code=keys[i].clone() class=class>{cells}</tr> }.into_any()
-                    }
-                }
+                view! { <tr data-code=keys[i].clone() class=class inner_html=row_html(columns, i, lang)></tr> }
             })
         }
     };
@@ -827,7 +811,7 @@ mod tests {
         .iter()
         .map(|c| c.erase(&rows))
         .collect();
-        let html = row_html(&columns, 0, Lang::En).unwrap();
+        let html = row_html(&columns, 0, Lang::En);
         assert_eq!(
             html,
             concat!(
@@ -836,12 +820,17 @@ mod tests {
                 r#"<td class="num" data-num="1" data-den="3" data-percent="33.3">33.3%</td>"#,
             )
         );
-        let persian = row_html(&columns, 0, Lang::Fa).unwrap();
+        let persian = row_html(&columns, 0, Lang::Fa);
         assert!(persian.contains("&lt;b&gt;\"ده\" &amp; 'باغ'&lt;/b&gt;"), "{persian}");
-        // A column that draws its own view: the row is drawn as views.
-        let custom =
-            Column::custom("x", Msg::Council, |_: &Row| ().into_any(), |_| SortKey::Missing, |_| String::new());
-        assert_eq!(row_html(&[custom.erase(&rows)], 0, Lang::En), None);
+        // A column that writes its own cell, in the row's language.
+        let own = Column::html(
+            "x",
+            Msg::Council,
+            |r: &Row, lang| format!("<td>{}</td>", escape_text(&lang.name(&r.0))),
+            |_| SortKey::Missing,
+            |_| String::new(),
+        );
+        assert_eq!(row_html(&[own.erase(&rows)], 0, Lang::En), "<td>Bagh</td>");
     }
 
     #[test]

@@ -14,8 +14,8 @@ use shafaf_core::tally::Standing;
 
 use crate::components::findings::contest_names;
 use crate::components::{
-    in_next_task, trail, Breadcrumbs, Column, DataTable, DecimalFigure, Direction, FindingsList, NumberFigure,
-    RatioFigure, SortKey,
+    escape_attribute, escape_text, in_next_task, trail, Breadcrumbs, Column, DataTable, DecimalFigure, Direction,
+    FindingsList, NumberFigure, RatioFigure, SortKey,
 };
 use crate::csv;
 use crate::i18n::{text, tr, use_lang, Lang, Msg};
@@ -383,22 +383,19 @@ fn CandidateTable(rows: Vec<CandidateRow>, caption: Signal<String>, file_name: S
         .numeric(),
         Column::count("votes", Msg::Votes, |r: &CandidateRow| r.votes),
         Column::percent("share", Msg::Share, |r: &CandidateRow| r.share),
-        Column::custom(
+        Column::html(
             "standing",
             Msg::Standing,
-            |r: &CandidateRow| {
-                let lang = use_lang();
-                let standing = r.standing;
-                let tie = r.tie;
-                view! {
-                    <td data-standing=standing_raw(standing) data-tie=tie.to_string()>
-                        <span class="standing-icon" aria-hidden="true">{standing_icon(standing)}</span>
-                        " "
-                        {move || standing_word(lang.get(), standing)}
-                        {move || tie.then(|| format!(" ({})", lang.get().t(Msg::TieBreakShort)))}
-                    </td>
-                }
-                .into_any()
+            |r: &CandidateRow, lang| {
+                let tie = if r.tie { format!(" ({})", lang.t(Msg::TieBreakShort)) } else { String::new() };
+                format!(
+                    r#"<td data-standing="{}" data-tie="{}"><span class="standing-icon" aria-hidden="true">{}</span> {}{}</td>"#,
+                    standing_raw(r.standing),
+                    r.tie,
+                    standing_icon(r.standing),
+                    escape_text(standing_word(lang, r.standing)),
+                    escape_text(&tie),
+                )
             },
             |r| SortKey::Count(r.rank as u64),
             |r| standing_raw(r.standing).to_owned(),
@@ -421,10 +418,10 @@ fn CandidateTable(rows: Vec<CandidateRow>, caption: Signal<String>, file_name: S
 #[component]
 fn StationTable(rows: Vec<StationRow>, caption: Signal<String>, file_name: String) -> impl IntoView {
     let columns = vec![
-        Column::custom(
+        Column::html(
             "station",
             Msg::Station,
-            |r: &StationRow| view! { <th scope="row"><code>{r.id.clone()}</code></th> }.into_any(),
+            |r: &StationRow, _| format!(r#"<th scope="row"><code>{}</code></th>"#, escape_text(&r.id)),
             |r| SortKey::Text(r.id.clone()),
             |r| r.id.clone(),
         ),
@@ -433,12 +430,16 @@ fn StationTable(rows: Vec<StationRow>, caption: Signal<String>, file_name: Strin
         Column::maybe_count("valid", Msg::Valid, StationRow::valid),
         Column::maybe_count("invalid", Msg::Invalid, StationRow::invalid),
         Column::percent("turnout", Msg::Turnout, StationRow::turnout),
-        Column::custom(
+        Column::html(
             "device_key",
             Msg::DeviceKey,
-            |r: &StationRow| {
+            |r: &StationRow, _| {
                 let short: String = r.device.chars().take(16).collect();
-                view! { <td><code data-key-id=r.device.clone()>{format!("{short}…")}</code></td> }.into_any()
+                format!(
+                    r#"<td><code data-key-id="{}">{}…</code></td>"#,
+                    escape_attribute(&r.device),
+                    escape_text(&short)
+                )
             },
             |r| SortKey::Text(r.device.clone()),
             |r| r.device.clone(),

@@ -15,7 +15,7 @@ use shafaf_core::verify::{Audit, ReleaseAudit, RootAudit, SetupAudit};
 use shafaf_core::Finding;
 
 use crate::components::findings::contest_names;
-use crate::components::{Column, DataTable, Direction, FindingsList, LoadErrorList, SortKey};
+use crate::components::{escape_text, Column, DataTable, Direction, FindingsList, LoadErrorList, SortKey};
 use crate::csv;
 use crate::i18n::{text, tr, use_lang, Msg};
 use crate::load::Links;
@@ -575,19 +575,19 @@ fn StationSignatures(places: Arc<Places>) -> impl IntoView {
             let name = described.name.clone();
             let caption = Signal::derive(move || lang.get().signatures_of(&name));
             let columns = vec![
-                Column::custom(
+                Column::html(
                     "station",
                     Msg::Station,
-                    |r: &SignatureRow| view! { <th scope="row"><code>{r.station.clone()}</code></th> }.into_any(),
+                    |r: &SignatureRow, _| format!(r#"<th scope="row"><code>{}</code></th>"#, escape_text(&r.station)),
                     |r| SortKey::Text(r.station.clone()),
                     |r| r.station.clone(),
                 ),
                 Column::name("council", Msg::Council, |r: &SignatureRow| r.council.clone(), |r| Some(r.href.clone()))
                     .unsorted(),
-                Column::custom(
+                Column::html(
                     "device_key",
                     Msg::DeviceKey,
-                    |r: &SignatureRow| view! { <td><code class="hash">{r.device.clone()}</code></td> }.into_any(),
+                    |r: &SignatureRow, _| format!(r#"<td><code class="hash">{}</code></td>"#, escape_text(&r.device)),
                     |r| SortKey::Text(r.device.clone()),
                     |r| r.device.clone(),
                 ),
@@ -689,14 +689,11 @@ fn Recount(places: Arc<Places>) -> impl IntoView {
         Column::count("recounted_valid", Msg::RecountedValid, |r: &RecountRow| r.recounted.1),
         Column::maybe_count("published_invalid", Msg::PublishedInvalid, |r: &RecountRow| r.published.map(|p| p.2)),
         Column::count("recounted_invalid", Msg::RecountedInvalid, |r: &RecountRow| r.recounted.2),
-        Column::custom(
+        Column::html(
             "matches_published",
             Msg::Recount,
-            |r: &RecountRow| {
-                let lang = use_lang();
-                let matches = r.matches;
-                view! { <td data-matches=matches.to_string()>{move || recount_word(lang.get(), matches)}</td> }
-                    .into_any()
+            |r: &RecountRow, lang| {
+                format!(r#"<td data-matches="{}">{}</td>"#, r.matches, escape_text(&recount_word(lang, r.matches)))
             },
             // Mismatches first.
             |r| SortKey::Count(u64::from(r.matches)),
