@@ -526,7 +526,8 @@ pub fn open_province(config: Option<Config>, release: Release, p: usize, map: bo
                 if let (true, Some(contests)) = (matches!(next.area(p), Area::Summary), load.contests) {
                     let area = match contests {
                         Ok(contests) => {
-                            let outcomes = contests.doc().contests.iter().map(ContestOutcome::published).collect();
+                            let outcomes =
+                                contests.into_doc().contests.into_iter().map(ContestOutcome::published).collect();
                             Area::Signed(Arc::new(ProvinceData::signed(outcomes)))
                         }
                         Err(findings) => Area::Failed(Arc::new(findings)),

@@ -70,13 +70,15 @@ pub struct Ranked {
 /// `tie_order` (the published tie-break: the drawing of lots), then by ballot
 /// order. The first `seats` are elected, the next `alternates` are alternates.
 pub fn rank(contest: &Contest, votes: &[u64], tie_order: &[Id]) -> Vec<Ranked> {
-    let position =
-        |i: usize| tie_order.iter().position(|id| *id == contest.candidates[i].id).unwrap_or(tie_order.len() + i);
+    // Each candidate's place in the tie-break, found once (not in every comparison).
+    let position: Vec<usize> = (0..contest.candidates.len())
+        .map(|i| tie_order.iter().position(|id| *id == contest.candidates[i].id).unwrap_or(tie_order.len() + i))
+        .collect();
     let mut order: Vec<usize> = (0..contest.candidates.len()).collect();
     order.sort_by(|&a, &b| {
         let va = votes.get(a).copied().unwrap_or(0);
         let vb = votes.get(b).copied().unwrap_or(0);
-        vb.cmp(&va).then(position(a).cmp(&position(b)))
+        vb.cmp(&va).then(position[a].cmp(&position[b]))
     });
     let seats = contest.seats as usize;
     let alternates = contest.alternates as usize;

@@ -473,7 +473,7 @@ mod tests {
             "candidates": [],
         }))
         .unwrap();
-        ContestOutcome::published(&contest)
+        ContestOutcome::published(contest)
     }
 
     fn province(stations: usize) -> VerifiedProvince {

@@ -580,7 +580,7 @@ impl SignedContests {
         &self.doc
     }
 
-    pub(crate) fn into_doc(self) -> ContestsDoc {
+    pub fn into_doc(self) -> ContestsDoc {
         self.doc
     }
 }

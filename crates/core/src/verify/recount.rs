@@ -77,7 +77,7 @@ pub struct ContestOutcome {
 impl ContestOutcome {
     /// The council as published, before its stations are checked: its
     /// published totals, ranked with the published order breaking ties.
-    pub fn published(contest: &Contest) -> ContestOutcome {
+    pub fn published(contest: Contest) -> ContestOutcome {
         let mut tally = Tally { votes: vec![0; contest.candidates.len()], ..Tally::default() };
         let mut tie_order = Vec::new();
         if let Some(p) = &contest.published {
@@ -85,22 +85,16 @@ impl ContestOutcome {
             tally.ballots_cast = p.ballots_cast;
             tally.valid = p.valid;
             tally.invalid = p.invalid;
-            for cv in &p.votes {
-                if let Some(i) = contest.candidates.iter().position(|c| c.id == cv.candidate) {
+            // Found as the recount finds a result's candidates (`Contest::candidate_index`).
+            for (k, cv) in p.votes.iter().enumerate() {
+                if let Some(i) = contest.candidate_index(&cv.candidate, k) {
                     tally.votes[i] = cv.votes;
                 }
             }
             tie_order = p.elected.iter().chain(&p.alternates).cloned().collect();
         }
-        let ranking = tally::rank(contest, &tally.votes, &tie_order);
-        ContestOutcome {
-            contest: contest.clone(),
-            tally,
-            ranking,
-            stations: Vec::new(),
-            matches_published: true,
-            recounted: false,
-        }
+        let ranking = tally::rank(&contest, &tally.votes, &tie_order);
+        ContestOutcome { contest, tally, ranking, stations: Vec::new(), matches_published: true, recounted: false }
     }
 }
 
