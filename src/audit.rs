@@ -72,26 +72,40 @@ struct Pool {
     /// Outcomes the views have yet to take, and whether they are taking them.
     arrived: Vec<Arrival>,
     flushing: bool,
-    /// Jobs a report of which could not be read: what else comes of them is
-    /// not used (their province is unavailable, see [`unreadable`]).
-    abandoned: Vec<u32>,
+    /// How many workers stopped (see [`stop`]).
+    stopped: usize,
 }
 
 /// A worker's message handler, kept as long as the worker.
 type OnMessage = Closure<dyn FnMut(web_sys::MessageEvent)>;
+/// A worker's error handler, kept as long as the worker.
+type OnError = Closure<dyn FnMut(web_sys::Event)>;
+
+/// A worker as the page started it, with its handlers.
+struct Started {
+    worker: web_sys::Worker,
+    _onmessage: OnMessage,
+    _onerror: OnError,
+}
 
 struct Slot {
-    worker: web_sys::Worker,
+    started: Started,
     ready: bool,
     /// The job it is working on, and its province.
     job: Option<(u32, String)>,
-    _onmessage: OnMessage,
+    /// Stopped by the page (see [`stop`]): what else it says is not used.
+    stopped: bool,
 }
+
+/// A worker that stopped is replaced this many times in an audit at most:
+/// a worker whose code cannot be downloaded, or that fails on every
+/// province, does not make the page start workers without end.
+const MAX_REPLACED: usize = 3;
 
 impl Drop for Pool {
     fn drop(&mut self) {
         for slot in &self.workers {
-            slot.worker.terminate();
+            slot.started.worker.terminate();
         }
     }
 }
@@ -229,7 +243,7 @@ pub fn start(config: &Config, load: &SignedLoad, release: Release, first: Option
         shown,
         arrived: Vec::new(),
         flushing: false,
-        abandoned: Vec::new(),
+        stopped: 0,
     }));
     POOL.with(|p| *p.borrow_mut() = Some(pool.clone()));
     if !idle {
@@ -310,10 +324,10 @@ fn cores() -> usize {
     (n as usize).clamp(1, MAX_WORKERS)
 }
 
-/// Starts workers until there are `count`; each asks for a job once loaded.
+/// Starts workers until `count` are at work; each asks for a job once loaded.
 fn spawn_workers(pool: &Rc<RefCell<Pool>>, count: usize) {
-    let have = pool.borrow().workers.len();
-    if have == 0 && count > 0 {
+    let have = pool.borrow().workers.iter().filter(|slot| !slot.stopped).count();
+    if pool.borrow().workers.is_empty() && count > 0 {
         // For profilers and `cargo xtask bench`: where the first view ends and the audit begins.
         if let Some(performance) = web_sys::window().and_then(|w| w.performance()) {
             let _ = performance.mark("shafaf:audit-start");
@@ -322,67 +336,124 @@ fn spawn_workers(pool: &Rc<RefCell<Pool>>, count: usize) {
     for _ in have..count {
         let index = pool.borrow().workers.len();
         let weak = Rc::downgrade(pool);
-        let Some((worker, onmessage)) = start_worker(move |message| {
+        let Some(started) = start_worker(move |message| {
             let Some(pool) = weak.upgrade() else { return };
-            let report = match message {
-                Ok(message) if message.job().is_some_and(|id| pool.borrow().abandoned.contains(&id)) => None,
-                Ok(message) => pool.borrow_mut().assembler.take(message),
-                // Through the assembler too: it drops what it kept of the job.
-                Err(detail) => unreadable(&pool, index, detail).and_then(|r| pool.borrow_mut().assembler.take(r)),
-            };
-            if let Some(report) = report {
-                heard(&pool, index, report);
+            if pool.borrow().workers.get(index).is_none_or(|slot| slot.stopped) {
+                return;
+            }
+            match message {
+                Ok(message) => {
+                    let report = pool.borrow_mut().assembler.take(message);
+                    if let Some(report) = report {
+                        heard(&pool, index, report);
+                    }
+                }
+                Err(detail) => stop(&pool, index, detail),
             }
         }) else {
             continue;
         };
-        pool.borrow_mut().workers.push(Slot { worker, ready: false, job: None, _onmessage: onmessage });
+        pool.borrow_mut().workers.push(Slot { started, ready: false, job: None, stopped: false });
     }
 }
 
-/// What a report of worker `index` that could not be read means: its job's
-/// province is unavailable (no verdict on it, as when a download fails), and
-/// nothing more of that job is used, since part of it is missing. The page
-/// and the worker are then not the same build, or a message was damaged.
-fn unreadable(pool: &Rc<RefCell<Pool>>, index: usize, detail: String) -> Option<Report> {
-    let mut p = pool.borrow_mut();
-    let (id, province) = p.workers.get(index)?.job.clone()?;
-    p.abandoned.push(id);
-    Some(Report::Unavailable { id, province, error: unreadable_error(detail) })
+/// Stops worker `index`, which failed (its code could not be downloaded, or
+/// it met an error it did not catch) or sent a report the page could not
+/// read (the page and the worker are then not the same build, or a message
+/// was damaged): its job's province is unavailable, as when a download
+/// fails, and nothing more of it is used. Another worker takes its place
+/// while there are provinces for it ([`MAX_REPLACED`] times at most); once
+/// none is left, the provinces still queued are unavailable too, named as
+/// such, rather than waiting for ever.
+fn stop(pool: &Rc<RefCell<Pool>>, index: usize, detail: String) {
+    let job = {
+        let mut p = pool.borrow_mut();
+        let Some(slot) = p.workers.get_mut(index) else { return };
+        if std::mem::replace(&mut slot.stopped, true) {
+            return;
+        }
+        slot.ready = false;
+        slot.started.worker.terminate();
+        let job = slot.job.clone();
+        p.stopped += 1;
+        job
+    };
+    let error = FetchError::Network { url: worker_url(), detail };
+    if let Some((id, province)) = job {
+        // Through the assembler: it drops what it kept of the job.
+        let report = pool.borrow_mut().assembler.take(Report::Unavailable { id, province, error: error.clone() });
+        if let Some(report) = report {
+            heard(pool, index, report);
+        }
+    }
+    let (working, waiting, replace) = {
+        let p = pool.borrow();
+        let working = p.workers.iter().filter(|slot| !slot.stopped).count();
+        let waiting = match &p.shown {
+            Some(shown) => p.queue.iter().any(|code| shown.contains(code)),
+            None => !p.queue.is_empty(),
+        };
+        (working, waiting, p.stopped <= MAX_REPLACED)
+    };
+    if waiting && replace {
+        spawn_workers(pool, working + 1);
+    } else if working == 0 && !replace {
+        let queued = std::mem::take(&mut pool.borrow_mut().queue);
+        for province in queued {
+            arrived(pool, Arrival::Unavailable { province, url: error.url().to_owned() });
+        }
+    }
 }
 
-/// Why a job has no outcome when a report of its worker could not be read.
-fn unreadable_error(detail: String) -> FetchError {
-    let detail = format!("a report of the audit's worker could not be read: {detail}");
-    FetchError::Network { url: worker_url(), detail }
-}
-
-/// A worker whose messages go to `heard`, each a report or part of one (or
-/// why it could not be read), in the order the worker sent them.
-fn start_worker(heard: impl FnMut(Result<Report, String>) + 'static) -> Option<(web_sys::Worker, OnMessage)> {
+/// A worker whose messages go to `heard`, each a report or part of one, in
+/// the order the worker sent them, or why one could not be read or the
+/// worker stopped (after which it is not heard from).
+fn start_worker(heard: impl FnMut(Result<Report, String>) + 'static) -> Option<Started> {
     let worker = web_sys::Worker::new(&worker_url()).ok()?;
     let inbox = Rc::new(Inbox {
         messages: RefCell::default(),
         reading: Cell::new(false),
         heard: RefCell::new(Box::new(heard)),
     });
-    let onmessage = Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
-        let Ok(bytes) = event.data().dyn_into::<js_sys::Uint8Array>() else { return };
-        inbox.messages.borrow_mut().push_back(bytes.to_vec());
+    let deliver = move |message: Result<Vec<u8>, String>| {
+        inbox.messages.borrow_mut().push_back(message);
         if !inbox.reading.replace(true) {
             leptos::task::spawn_local(read_inbox(inbox.clone()));
         }
+    };
+    let onmessage = {
+        let deliver = deliver.clone();
+        Closure::<dyn FnMut(web_sys::MessageEvent)>::new(move |event: web_sys::MessageEvent| {
+            let data = event.data();
+            // Words, not a report: what the worker did not catch, its own
+            // code's failed download included (its loader says it: see
+            // xtask/src/site.rs).
+            if let Some(why) = data.as_string() {
+                deliver(Err(format!("the audit's worker stopped: {why}")));
+                return;
+            }
+            let Ok(bytes) = data.dyn_into::<js_sys::Uint8Array>() else { return };
+            deliver(Ok(bytes.to_vec()));
+        })
+    };
+    // Its script that could not be loaded, or an error it did not catch.
+    let onerror = Closure::<dyn FnMut(web_sys::Event)>::new(move |event: web_sys::Event| {
+        event.prevent_default();
+        let message = event.dyn_ref::<web_sys::ErrorEvent>().map(|e| e.message()).filter(|m| !m.is_empty());
+        let why = message.unwrap_or_else(|| "its code could not be downloaded".to_owned());
+        deliver(Err(format!("the audit's worker stopped: {why}")));
     });
     worker.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
-    Some((worker, onmessage))
+    worker.set_onerror(Some(onerror.as_ref().unchecked_ref()));
+    Some(Started { worker, _onmessage: onmessage, _onerror: onerror })
 }
 
 /// Hears a worker's messages, read (or why one could not be).
 type Heard = dyn FnMut(Result<Report, String>);
 
-/// A worker's messages not read yet.
+/// A worker's messages not read yet (or why it stopped).
 struct Inbox {
-    messages: RefCell<VecDeque<Vec<u8>>>,
+    messages: RefCell<VecDeque<Result<Vec<u8>, String>>>,
     /// Whether a [`read_inbox`] task is at work on them.
     reading: Cell<bool>,
     heard: RefCell<Box<Heard>>,
@@ -397,11 +468,17 @@ async fn read_inbox(inbox: Rc<Inbox>) {
             inbox.reading.set(false);
             return;
         }
-        crate::load::until_loaded(preload_report_code, 1_000, 30_000).await;
-        let Some(bytes) = inbox.messages.borrow_mut().pop_front() else { continue };
-        let report = read_report(bytes)
-            .await
-            .unwrap_or_else(|_| Err("the code that reads the workers' reports could not be downloaded".to_owned()));
+        if inbox.messages.borrow().front().is_some_and(Result::is_ok) {
+            crate::load::until_loaded(preload_report_code, 1_000, 30_000).await;
+        }
+        let Some(message) = inbox.messages.borrow_mut().pop_front() else { continue };
+        let report = match message {
+            Ok(bytes) => read_report(bytes)
+                .await
+                .unwrap_or_else(|_| Err("the code that reads the workers' reports could not be downloaded".to_owned()))
+                .map_err(|detail| format!("a report of the audit's worker could not be read: {detail}")),
+            Err(stopped) => Err(stopped),
+        };
         (inbox.heard.borrow_mut())(report);
         if !inbox.messages.borrow().is_empty() {
             crate::load::sleep(0).await;
@@ -439,7 +516,7 @@ fn dispatch(pool: &Rc<RefCell<Pool>>, index: usize) {
     let id = pool.next_id;
     pool.next_id += 1;
     let job = Job { id, province: code, ..pool.template.clone() };
-    if post_job(&pool.workers[index].worker, &job, &pool.metadata) {
+    if post_job(&pool.workers[index].started.worker, &job, &pool.metadata) {
         pool.workers[index].job = Some((id, job.province));
         pool.running.push((id, 0));
     } else {
@@ -660,9 +737,11 @@ pub async fn audit_elsewhere(
             let Some(batch) = weak.upgrade() else { return };
             let report = match message {
                 Ok(message) => batch.borrow_mut().assembler.take(message),
-                // Part of a province is missing: the batch ends, as when a download fails.
+                // Part of a province is missing, or the worker stopped: the
+                // batch ends, as when a download fails.
                 Err(detail) => {
-                    Some(Report::Unavailable { id: 0, province: String::new(), error: unreadable_error(detail) })
+                    let error = FetchError::Network { url: worker_url(), detail };
+                    Some(Report::Unavailable { id: 0, province: String::new(), error })
                 }
             };
             if let Some(report) = report {
@@ -688,7 +767,7 @@ struct Elsewhere {
     template: Job,
     metadata: Publication,
     queue: VecDeque<String>,
-    workers: Vec<(web_sys::Worker, OnMessage)>,
+    workers: Vec<Started>,
     assembler: Assembler,
     outcomes: Vec<(String, ProvinceOutcome)>,
     /// How many provinces were asked for.
@@ -730,7 +809,7 @@ impl Elsewhere {
         if let Some(code) = self.queue.pop_front() {
             let job = Job { id: self.next_id, province: code, ..self.template.clone() };
             self.next_id += 1;
-            if !post_job(&self.workers[index].0, &job, &self.metadata) {
+            if !post_job(&self.workers[index].worker, &job, &self.metadata) {
                 let url = worker_url();
                 if let Some(done) = self.done.take() {
                     let _ = done.send(Err(FetchError::Network { url, detail: "a worker refused a job".into() }));
@@ -742,8 +821,8 @@ impl Elsewhere {
 
 impl Drop for Elsewhere {
     fn drop(&mut self) {
-        for (worker, _) in &self.workers {
-            worker.terminate();
+        for started in &self.workers {
+            started.worker.terminate();
         }
     }
 }

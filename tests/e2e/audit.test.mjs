@@ -243,6 +243,50 @@ test("a worker's report the page cannot read leaves its province without a verdi
   await page.close();
 });
 
+test("an audit whose worker cannot download its code names every province unavailable instead of waiting", async () => {
+  const page = await newPage(browser, { serviceWorkers: 'block' });
+  let asked = 0;
+  await page.route(/\/shafaf-worker_bg\.wasm/, (route) => {
+    asked += 1;
+    return route.abort();
+  });
+  await page.goto(west('verify'));
+  await signedStatus(page);
+  const progress = page.locator('[data-testid=audit-progress]');
+  const total = Number(await progress.getAttribute('data-provinces'));
+  await page.waitForFunction(
+    (n) => document.querySelector('[data-testid=audit-progress]')?.dataset.unavailable === String(n),
+    total,
+    { timeout: 60_000 },
+  );
+  // The figures stay signed, the verdict waits, and the page says why.
+  assert.equal(await page.locator('[data-testid=status]').getAttribute('data-audit'), 'signed');
+  assert.equal(await page.locator('[data-testid=status]').getAttribute('data-status'), 'verified');
+  assert.match(await progress.textContent(), /could not be downloaded or read|دریافت یا خوانده نشد/);
+  // A few workers tried (each stopped one is replaced, a bounded number of times), not one per province.
+  assert.ok(asked >= 2 && asked <= 6, `the worker's code was asked for ${asked} times`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
+test("a worker whose code failed to download once is replaced, and the audit completes as the CLI's", async () => {
+  const page = await newPage(browser, { serviceWorkers: 'block' });
+  let failed = false;
+  await page.route(/\/shafaf-worker_bg\.wasm/, (route) => {
+    if (failed) return route.continue();
+    failed = true;
+    return route.abort();
+  });
+  await page.goto(west('verify'));
+  const report = await cliReport(westDir);
+  assert.equal(await settledStatus(page), report.status);
+  assert.ok(failed);
+  assert.equal(await page.locator('[data-testid=status]').getAttribute('data-audit'), 'complete');
+  assert.equal(await page.locator('[data-testid=audit-progress]').getAttribute('data-unavailable'), '0');
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 for (const [name, code] of [
   ['flip-results', 'hash_mismatch'],
   ['endless', 'too_large'],

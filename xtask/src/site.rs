@@ -290,8 +290,30 @@ pub fn build_app(paths: &Paths) -> Result<()> {
     trunk.args(["build", "--offline", "--release"]).current_dir(&paths.root);
     trunk.envs(env.iter().map(|(name, value)| (name, value)));
     exec::run(&mut trunk)?;
+    report_worker_failures(&paths.dist())?;
     crate::split::build(paths, &paths.dist(), &env)?;
     write_app_manifest(&paths.dist())
+}
+
+/// The audit worker's loader, as Trunk writes it.
+const WORKER_LOADER: &str = "shafaf-worker_loader.js";
+
+/// What the worker's loader says first: a promise the worker rejects and
+/// nobody handles (its wasm that could not be downloaded, a trap in a job)
+/// is said to the page, in words (its reports are bytes), which stops that
+/// worker and says why (src/audit.rs, `start_worker`) instead of waiting
+/// for ever.
+const WORKER_FAILURES: &str = "self.addEventListener(\"unhandledrejection\", (event) => {\n  event.preventDefault();\n  self.postMessage(`${event.reason}`);\n});\n";
+
+/// Puts [`WORKER_FAILURES`] at the start of the worker's loader.
+fn report_worker_failures(dist: &Path) -> Result<()> {
+    let path = dist.join(WORKER_LOADER);
+    let loader = fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    if !loader.starts_with(WORKER_FAILURES) {
+        fs::write(&path, format!("{WORKER_FAILURES}{loader}"))
+            .with_context(|| format!("writing {}", path.display()))?;
+    }
+    Ok(())
 }
 
 /// What cargo gets to build the browser's wasm.
