@@ -147,7 +147,11 @@ pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: 
     let places = Places::new(signed.signed.clone());
     let first = province_in_address(&places);
     let (audit, start) = crate::audit::initial_state(config, signed);
-    let release = Release { places: RwSignal::new(Arc::new(places)), audit: RwSignal::new(audit) };
+    let release = Release {
+        places: RwSignal::new(Arc::new(places)),
+        audit: RwSignal::new(audit),
+        unreachable: RwSignal::new(Vec::new()),
+    };
     // The root first: the views drawn for the release read it.
     root.set(Some(Arc::new(signed.root.clone())));
     current.set(Some(Loaded::Ready(release)));

@@ -699,6 +699,7 @@ pub enum Msg {
     LevelFailed,
     Withdrawn,
     ProvinceLoading,
+    ProvinceUnreachable,
     /// While a view's code downloads after a link was followed.
     OpeningView,
     StationsAfterRecount,
@@ -1075,6 +1076,10 @@ impl Msg {
                 "This area's figures are not shown: its files did not verify.",
             ),
             Msg::ProvinceLoading => ("در حال دریافت و وارسی شوراهای این استان…", "Fetching and verifying this province's councils…"),
+            Msg::ProvinceUnreachable => (
+                "شوراهای این استان دریافت نشد. اتصال را بررسی کنید و دوباره بکوشید.",
+                "This province's councils could not be downloaded. Check the connection and try again.",
+            ),
             Msg::OpeningView => ("در حال باز کردن این صفحه…", "Opening the page…"),
             Msg::StationsAfterRecount => (
                 "شعبه‌ها پس از وارسی امضای همه‌ی شعبه‌های این استان اینجا می‌آیند.",

@@ -450,20 +450,15 @@ pub async fn province_boundaries(
 /// A province's councils as published and its counties' boundaries,
 /// fetched and checked: its "signed" level, for a view of it.
 pub struct ProvinceLoad {
-    /// When asked for.
-    pub contests: Option<Result<SignedContests, Vec<Finding>>>,
+    /// When asked for: checked, or why they could not be downloaded.
+    pub contests: Option<Result<Result<SignedContests, Vec<Finding>>, LoadError>>,
     /// The counties' boundaries, when the release lists them and they verified.
     pub counties: Option<Boundaries>,
 }
 
 /// Fetches and checks province `code`'s contests file and counties'
 /// boundaries, each only when `want` says so.
-pub async fn province(
-    config: &Config,
-    signed: &SignedRelease,
-    code: &str,
-    want: (bool, bool),
-) -> Result<ProvinceLoad, LoadError> {
+pub async fn province(config: &Config, signed: &SignedRelease, code: &str, want: (bool, bool)) -> ProvinceLoad {
     let folder = &config.source.publication;
     let contests = async {
         match signed.entry(FileKind::Contests, Some(code)).filter(|_| want.0) {
@@ -478,15 +473,17 @@ pub async fn province(
         }
     };
     let (contests, geo) = futures::join!(contests, geo);
-    let contests = contests?.map(|file| signed.contests(code, file));
-    let counties = geo?.and_then(Result::ok).map(|file| {
+    let contests =
+        contests.transpose().map(|file| file.map(|file| signed.contests(code, file)).map_err(LoadError::from));
+    // Boundaries that could not be downloaded leave the view without its map, not without its councils.
+    let counties = geo.ok().flatten().and_then(Result::ok).map(|file| {
         let mut boundaries = Boundaries::default();
         if let Some((province, _)) = signed.province(code) {
             boundaries.add_counties(province.code.clone(), &file);
         }
         boundaries
     });
-    Ok(ProvinceLoad { contests, counties })
+    ProvinceLoad { contests, counties }
 }
 
 thread_local! {
@@ -517,35 +514,57 @@ pub fn open_province(config: Option<Config>, release: Release, p: usize, map: bo
     if !needs_contests && !needs_counties {
         return;
     }
+    if needs_contests {
+        // Asked again: what failed before is tried again.
+        release.unreachable.update(|u| u.retain(|(c, _)| *c != code));
+    }
     leptos::task::spawn_local(async move {
-        if let Ok(load) = province(&config, &places.signed, &code, (needs_contests, needs_counties)).await {
-            // The views follow in a task of their own, after the file's checks.
-            sleep(0).await;
-            release.places.update(|current| {
-                let mut next = (**current).clone();
-                if let (true, Some(contests)) = (matches!(next.area(p), Area::Summary), load.contests) {
-                    let area = match contests {
-                        Ok(contests) => {
-                            let outcomes =
-                                contests.into_doc().contests.into_iter().map(ContestOutcome::published).collect();
-                            Area::Signed(Arc::new(ProvinceData::signed(outcomes)))
-                        }
-                        Err(findings) => Area::Failed(Arc::new(findings)),
-                    };
-                    next = next.with_area(p, area);
-                }
-                if let (None, Some(counties)) = (next.county_boundaries(p), load.counties) {
-                    next = next.with_counties(p, counties);
-                }
-                *current = Arc::new(next);
-            });
-        }
-        for (claimed, what) in [(needs_contests, "contests"), (needs_counties, "counties")] {
-            if claimed {
-                OPENING.with(|o| o.borrow_mut().remove(&key(what)));
+        let load = province(&config, &places.signed, &code, (needs_contests, needs_counties)).await;
+        // The views follow in a task of their own, after the file's checks.
+        sleep(0).await;
+        let contests = match load.contests {
+            Some(Err(error)) => {
+                release.unreachable.update(|u| u.push((code.clone(), error.url().to_owned())));
+                None
             }
+            Some(Ok(contests)) => Some(contests),
+            None => None,
+        };
+        let counties = load.counties;
+        if contests.is_none() && counties.is_none() {
+            release_opening(&key, needs_contests, needs_counties);
+            return;
         }
+        release.places.update(|current| {
+            let mut next = (**current).clone();
+            if let (true, Some(contests)) = (matches!(next.area(p), Area::Summary), contests) {
+                let area = match contests {
+                    Ok(contests) => {
+                        let outcomes =
+                            contests.into_doc().contests.into_iter().map(ContestOutcome::published).collect();
+                        Area::Signed(Arc::new(ProvinceData::signed(outcomes)))
+                    }
+                    Err(findings) => Area::Failed(Arc::new(findings)),
+                };
+                next = next.with_area(p, area);
+            }
+            if let (None, Some(counties)) = (next.county_boundaries(p), counties) {
+                next = next.with_counties(p, counties);
+            }
+            *current = Arc::new(next);
+        });
+        release_opening(&key, needs_contests, needs_counties);
     });
+}
+
+/// The files of a province a view claimed (see [`open_province`]) are no
+/// longer on their way.
+fn release_opening(key: &impl Fn(&str) -> String, contests: bool, counties: bool) {
+    for (claimed, what) in [(contests, "contests"), (counties, "counties")] {
+        if claimed {
+            OPENING.with(|o| o.borrow_mut().remove(&key(what)));
+        }
+    }
 }
 
 /// Whether the files of a province a view opened are being fetched.

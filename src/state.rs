@@ -44,6 +44,10 @@ pub struct Release {
     pub places: RwSignal<Arc<Places>>,
     /// The audit of every province, as it goes.
     pub audit: RwSignal<AuditState>,
+    /// The provinces whose councils a view asked for and could not
+    /// download (the network, the server): each province's code and the
+    /// address that failed, until the reader tries again.
+    pub unreachable: RwSignal<Vec<(String, String)>>,
 }
 
 /// How loading ended, once it has: the release shown. Live updates replace

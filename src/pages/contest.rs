@@ -22,7 +22,7 @@ use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::load::Links;
 use crate::pages::not_found::NotFound;
 use crate::pages::summary::LevelBadge;
-use crate::pages::{follow, open_province, set_title, verified, Withdrawn};
+use crate::pages::{follow, open_province, set_title, verified, ProvinceLoading, Withdrawn};
 use crate::state::{Area, Level, Place, Places, ProvinceData};
 
 #[component]
@@ -39,20 +39,23 @@ pub fn ContestPage() -> impl IntoView {
                     return view! { <NotFound what=Msg::PlaceNotFound/> }.into_any();
                 };
                 open_province(release, p, false);
-                follow(release, move |places| places.area(p).clone(), move |places| {
-                    let id = id.clone();
-                    match places.area(p).clone() {
-                        Area::Signed(data) | Area::Recounted(data) => match data.contest_index(&id) {
-                            Some(c) => view! { <Contest places p c data/> }.into_any(),
-                            None => view! { <NotFound what=Msg::PlaceNotFound/> }.into_any(),
-                        },
-                        Area::Failed(findings) => view! { <Withdrawn findings/> }.into_any(),
-                        Area::Summary => view! {
-                            <p class="loading-note" aria-busy="true" data-testid="contest-loading">{tr(Msg::ProvinceLoading)}</p>
+                follow(
+                    release,
+                    move |places| places.area(p).clone(),
+                    move |places| {
+                        let id = id.clone();
+                        match places.area(p).clone() {
+                            Area::Signed(data) | Area::Recounted(data) => match data.contest_index(&id) {
+                                Some(c) => view! { <Contest places p c data/> }.into_any(),
+                                None => view! { <NotFound what=Msg::PlaceNotFound/> }.into_any(),
+                            },
+                            Area::Failed(findings) => view! { <Withdrawn findings/> }.into_any(),
+                            Area::Summary => {
+                                view! { <ProvinceLoading release p map=false testid="contest-loading"/> }.into_any()
+                            }
                         }
-                        .into_any(),
-                    }
-                })
+                    },
+                )
                 .into_any()
             })
         })

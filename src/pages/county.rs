@@ -9,7 +9,7 @@ use crate::i18n::{text, tr, use_lang, Msg};
 use crate::load::Links;
 use crate::pages::not_found::NotFound;
 use crate::pages::summary::{AreaFigures, ContestRow, ContestTable, LevelBadge};
-use crate::pages::{follow, open_province, set_title, verified, Withdrawn};
+use crate::pages::{follow, open_province, set_title, verified, ProvinceLoading, Withdrawn};
 use crate::state::{Place, Places};
 
 #[component]
@@ -34,7 +34,7 @@ pub fn CountyPage() -> impl IntoView {
                     move |places| places.area(p).clone(),
                     move |places| match places.area(p).clone() {
                         crate::state::Area::Failed(findings) => view! { <Withdrawn findings/> }.into_any(),
-                        _ => view! { <County places p k/> }.into_any(),
+                        _ => view! { <County release places p k/> }.into_any(),
                     },
                 )
                 .into_any()
@@ -44,7 +44,7 @@ pub fn CountyPage() -> impl IntoView {
 }
 
 #[component]
-fn County(places: std::sync::Arc<Places>, p: usize, k: usize) -> impl IntoView {
+fn County(release: crate::state::Release, places: std::sync::Arc<Places>, p: usize, k: usize) -> impl IntoView {
     let lang = use_lang();
     let links = expect_context::<Links>();
     let province = places.province(p).code.to_string();
@@ -74,7 +74,7 @@ fn County(places: std::sync::Arc<Places>, p: usize, k: usize) -> impl IntoView {
             view! { <ContestTable testid="contest-table" caption rows file_name with_county=false/> }.into_any()
         }
         None if area.level() == crate::state::Level::Failed => ().into_any(),
-        None => view! { <p class="loading-note" aria-busy="true">{tr(Msg::ProvinceLoading)}</p> }.into_any(),
+        None => view! { <ProvinceLoading release p map=true testid="province-loading"/> }.into_any(),
     };
     view! {
         <Breadcrumbs trail=trail(&places, &links, Some(Place::County(p, k)))/>

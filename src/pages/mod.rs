@@ -80,6 +80,40 @@ pub fn open_province(release: Release, p: usize, map: bool) {
     crate::load::open_province(config, release, p, map);
 }
 
+/// In place of a province's councils while they are on their way; if they
+/// could not be downloaded (the network, the server), says so, with the
+/// address, and offers to try again (`map`: as [`open_province`]).
+#[component]
+pub fn ProvinceLoading(release: Release, p: usize, map: bool, testid: &'static str) -> impl IntoView {
+    let code = release.places.with_untracked(|places| places.province(p).code.to_string());
+    let failed = Memo::new(move |_| {
+        release.unreachable.with(|u| u.iter().find(|(c, _)| *c == code).map(|(_, url)| url.clone()))
+    });
+    let config = use_context::<crate::state::ConfigSignal>().and_then(|c| c.get_untracked());
+    move || match failed.get() {
+        None => view! { <p class="loading-note" aria-busy="true" data-testid=testid>{tr(Msg::ProvinceLoading)}</p> }
+            .into_any(),
+        Some(url) => {
+            let config = config.clone();
+            let again = move |_| crate::load::open_province(config.clone(), release, p, map);
+            view! {
+                <div class="province-unreachable" role="alert" data-testid="province-unreachable">
+                    <p>{tr(Msg::ProvinceUnreachable)}</p>
+                    <p>
+                        <code dir="ltr">{url}</code>
+                    </p>
+                    <p>
+                        <button type="button" data-testid="province-retry" on:click=again>
+                            {tr(Msg::TryAgain)}
+                        </button>
+                    </p>
+                </div>
+            }
+            .into_any()
+        }
+    }
+}
+
 /// A view of a province whose files failed: its figures are withdrawn, and why.
 #[component]
 pub fn Withdrawn(findings: Arc<Vec<shafaf_core::Finding>>) -> impl IntoView {

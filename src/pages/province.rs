@@ -9,12 +9,12 @@ use leptos_router::hooks::use_params_map;
 
 use crate::components::{trail, Breadcrumbs};
 use crate::csv;
-use crate::i18n::{text, tr, use_lang, Msg};
+use crate::i18n::{text, use_lang, Msg};
 use crate::load::Links;
 use crate::pages::not_found::NotFound;
 use crate::pages::summary::{AreaRow, AreaTable, ContestRow, ContestTable, FiguresAndMap};
-use crate::pages::{follow, open_province, set_title, verified, Withdrawn};
-use crate::state::{Place, Places};
+use crate::pages::{follow, open_province, set_title, verified, ProvinceLoading, Withdrawn};
+use crate::state::{Place, Places, Release};
 
 #[component]
 pub fn ProvincePage() -> impl IntoView {
@@ -36,7 +36,7 @@ pub fn ProvincePage() -> impl IntoView {
                     move |places| (places.area(p).clone(), places.county_boundaries(p).is_some()),
                     move |places| match places.area(p).clone() {
                         crate::state::Area::Failed(findings) => view! { <Withdrawn findings/> }.into_any(),
-                        _ => view! { <Province places p/> }.into_any(),
+                        _ => view! { <Province release places p/> }.into_any(),
                     },
                 );
                 body.into_any()
@@ -46,7 +46,7 @@ pub fn ProvincePage() -> impl IntoView {
 }
 
 #[component]
-fn Province(places: std::sync::Arc<Places>, p: usize) -> impl IntoView {
+fn Province(release: Release, places: std::sync::Arc<Places>, p: usize) -> impl IntoView {
     let lang = use_lang();
     let links = expect_context::<Links>();
     let described = places.province(p);
@@ -78,7 +78,7 @@ fn Province(places: std::sync::Arc<Places>, p: usize) -> impl IntoView {
                 .into_any()
         }
         None if area.level() == crate::state::Level::Failed => ().into_any(),
-        None => view! { <p class="loading-note" aria-busy="true">{tr(Msg::ProvinceLoading)}</p> }.into_any(),
+        None => view! { <ProvinceLoading release p map=true testid="province-loading"/> }.into_any(),
     };
     view! {
         <Breadcrumbs trail=trail(&places, &links, Some(Place::Province(p)))/>

@@ -122,6 +122,31 @@ test("a council's deep link fetches its own province's files only", async () => 
   assert.deepEqual(page.errors, []);
 });
 
+test("a council whose province's councils cannot be downloaded says so, names the file, and shows them when the reader tries again", async () => {
+  const report = await cliReport(westDir);
+  const province = report.election.provinces.find((p) => p.code === shard);
+  const council = province.contests[0];
+  const page = await newPage(browser);
+  await savingData(page);
+  const contests = new RegExp(`/files/contests-${shard}\\.[0-9a-f]+\\.json$`);
+  await page.route(contests, (route) => route.abort());
+  await page.goto(west(`c/${encodeURIComponent(council.id)}`));
+  assert.equal(await signedStatus(page), 'verified');
+  const unreachable = page.locator('[data-testid=province-unreachable]');
+  await unreachable.waitFor({ timeout: 60_000 });
+  assert.equal(await unreachable.getAttribute('role'), 'alert');
+  assert.match(await unreachable.textContent(), new RegExp(`contests-${shard}\\.`));
+  assert.equal(await page.locator('[data-testid=contest]').count(), 0);
+
+  await page.unroute(contests);
+  await page.locator('[data-testid=province-retry]').click();
+  await page.locator(`[data-testid=contest][data-contest="${council.id}"]`).waitFor({ timeout: 60_000 });
+  await page.locator('[data-testid=candidate-table]').waitFor();
+  assert.equal(await unreachable.count(), 0);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('on a phone a large audit waits for the reader, and the province the reader opens is audited alone', async () => {
   const report = await cliReport(westDir);
   const province = report.election.provinces.find((p) => p.code === shard);
