@@ -43,6 +43,12 @@ async function holdBoundaries(page) {
   return arrive;
 }
 
+/** The first council of the province the tampered copies alter, as the CLI reports it. */
+async function shardCouncil() {
+  const report = await cliReport(westDir);
+  return report.election.provinces.find((p) => p.code === shard).contests[0];
+}
+
 /** The finding codes and files a page lists, as `code file`. */
 async function shownFindings(page) {
   return page
@@ -94,9 +100,7 @@ test('the landing page shows signed figures before any province file is requeste
 });
 
 test("a council's deep link fetches its own province's files only", async () => {
-  const report = await cliReport(westDir);
-  const province = report.election.provinces.find((p) => p.code === shard);
-  const council = province.contests[0];
+  const council = await shardCouncil();
   const page = await newPage(browser);
   await savingData(page);
   const requested = publicationRequests(page);
@@ -123,9 +127,7 @@ test("a council's deep link fetches its own province's files only", async () => 
 });
 
 test("a council whose province's councils cannot be downloaded says so, names the file, and shows them when the reader tries again", async () => {
-  const report = await cliReport(westDir);
-  const province = report.election.provinces.find((p) => p.code === shard);
-  const council = province.contests[0];
+  const council = await shardCouncil();
   const page = await newPage(browser);
   await savingData(page);
   const contests = new RegExp(`/files/contests-${shard}\\.[0-9a-f]+\\.json$`);
@@ -149,8 +151,7 @@ test("a council whose province's councils cannot be downloaded says so, names th
 
 test('on a phone a large audit waits for the reader, and the province the reader opens is audited alone', async () => {
   const report = await cliReport(westDir);
-  const province = report.election.provinces.find((p) => p.code === shard);
-  const council = province.contests[0];
+  const council = await shardCouncil();
   // A touch screen without a mouse; `phone_audit` makes this small
   // publication count as larger than a phone audits by itself.
   const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
