@@ -192,7 +192,7 @@ pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: 
             match geo {
                 Ok(file) => release.audit.update(|a| a.add_national_file(FileKind::GeoProvinces, &file)),
                 // Not downloaded: no verdict until it is (a reload asks again).
-                Err(error) => release.audit.update(|a| a.unavailable.push((String::new(), error.url().to_owned()))),
+                Err(error) => release.audit.update(|a| a.unavailable.push((String::new(), error))),
             }
         }
         crate::audit::start(&config, &signed, release, first, start);

@@ -33,7 +33,7 @@ use shafaf_worker::{Assembler, FetchError, Job, Report};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use crate::load::{Config, SignedLoad};
+use crate::load::{Config, LoadError, SignedLoad};
 use crate::state::{Area, AuditPhase, AuditState, CouncilsIndex, ProvinceData, Release};
 
 /// At most this many workers, whatever the browser reports.
@@ -400,7 +400,7 @@ fn stop(pool: &Rc<RefCell<Pool>>, index: usize, detail: String) {
     } else if working == 0 && !replace {
         let queued = std::mem::take(&mut pool.borrow_mut().queue);
         for province in queued {
-            arrived(pool, Arrival::Unavailable { province, url: error.url().to_owned() });
+            arrived(pool, Arrival::Unavailable { province, error: error.clone().into() });
         }
     }
 }
@@ -564,7 +564,7 @@ fn heard(pool: &Rc<RefCell<Pool>>, index: usize, report: Report) {
         Report::Stations { .. } | Report::Contests { .. } => {}
         Report::Unavailable { id, province, error } => {
             finish_job(pool, index, id, 0);
-            arrived(pool, Arrival::Unavailable { province, url: error.url().to_owned() });
+            arrived(pool, Arrival::Unavailable { province, error: error.into() });
             dispatch(pool, index);
         }
     }
@@ -581,7 +581,7 @@ enum Arrival {
     },
     Unavailable {
         province: String,
-        url: String,
+        error: LoadError,
     },
 }
 
@@ -661,7 +661,7 @@ async fn flush(pool: std::rc::Weak<RefCell<Pool>>) {
                         a.bytes_done = a.bytes_done.saturating_add(delta);
                         a.unavailable.retain(|(code, _)| *code != province);
                     }
-                    Arrival::Unavailable { province, url } => a.unavailable.push((province, url)),
+                    Arrival::Unavailable { province, error } => a.unavailable.push((province, error)),
                 }
             }
             if a.audited().is_complete() {

@@ -522,9 +522,9 @@ pub struct AuditState {
     pub stations_total: u64,
     pub bytes_done: u64,
     pub bytes_total: u64,
-    /// Files that could not be downloaded, by province (none for the
-    /// provinces' boundaries) and address: no verdict until they are.
-    pub unavailable: Vec<(String, String)>,
+    /// Files that could not be downloaded or read, by province (none for
+    /// the provinces' boundaries), and why: no verdict until they are.
+    pub unavailable: Vec<(String, crate::load::LoadError)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

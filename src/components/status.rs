@@ -8,9 +8,9 @@
 use leptos::prelude::*;
 use shafaf_core::verify::Status;
 
-use crate::i18n::{text, tr, Msg};
-use crate::load::Links;
-use crate::state::{AuditPhase, AuditState, Release};
+use crate::i18n::{text, tr, use_lang, Msg};
+use crate::load::{Links, LoadError};
+use crate::state::{AuditPhase, AuditState, PlacesSignal, Release};
 
 /// The status the page is in. Tests read it from `data-status`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -203,7 +203,45 @@ fn AuditProgress(audit: RwSignal<AuditState>) -> impl IntoView {
                 aria-label=tr(Msg::AuditProgress)
             ></progress>
             <p>{text(move |lang| audit.with(|a| lang.audit_progress(a)))}</p>
+            <Unavailable audit/>
         </div>
+    }
+}
+
+/// What the audit could not download or read, each with its province (if
+/// any), its address and why: the verdict waits for them.
+#[component]
+fn Unavailable(audit: RwSignal<AuditState>) -> impl IntoView {
+    let lang = use_lang();
+    let places = use_context::<PlacesSignal>();
+    let unavailable = Memo::new(move |_| audit.with(|a| a.unavailable.clone()));
+    move || {
+        let items = unavailable.get();
+        (!items.is_empty()).then(|| {
+            let lang = lang.get();
+            let places = places.and_then(|p| p.get_untracked());
+            let items = items
+                .into_iter()
+                .map(|(code, error)| {
+                    let place = places
+                        .as_ref()
+                        .and_then(|p| p.province_index(&code).map(|i| lang.name(&p.province(i).name)))
+                        .map(|name| format!("{name}: "));
+                    let detail = match &error {
+                        LoadError::Network { detail, .. } if !detail.is_empty() => Some(detail.clone()),
+                        _ => None,
+                    };
+                    view! {
+                        <li data-province=code data-file=error.url().to_owned()>
+                            {place}
+                            {lang.load_error(&error)}
+                            {detail.map(|detail| view! { " " <span lang="en" dir="ltr">"(" {detail} ")"</span> })}
+                        </li>
+                    }
+                })
+                .collect_view();
+            view! { <ul class="audit-unavailable" data-testid="audit-unavailable">{items}</ul> }
+        })
     }
 }
 

@@ -265,6 +265,10 @@ test("a worker's report the page cannot read leaves its province without a verdi
   );
   assert.equal(await page.locator('[data-testid=status]').getAttribute('data-audit'), 'signed');
   assert.match(await progress.textContent(), /could not be downloaded or read|دریافت یا خوانده نشد/);
+  // The province is named, and why.
+  const unavailable = page.locator('[data-testid=audit-unavailable] li');
+  assert.equal(await unavailable.count(), 1);
+  assert.match(await unavailable.textContent(), /could not be read/);
   assert.deepEqual(page.errors, []);
   await page.close();
 });
@@ -289,6 +293,13 @@ test("an audit whose worker cannot download its code names every province unavai
   assert.equal(await page.locator('[data-testid=status]').getAttribute('data-audit'), 'signed');
   assert.equal(await page.locator('[data-testid=status]').getAttribute('data-status'), 'verified');
   assert.match(await progress.textContent(), /could not be downloaded or read|دریافت یا خوانده نشد/);
+  // Each province is named, with the worker's file and why.
+  const items = page.locator('[data-testid=audit-unavailable] li');
+  assert.equal(await items.count(), total);
+  for (const item of await items.all()) {
+    assert.match(await item.getAttribute('data-file'), /shafaf-worker_loader\.js/);
+    assert.match(await item.textContent(), /the audit's worker stopped/);
+  }
   // A few workers tried (each stopped one is replaced, a bounded number of times), not one per province.
   assert.ok(asked >= 2 && asked <= 6, `the worker's code was asked for ${asked} times`);
   assert.deepEqual(page.errors, []);
