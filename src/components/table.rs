@@ -256,6 +256,30 @@ impl<R: 'static> Column<R> {
         }
     }
 
+    /// A station's id, as its row's header cell.
+    pub fn station(id: impl Fn(&R) -> String + Copy + Send + Sync + 'static) -> Self {
+        Column::html(
+            "station",
+            Msg::Station,
+            move |r, _| format!(r#"<th scope="row"><code>{}</code></th>"#, escape_text(&id(r))),
+            move |r| SortKey::Text(id(r)),
+            id,
+        )
+    }
+
+    /// Whether a station's signed result verified, or it has not reported.
+    pub fn signature(reported: impl Fn(&R) -> bool + Copy + Send + Sync + 'static) -> Self {
+        Column::text(
+            "signature",
+            Msg::Signature,
+            move |r, lang| match reported(r) {
+                true => format!("✓ {}", lang.t(Msg::SignatureVerified)),
+                false => format!("– {}", lang.t(Msg::NotReported)),
+            },
+            move |r| if reported(r) { "verified" } else { "not_reported" }.to_owned(),
+        )
+    }
+
     /// Right-aligned, as numbers are.
     pub fn numeric(mut self) -> Self {
         self.numeric = true;

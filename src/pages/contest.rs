@@ -421,13 +421,7 @@ fn CandidateTable(rows: Vec<CandidateRow>, caption: Signal<String>, file_name: S
 #[component]
 fn StationTable(rows: Vec<StationRow>, caption: Signal<String>, file_name: String) -> impl IntoView {
     let columns = vec![
-        Column::html(
-            "station",
-            Msg::Station,
-            |r: &StationRow, _| format!(r#"<th scope="row"><code>{}</code></th>"#, escape_text(&r.id)),
-            |r| SortKey::Text(r.id.clone()),
-            |r| r.id.clone(),
-        ),
+        Column::station(|r: &StationRow| r.id.clone()),
         Column::count("eligible", Msg::Eligible, |r: &StationRow| r.eligible),
         Column::maybe_count("ballots_cast", Msg::BallotsCast, StationRow::cast),
         Column::maybe_count("valid", Msg::Valid, StationRow::valid),
@@ -447,18 +441,7 @@ fn StationTable(rows: Vec<StationRow>, caption: Signal<String>, file_name: Strin
             |r| SortKey::Text(r.device.clone()),
             |r| r.device.clone(),
         ),
-        Column::text(
-            "signature",
-            Msg::Signature,
-            |r: &StationRow, lang| {
-                if r.counts.is_some() {
-                    format!("✓ {}", lang.t(Msg::SignatureVerified))
-                } else {
-                    format!("– {}", lang.t(Msg::NotReported))
-                }
-            },
-            |r| if r.counts.is_some() { "verified" } else { "not_reported" }.to_owned(),
-        ),
+        Column::signature(|r: &StationRow| r.counts.is_some()),
     ];
     view! {
         <DataTable

@@ -575,13 +575,7 @@ fn StationSignatures(places: Arc<Places>) -> impl IntoView {
             let name = described.name.clone();
             let caption = Signal::derive(move || lang.get().signatures_of(&name));
             let columns = vec![
-                Column::html(
-                    "station",
-                    Msg::Station,
-                    |r: &SignatureRow, _| format!(r#"<th scope="row"><code>{}</code></th>"#, escape_text(&r.station)),
-                    |r| SortKey::Text(r.station.clone()),
-                    |r| r.station.clone(),
-                ),
+                Column::station(|r: &SignatureRow| r.station.clone()),
                 Column::name("council", Msg::Council, |r: &SignatureRow| r.council.clone(), |r| Some(r.href.clone()))
                     .unsorted(),
                 Column::html(
@@ -591,18 +585,7 @@ fn StationSignatures(places: Arc<Places>) -> impl IntoView {
                     |r| SortKey::Text(r.device.clone()),
                     |r| r.device.clone(),
                 ),
-                Column::text(
-                    "signature",
-                    Msg::Signature,
-                    |r: &SignatureRow, lang| {
-                        if r.reported {
-                            format!("✓ {}", lang.t(Msg::SignatureVerified))
-                        } else {
-                            format!("– {}", lang.t(Msg::NotReported))
-                        }
-                    },
-                    |r| if r.reported { "verified" } else { "not_reported" }.to_owned(),
-                ),
+                Column::signature(|r: &SignatureRow| r.reported),
             ];
             let file_name = csv::file_name(&["shafaf", places.election().id.as_str(), &described.code, "signatures"]);
             view! {
