@@ -274,8 +274,9 @@ pub struct Places {
     pub boundaries: ProvinceBoundaries,
     provinces: Vec<Slot>,
     by_code: HashMap<String, usize>,
-    /// Counties and provinces by name (councils are in their province's slot).
-    regions: Arc<SearchIndex<Place>>,
+    /// Counties and provinces by name (councils are in their province's
+    /// slot), made at the first search: not before the first view.
+    regions: Arc<std::sync::OnceLock<SearchIndex<Place>>>,
 }
 
 impl Places {
@@ -292,8 +293,7 @@ impl Places {
             })
             .collect();
         let by_code = provinces.iter().enumerate().map(|(p, s)| (s.described.code.to_string(), p)).collect();
-        let regions = Arc::new(Places::index_regions(&provinces));
-        Places { signed, boundaries: ProvinceBoundaries::Pending, provinces, by_code, regions }
+        Places { signed, boundaries: ProvinceBoundaries::Pending, provinces, by_code, regions: Arc::default() }
     }
 
     /// Counties, then provinces: councils come before both (see [`Places::search`]).
@@ -492,7 +492,8 @@ impl Places {
     /// counties, then provinces. Councils of provinces not loaded yet are
     /// not found.
     pub fn search(&self, query: &str) -> Vec<Hit<'_, Place>> {
-        search_all(self.provinces.iter().map(|s| &*s.councils).chain([&*self.regions]), query)
+        let regions = self.regions.get_or_init(|| Places::index_regions(&self.provinces));
+        search_all(self.provinces.iter().map(|s| &*s.councils).chain([regions]), query)
     }
 
     /// How many provinces have their councils loaded (what search can find).
