@@ -813,6 +813,19 @@ fn copy_dir(from: &Path, to: &Path) -> Result<()> {
 mod tests {
     use super::*;
 
+    #[test]
+    fn the_worker_loader_tells_the_page_of_its_failures_once() {
+        let dist = Fixture::new("loader");
+        let trunk = "importScripts(\"./shafaf-worker.js\");wasm_bindgen(\"./shafaf-worker_bg.wasm\");";
+        fs::write(dist.0.join(WORKER_LOADER), trunk).unwrap();
+        report_worker_failures(&dist.0).unwrap();
+        // A build that reuses the loader does not add the lines again.
+        report_worker_failures(&dist.0).unwrap();
+        let loader = fs::read_to_string(dist.0.join(WORKER_LOADER)).unwrap();
+        assert_eq!(loader, format!("{WORKER_FAILURES}{trunk}"));
+        assert!(loader.contains("unhandledrejection") && loader.contains("self.postMessage"), "{loader}");
+    }
+
     /// A throwaway publication in the system's temp folder, removed on drop.
     struct Fixture(PathBuf);
 
