@@ -524,7 +524,7 @@ pub fn open_province(config: Option<Config>, release: Release, p: usize, map: bo
         sleep(0).await;
         let contests = match load.contests {
             Some(Err(error)) => {
-                release.unreachable.update(|u| u.push((code.clone(), error.url().to_owned())));
+                release.unreachable.update(|u| u.push((code.clone(), error)));
                 None
             }
             Some(Ok(contests)) => Some(contests),

@@ -45,9 +45,9 @@ pub struct Release {
     /// The audit of every province, as it goes.
     pub audit: RwSignal<AuditState>,
     /// The provinces whose councils a view asked for and could not
-    /// download (the network, the server): each province's code and the
-    /// address that failed, until the reader tries again.
-    pub unreachable: RwSignal<Vec<(String, String)>>,
+    /// download (the network, the server): each province's code and why,
+    /// until the reader tries again.
+    pub unreachable: RwSignal<Vec<(String, crate::load::LoadError)>>,
 }
 
 /// How loading ended, once it has: the release shown. Live updates replace

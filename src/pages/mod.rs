@@ -29,7 +29,7 @@ pub use source::SourcePage;
 pub use verify::VerifyPage;
 
 use crate::components::{FindingsList, LoadErrorList};
-use crate::i18n::{tr, use_lang, Lang, Msg};
+use crate::i18n::{text, tr, use_lang, Lang, Msg};
 use crate::load::Links;
 use crate::state::{Loaded, Places, Release};
 
@@ -87,21 +87,20 @@ pub fn open_province(release: Release, p: usize, map: bool) {
 pub fn ProvinceLoading(release: Release, p: usize, map: bool, testid: &'static str) -> impl IntoView {
     let code = release.places.with_untracked(|places| places.province(p).code.to_string());
     let failed = Memo::new(move |_| {
-        release.unreachable.with(|u| u.iter().find(|(c, _)| *c == code).map(|(_, url)| url.clone()))
+        release.unreachable.with(|u| u.iter().find(|(c, _)| *c == code).map(|(_, error)| error.clone()))
     });
     let config = use_context::<crate::state::ConfigSignal>().and_then(|c| c.get_untracked());
     move || match failed.get() {
         None => view! { <p class="loading-note" aria-busy="true" data-testid=testid>{tr(Msg::ProvinceLoading)}</p> }
             .into_any(),
-        Some(url) => {
+        Some(error) => {
+            let url = error.url().to_owned();
             let config = config.clone();
             let again = move |_| crate::load::open_province(config.clone(), release, p, map);
             view! {
                 <div class="province-unreachable" role="alert" data-testid="province-unreachable">
                     <p>{tr(Msg::ProvinceUnreachable)}</p>
-                    <p>
-                        <code dir="ltr">{url}</code>
-                    </p>
+                    <p data-file=url>{text(move |lang| lang.load_error(&error))}</p>
                     <p>
                         <button type="button" data-testid="province-retry" on:click=again>
                             {tr(Msg::TryAgain)}
