@@ -116,6 +116,15 @@ impl LoadError {
             | LoadError::BadPublicationUrl { url } => url,
         }
     }
+
+    /// The browser's or the reader's own words for what went wrong, if any
+    /// (English, as the verifier's findings are).
+    pub fn detail(&self) -> Option<&str> {
+        match self {
+            LoadError::Network { detail, .. } | LoadError::BadConfig { detail, .. } => Some(detail),
+            LoadError::Status { .. } | LoadError::BadPublicationUrl { .. } => None,
+        }
+    }
 }
 
 /// How far loading has got, for the progress indicator.

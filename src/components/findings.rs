@@ -117,10 +117,7 @@ fn FindingItem(finding: Finding, contest: Option<(String, Option<(Name, String)>
 pub fn LoadErrorList(error: LoadError) -> impl IntoView {
     let url = error.url().to_owned();
     let url_attr = url.clone();
-    let detail = match &error {
-        LoadError::Network { detail, .. } | LoadError::BadConfig { detail, .. } => Some(detail.clone()),
-        LoadError::Status { .. } | LoadError::BadPublicationUrl { .. } => None,
-    };
+    let detail = error.detail().map(str::to_owned);
     view! {
         <section class="findings" data-testid="findings" aria-labelledby="findings-heading">
             <h2 id="findings-heading">{tr(Msg::FindingsHeading)}</h2>

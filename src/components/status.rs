@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use shafaf_core::verify::Status;
 
 use crate::i18n::{text, tr, use_lang, Msg};
-use crate::load::{Links, LoadError};
+use crate::load::Links;
 use crate::state::{AuditPhase, AuditState, PlacesSignal, Release};
 
 /// The status the page is in. Tests read it from `data-status`.
@@ -227,10 +227,7 @@ fn Unavailable(audit: RwSignal<AuditState>) -> impl IntoView {
                         .as_ref()
                         .and_then(|p| p.province_index(&code).map(|i| lang.name(&p.province(i).name)))
                         .map(|name| format!("{name}: "));
-                    let detail = match &error {
-                        LoadError::Network { detail, .. } if !detail.is_empty() => Some(detail.clone()),
-                        _ => None,
-                    };
+                    let detail = error.detail().filter(|d| !d.is_empty()).map(str::to_owned);
                     view! {
                         <li data-province=code data-file=error.url().to_owned()>
                             {place}
