@@ -1,15 +1,21 @@
 //! Files in and out: keys, drafts, publication folders, the geo inputs.
 //! Every error names the path.
 
+use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fs;
+use std::io::Read as _;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use anyhow::{bail, Context, Result};
 use rayon::prelude::*;
 use shafaf_core::demo::{Demo, GeoInput};
+use shafaf_core::findings::Finding;
 use shafaf_core::format::{self, parse_json};
-use shafaf_core::model::{ContestsDoc, ElectionDoc, StationsDoc};
+use shafaf_core::model::{ContestsDoc, ElectionDoc, FileEntry, Sha256Hex, StationsDoc};
 use shafaf_core::publish::{Draft, DraftProvince};
+use shafaf_core::verify::{check_bytes, CheckedFile, ListedFiles};
 use shafaf_core::{PublicKey, Publication, SecretKey};
 
 /// No file of a publication or draft is read past this size.
@@ -75,6 +81,11 @@ pub fn read_secret_key(path: &Path) -> Result<SecretKey> {
 
 /// Reads every file under `dir` as a publication (paths relative, with `/`).
 pub fn read_publication(dir: &Path) -> Result<Publication> {
+    read_files(dir, |_| true)
+}
+
+/// The files under `dir` whose relative path `wanted` takes.
+fn read_files(dir: &Path, wanted: impl Fn(&str) -> bool) -> Result<Publication> {
     if !dir.is_dir() {
         bail!("{} is not a folder", dir.display());
     }
@@ -90,7 +101,10 @@ pub fn read_publication(dir: &Path) -> Result<Publication> {
             } else if kind.is_file() {
                 let rel = path.strip_prefix(dir).unwrap_or(&path);
                 let rel: Vec<String> = rel.components().map(|c| c.as_os_str().to_string_lossy().into_owned()).collect();
-                files.push((rel.join("/"), path));
+                let rel = rel.join("/");
+                if wanted(&rel) {
+                    files.push((rel, path));
+                }
             }
         }
     }
@@ -101,6 +115,68 @@ pub fn read_publication(dir: &Path) -> Result<Publication> {
         publication.insert(name, bytes);
     }
     Ok(publication)
+}
+
+/// A publication folder to verify: its entry and log files read at once,
+/// and the files its releases list (`files/`, some 150 MB for a country)
+/// read one at a time when a stage needs them, bounded by their listed size,
+/// and dropped after (the same checks as in memory: [`check_bytes`]).
+pub struct Folder {
+    dir: PathBuf,
+    /// Everything outside `files/`.
+    pub publication: Publication,
+    /// Files that matched their entry: the release log's check of every past
+    /// release's files does not read the current release's again.
+    confirmed: Mutex<HashSet<(String, u64, Sha256Hex)>>,
+}
+
+/// The folder holding the files releases list, content-addressed.
+const LISTED: &str = "files";
+
+impl Folder {
+    pub fn open(dir: &Path) -> Result<Folder> {
+        let publication = read_files(dir, |rel| rel.split('/').next() != Some(LISTED))?;
+        Ok(Folder { dir: dir.to_path_buf(), publication, confirmed: Mutex::default() })
+    }
+
+    fn read_listed(&self, entry: &FileEntry) -> Result<Vec<u8>, Finding> {
+        let unreadable =
+            |problem: String| Finding::InvalidValue { file: entry.path.clone(), field: String::new(), problem };
+        format::check_relative_path(&entry.path).map_err(|problem| unreadable(problem.to_owned()))?;
+        let path = self.dir.join(&entry.path);
+        let file = match fs::File::open(&path) {
+            Ok(file) => file,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                return Err(Finding::FileMissing { file: entry.path.clone() })
+            }
+            Err(e) => return Err(unreadable(format!("cannot be read from {}: {e}", path.display()))),
+        };
+        // One byte past the listed size tells a longer file, unread beyond it.
+        let mut bytes = Vec::with_capacity(usize::try_from(entry.size.saturating_add(1)).unwrap_or(0));
+        file.take(entry.size.saturating_add(1))
+            .read_to_end(&mut bytes)
+            .map_err(|e| unreadable(format!("cannot be read from {}: {e}", path.display())))?;
+        Ok(bytes)
+    }
+}
+
+impl ListedFiles for Folder {
+    fn check(&self, entry: &FileEntry) -> Result<CheckedFile<'_>, Finding> {
+        let file = check_bytes(entry, Cow::Owned(self.read_listed(entry)?))?;
+        self.confirmed.lock().unwrap_or_else(|e| e.into_inner()).insert(confirmed(entry));
+        Ok(file)
+    }
+
+    fn confirm(&self, entry: &FileEntry) -> Result<(), Finding> {
+        if self.confirmed.lock().unwrap_or_else(|e| e.into_inner()).contains(&confirmed(entry)) {
+            return Ok(());
+        }
+        self.check(entry).map(drop)
+    }
+}
+
+fn confirmed(entry: &FileEntry) -> (String, u64, Sha256Hex) {
+    (entry.path.clone(), entry.size, entry.sha256)
 }
 
 /// Writes a publication into `dir`, replacing a previous publication there

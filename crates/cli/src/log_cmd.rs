@@ -59,13 +59,9 @@ pub fn held_checkpoint(
 }
 
 /// What `verify` adds when the release is in a log: the whole log checked.
-pub fn whole_log(
-    publication: &Publication,
-    anchor: &TrustAnchor,
-    now: OffsetDateTime,
-) -> Result<History, Vec<Finding>> {
-    let root = root_of(publication, anchor, now)?;
-    history::verify_log_folder(publication, &root)
+pub fn whole_log(folder: &fsio::Folder, anchor: &TrustAnchor, now: OffsetDateTime) -> Result<History, Vec<Finding>> {
+    let root = root_of(&folder.publication, anchor, now)?;
+    history::verify_log_reading(&folder.publication, folder, &root, LogCheck { folder: true, witnesses: true })
 }
 
 fn state_path(key: &Path, origin: &str) -> PathBuf {

@@ -20,7 +20,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use shafaf_core::demo::{self, DemoOptions, Scale, SequenceOptions};
 use shafaf_core::model::{Id, Phase, Role, Sha256Hex, StationResult};
 use shafaf_core::publish::{self, LogParams, RoleKeys};
-use shafaf_core::verify::{verify_publication_with, Failure, LogPolicy, Status, TrustAnchor};
+use shafaf_core::verify::{verify_publication_reading, Failure, LogPolicy, Status, TrustAnchor};
 use shafaf_core::{format, SecretKey};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -581,23 +581,24 @@ fn run(command: Command) -> Result<ExitCode> {
         }
         Command::Verify { dir, anchor, now, extends, json } => {
             let anchor = anchor.resolve()?;
-            let publication = fsio::read_publication(&dir)?;
+            let folder = fsio::Folder::open(&dir)?;
+            let publication = &folder.publication;
             let now = now.unwrap_or_else(OffsetDateTime::now_utc);
             // Whenever the release names a log, its checkpoint, proof and pointer are required.
             let mut policy = LogPolicy { require_log: true, ..LogPolicy::default() };
             let mut early = Vec::new();
             if let Some(old) = &extends {
-                match log_cmd::held_checkpoint(old, &publication, &anchor, now) {
+                match log_cmd::held_checkpoint(old, publication, &anchor, now) {
                     Ok(held) => policy.held = Some(held),
                     Err(f) => early.push(f),
                 }
             }
-            let mut outcome = verify_publication_with(&publication, &anchor, now, &policy);
+            let mut outcome = verify_publication_reading(publication, &folder, &anchor, now, &policy);
             let mut history = None;
             if early.is_empty() {
                 if let Ok(v) = &outcome {
                     if v.audit.log.is_some() {
-                        match log_cmd::whole_log(&publication, &anchor, now) {
+                        match log_cmd::whole_log(&folder, &anchor, now) {
                             Ok(h) => history = Some(h),
                             Err(f) => early.extend(f),
                         }
@@ -628,7 +629,7 @@ fn run(command: Command) -> Result<ExitCode> {
             // The process ends here: freeing a country's parsed results one by
             // one would take longer than the report (a tenth of a second).
             std::mem::forget(outcome);
-            std::mem::forget(publication);
+            std::mem::forget(folder);
             Ok(if status == Status::Verified { ExitCode::SUCCESS } else { ExitCode::from(1) })
         }
         Command::Demo {

@@ -126,6 +126,23 @@ fn tampered_copies_fail_with_the_cause_named() {
         },
         "SHA-256",
     );
+    // The CLI reads a listed file when its province's audit needs it, and
+    // no further than one byte past its listed size.
+    case(
+        "endless-results",
+        &|d| {
+            let p = file_of(d, "results-IR-15");
+            let mut b = fs::read(&p).unwrap();
+            b.extend(std::iter::repeat_n(b'\n', 1 << 20));
+            fs::write(&p, b).unwrap();
+        },
+        "bytes the release lists; nothing past them was read",
+    );
+    case(
+        "missing-stations",
+        &|d| fs::remove_file(file_of(d, "stations-IR-15")).unwrap(),
+        "missing from the publication",
+    );
 }
 
 #[test]

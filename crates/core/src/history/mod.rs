@@ -22,8 +22,8 @@ use crate::model::{ReleaseDoc, Sha256Hex};
 use crate::parallel;
 use crate::verify::log::{verify_checkpoint, CheckpointAudit};
 use crate::verify::{
-    audit_signed, verify_archived_release, verify_publication_with, AuditedRelease, Failure, LogPolicy, SignatureCheck,
-    TrustAnchor, VerifiedElection, VerifiedRoot,
+    audit_signed, verify_archived_release, verify_publication_with, AuditedRelease, Failure, ListedFiles, LogPolicy,
+    SignatureCheck, TrustAnchor, VerifiedElection, VerifiedRoot,
 };
 
 /// One release of the log, as the history view lists it.
@@ -84,9 +84,19 @@ pub fn verify_history(publication: &Publication, root: &VerifiedRoot) -> Result<
 
 /// [`verify_history`] or [`verify_log_folder`], as `what` says.
 pub fn verify_log(publication: &Publication, root: &VerifiedRoot, what: LogCheck) -> Result<History, Vec<Finding>> {
+    verify_log_reading(publication, publication, root, what)
+}
+
+/// [`verify_log`], reading the files the releases list from `files`.
+pub fn verify_log_reading(
+    publication: &Publication,
+    files: &(impl ListedFiles + ?Sized),
+    root: &VerifiedRoot,
+    what: LogCheck,
+) -> Result<History, Vec<Finding>> {
     let checked = check(publication, root, what.witnesses)?;
     if what.folder {
-        check_folder(publication, checked)
+        check_folder(publication, files, checked)
     } else {
         Ok(checked.history)
     }
@@ -187,7 +197,11 @@ pub fn verify_log_folder(publication: &Publication, root: &VerifiedRoot) -> Resu
     verify_log(publication, root, LogCheck { folder: true, witnesses: true })
 }
 
-fn check_folder(publication: &Publication, checked: Checked) -> Result<History, Vec<Finding>> {
+fn check_folder(
+    publication: &Publication,
+    files: &(impl ListedFiles + ?Sized),
+    checked: Checked,
+) -> Result<History, Vec<Finding>> {
     let Checked { history, docs, leaves } = checked;
     let n = history.size;
     let mut findings = Vec::new();
@@ -234,20 +248,7 @@ fn check_folder(publication: &Publication, checked: Checked) -> Result<History, 
             entries.push(entry);
         }
     }
-    let file_findings = parallel::map(&entries, |_, entry| match publication.get(&entry.path) {
-        None => Some(Finding::FileMissing { file: entry.path.clone() }),
-        Some(bytes) if bytes.len() as u64 != entry.size => {
-            Some(Finding::SizeMismatch { file: entry.path.clone(), expected: entry.size, found: bytes.len() as u64 })
-        }
-        Some(bytes) => {
-            let found = Sha256Hex::of(bytes);
-            (found != entry.sha256).then(|| Finding::HashMismatch {
-                file: entry.path.clone(),
-                expected: entry.sha256.to_hex(),
-                found: found.to_hex(),
-            })
-        }
-    });
+    let file_findings = parallel::map(&entries, |_, entry| files.confirm(entry).err());
     findings.extend(file_findings.into_iter().flatten());
     if findings.is_empty() {
         Ok(history)

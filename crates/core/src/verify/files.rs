@@ -20,7 +20,7 @@ use super::log::{CheckpointSignature, LoggedRelease};
 use super::release::VerifiedRelease;
 use super::root::VerifiedRoot;
 use crate::findings::Finding;
-use crate::format::{self, parse_json_fast};
+use crate::format::{self, parse_json_fast, Publication};
 use crate::model::{
     ContestKind, ContestsDoc, ElectionDoc, FileEntry, FileKind, Id, Phase, Province, Role, Sha256Hex, SummaryCounty,
     SummaryDoc, Totals,
@@ -164,12 +164,37 @@ fn verdict_of(entry: &FileEntry, size: u64, found: Sha256Hex) -> Result<(), Find
 /// checks as they stream in, with the same findings (a file longer than
 /// listed is refused as [`Finding::TooLarge`], without hashing it).
 pub fn check_file<'a>(entry: &FileEntry, bytes: Option<&'a [u8]>) -> Result<CheckedFile<'a>, Finding> {
-    let bytes = bytes.ok_or_else(|| Finding::FileMissing { file: entry.path.clone() })?;
+    check_bytes(entry, bytes.ok_or_else(|| Finding::FileMissing { file: entry.path.clone() })?.into())
+}
+
+/// [`check_file`] over bytes read for the check (the CLI's [`ListedFiles`]).
+pub fn check_bytes<'a>(entry: &FileEntry, bytes: Cow<'a, [u8]>) -> Result<CheckedFile<'a>, Finding> {
     if bytes.len() as u64 > entry.size {
         return Err(Finding::TooLarge { file: entry.path.clone(), expected: entry.size });
     }
-    verdict_of(entry, bytes.len() as u64, Sha256Hex::of(bytes))?;
-    Ok(CheckedFile { entry: entry.clone(), bytes: Cow::Borrowed(bytes) })
+    verdict_of(entry, bytes.len() as u64, Sha256Hex::of(&bytes))?;
+    Ok(CheckedFile { entry: entry.clone(), bytes })
+}
+
+/// Where a verifier reads the files a release lists: a [`Publication`]
+/// already in memory, or the CLI's folder, read one file at a time when a
+/// stage needs it and dropped after (a country's files are 150 MB).
+pub trait ListedFiles: Sync {
+    /// The file `entry` lists, checked against it as [`check_file`] does.
+    fn check(&self, entry: &FileEntry) -> Result<CheckedFile<'_>, Finding>;
+
+    /// Only whether the file matches `entry`, its bytes not needed (the
+    /// release log's files, [`crate::history`]). A source may remember the
+    /// files it checked already.
+    fn confirm(&self, entry: &FileEntry) -> Result<(), Finding> {
+        self.check(entry).map(drop)
+    }
+}
+
+impl ListedFiles for Publication {
+    fn check(&self, entry: &FileEntry) -> Result<CheckedFile<'_>, Finding> {
+        check_file(entry, self.get(&entry.path))
+    }
 }
 
 /// The release with its election file and summary verified: every figure of

@@ -35,7 +35,8 @@ pub mod verdict;
 
 pub use self::common::SignatureCheck;
 pub use self::files::{
-    check_file, verify_files, CheckedFile, FileAudit, FileCheck, SetupAudit, SignedContests, SignedRelease,
+    check_bytes, check_file, verify_files, CheckedFile, FileAudit, FileCheck, ListedFiles, SetupAudit, SignedContests,
+    SignedRelease,
 };
 pub use self::log::{verify_log, LogPolicy, LoggedRelease, SetupRelease};
 pub use self::province::{verify_province, CheckedProvince};
@@ -44,6 +45,6 @@ pub use self::release::{verify_archived_release, verify_release, ReleaseAudit, V
 pub use self::root::{verify_root, RoleAudit, RootAudit, TrustAnchor, VerifiedRoot};
 pub use self::setup::{compare_with_setup, setup_files};
 pub use self::verdict::{
-    audit_province, audit_signed, verify_publication, verify_publication_with, verify_signed, verify_signed_from,
-    Audit, AuditedRelease, Failure, Status, Verdict, VerifiedElection,
+    audit_province, audit_signed, verify_publication, verify_publication_reading, verify_publication_with,
+    verify_signed, verify_signed_from, Audit, AuditedRelease, Failure, Status, Verdict, VerifiedElection,
 };

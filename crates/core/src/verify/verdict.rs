@@ -12,7 +12,7 @@ use std::sync::Arc;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-use super::files::{check_file, verify_files, CheckedFile, FileAudit, SetupAudit, SignedRelease};
+use super::files::{verify_files, CheckedFile, FileAudit, ListedFiles, SetupAudit, SignedRelease};
 use super::log::{verify_log, LogAudit, LogPolicy, PointerAudit};
 use super::province::verify_province;
 use super::recount::{recount, VerifiedProvince};
@@ -373,13 +373,23 @@ pub fn verify_publication_with(
     now: OffsetDateTime,
     policy: &LogPolicy,
 ) -> Result<VerifiedElection, Failure> {
-    let mut audited = audit_signed(publication, anchor, now, policy)?;
+    verify_publication_reading(publication, publication, anchor, now, policy)
+}
+
+/// [`verify_publication_with`], reading the files the release lists from
+/// `files` and the entry and log files from `publication`: the CLI reads a
+/// province's files when its audit starts, and drops them after.
+pub fn verify_publication_reading(
+    publication: &Publication,
+    files: &(impl ListedFiles + ?Sized),
+    anchor: &TrustAnchor,
+    now: OffsetDateTime,
+    policy: &LogPolicy,
+) -> Result<VerifiedElection, Failure> {
+    let mut audited = audit_signed_reading(publication, files, anchor, now, policy)?;
     let codes: Vec<Id> = audited.signed().election().provinces.iter().map(|p| p.code.clone()).collect();
     let signed = audited.signed();
-    let one = |code: &Id| {
-        let file = |entry: &FileEntry| check_file(entry, publication.get(&entry.path));
-        (code.clone(), audit_province(signed, code, file))
-    };
+    let one = |code: &Id| (code.clone(), audit_province(signed, code, |entry| files.check(entry)));
     #[cfg(feature = "parallel")]
     let outcomes: Vec<_> = {
         use rayon::prelude::*;
@@ -390,7 +400,7 @@ pub fn verify_publication_with(
     for (code, outcome) in outcomes {
         audited.add_province(&code, outcome.map(Arc::new));
     }
-    let boundaries = boundaries(audited.signed().release(), publication);
+    let boundaries = boundaries(audited.signed().release(), files);
     audited.finish(boundaries)
 }
 
@@ -404,10 +414,19 @@ pub fn audit_signed(
     now: OffsetDateTime,
     policy: &LogPolicy,
 ) -> Result<AuditedRelease, Failure> {
-    let signed =
-        verify_signed(publication, anchor, now, policy, |entry| check_file(entry, publication.get(&entry.path)))?;
+    audit_signed_reading(publication, publication, anchor, now, policy)
+}
+
+fn audit_signed_reading(
+    publication: &Publication,
+    files: &(impl ListedFiles + ?Sized),
+    anchor: &TrustAnchor,
+    now: OffsetDateTime,
+    policy: &LogPolicy,
+) -> Result<AuditedRelease, Failure> {
+    let signed = verify_signed(publication, anchor, now, policy, |entry| files.check(entry))?;
     let mut audited = AuditedRelease::new(signed);
-    let geo = read(audited.signed().release(), publication, FileKind::GeoProvinces, None);
+    let geo = read(audited.signed().release(), files, FileKind::GeoProvinces, None);
     if geo.as_ref().err().is_none_or(|f| !matches!(f, Finding::UnknownReference { .. })) {
         audited.add_national_file(FileKind::GeoProvinces, &geo);
     }
@@ -487,7 +506,7 @@ pub fn verify_signed_from<'a>(
 /// A listed file of the publication, checked.
 fn read<'p>(
     release: &VerifiedRelease,
-    publication: &'p Publication,
+    files: &'p (impl ListedFiles + ?Sized),
     kind: FileKind,
     province: Option<&str>,
 ) -> Result<CheckedFile<'p>, Finding> {
@@ -497,16 +516,16 @@ fn read<'p>(
         id: province.unwrap_or("-").to_owned(),
         defined_in: "files".into(),
     })?;
-    check_file(entry, publication.get(&entry.path))
+    files.check(entry)
 }
 
 /// The boundary files the release lists that match their hash.
-fn boundaries(release: &VerifiedRelease, publication: &Publication) -> Boundaries {
+fn boundaries(release: &VerifiedRelease, files: &(impl ListedFiles + ?Sized)) -> Boundaries {
     let mut out = Boundaries::default();
     // Only the boundary files are hashed: the others were checked already.
     let boundary = |e: &&FileEntry| matches!(e.kind, FileKind::GeoProvinces | FileKind::GeoCounties);
     for entry in release.files().iter().filter(boundary) {
-        let Ok(file) = check_file(entry, publication.get(&entry.path)) else { continue };
+        let Ok(file) = files.check(entry) else { continue };
         match (entry.kind, &entry.province) {
             (FileKind::GeoProvinces, _) => out.set_provinces(&file),
             (FileKind::GeoCounties, Some(province)) => out.add_counties(province.clone(), &file),
