@@ -20,7 +20,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use shafaf_core::demo::{self, DemoOptions, Scale, SequenceOptions};
 use shafaf_core::model::{Id, Phase, Role, Sha256Hex, StationResult};
 use shafaf_core::publish::{self, LogParams, RoleKeys};
-use shafaf_core::verify::{verify_publication_reading, Failure, LogPolicy, Status, TrustAnchor};
+use shafaf_core::verify::{verify_publication_reading, Failure, LogPolicy, StationResults, Status, TrustAnchor};
 use shafaf_core::{format, SecretKey};
 use time::format_description::well_known::Rfc3339;
 use time::{Duration, OffsetDateTime};
@@ -593,7 +593,9 @@ fn run(command: Command) -> Result<ExitCode> {
                     Err(f) => early.push(f),
                 }
             }
-            let mut outcome = verify_publication_reading(publication, &folder, &anchor, now, &policy);
+            // The report names councils, not stations: no station's result is kept.
+            let mut outcome =
+                verify_publication_reading(publication, &folder, &anchor, now, &policy, StationResults::Drop);
             let mut history = None;
             if early.is_empty() {
                 if let Ok(v) = &outcome {

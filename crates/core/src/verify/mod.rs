@@ -46,5 +46,6 @@ pub use self::root::{verify_root, RoleAudit, RootAudit, TrustAnchor, VerifiedRoo
 pub use self::setup::{compare_with_setup, setup_files};
 pub use self::verdict::{
     audit_province, audit_signed, verify_publication, verify_publication_reading, verify_publication_with,
-    verify_signed, verify_signed_from, Audit, AuditedRelease, Failure, Status, Verdict, VerifiedElection,
+    verify_signed, verify_signed_from, Audit, AuditedRelease, Failure, StationResults, Status, Verdict,
+    VerifiedElection,
 };

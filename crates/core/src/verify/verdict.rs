@@ -373,7 +373,19 @@ pub fn verify_publication_with(
     now: OffsetDateTime,
     policy: &LogPolicy,
 ) -> Result<VerifiedElection, Failure> {
-    verify_publication_reading(publication, publication, anchor, now, policy)
+    verify_publication_reading(publication, publication, anchor, now, policy, StationResults::Keep)
+}
+
+/// What a [`VerifiedElection`] keeps of each station's signed result once
+/// its council was recounted from them.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StationResults {
+    /// Every result, in [`StationOutcome::result`](super::StationOutcome):
+    /// what the page's station tables and statistics read.
+    Keep,
+    /// None: a report of the councils and the audit (`shafaf verify`) does
+    /// not hold a country's results at once (a tenth of its memory each).
+    Drop,
 }
 
 /// [`verify_publication_with`], reading the files the release lists from
@@ -385,11 +397,18 @@ pub fn verify_publication_reading(
     anchor: &TrustAnchor,
     now: OffsetDateTime,
     policy: &LogPolicy,
+    results: StationResults,
 ) -> Result<VerifiedElection, Failure> {
     let mut audited = audit_signed_reading(publication, files, anchor, now, policy)?;
     let codes: Vec<Id> = audited.signed().election().provinces.iter().map(|p| p.code.clone()).collect();
     let signed = audited.signed();
-    let one = |code: &Id| (code.clone(), audit_province(signed, code, |entry| files.check(entry)));
+    let one = |code: &Id| {
+        let mut outcome = audit_province(signed, code, |entry| files.check(entry));
+        if let (Ok(province), StationResults::Drop) = (&mut outcome, results) {
+            province.stations.iter_mut().for_each(|s| s.result = None);
+        }
+        (code.clone(), outcome)
+    };
     #[cfg(feature = "parallel")]
     let outcomes: Vec<_> = {
         use rayon::prelude::*;
