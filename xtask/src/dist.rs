@@ -54,10 +54,12 @@ pub fn run(paths: &Paths, args: &DistArgs) -> Result<()> {
     let index = fs::read_to_string(dist.join("index.html")).context("reading the built index.html")?;
     let csp = headers::content_security_policy_with(&index, origin.as_deref());
     let hashed: Vec<&str> = files.iter().map(String::as_str).filter(|f| looks_hashed(file_name(f))).collect();
-    fs::write(args.out.join("_headers"), netlify_headers(&csp, &hashed))?;
+    let preload = headers::preload_links(&index);
+    let preload = preload.as_deref();
+    fs::write(args.out.join("_headers"), netlify_headers(&csp, &hashed, preload))?;
     fs::write(args.out.join("_redirects"), "/* /index.html 200\n")?;
-    fs::write(args.out.join("nginx.conf"), nginx_conf(&csp))?;
-    fs::write(args.out.join("Caddyfile"), caddyfile(&csp))?;
+    fs::write(args.out.join("nginx.conf"), nginx_conf(&csp, preload))?;
+    fs::write(args.out.join("Caddyfile"), caddyfile(&csp, preload))?;
     println!("The app is in {} ({} files); docs/DEPLOY.md says how to host it.", args.out.display(), files.len());
     if args.root_sha256.is_none() {
         println!("    config.json pins no root yet: put the SHA-256 of the publication's root.json in it.");
@@ -124,8 +126,9 @@ fn file_name(path: &str) -> &str {
 
 /// Netlify's and Cloudflare Pages' `_headers`: the security headers on
 /// every path; each content-hashed file kept for a year; the rest
-/// (index.html, config.json, the worker) revalidated.
-fn netlify_headers(csp: &str, hashed: &[&str]) -> String {
+/// (index.html, config.json, the worker) revalidated; the page's preloads
+/// ([`headers::preload_links`]) on the page, at each of the app's addresses.
+fn netlify_headers(csp: &str, hashed: &[&str], preload: Option<&str>) -> String {
     let mut out = String::from("/*\n");
     for (name, value) in headers::security_headers(csp) {
         out.push_str(&format!("  {name}: {value}\n"));
@@ -139,7 +142,26 @@ fn netlify_headers(csp: &str, hashed: &[&str]) -> String {
     for file in hashed {
         out.push_str(&format!("/{file}\n  Cache-Control: {IMMUTABLE}\n"));
     }
+    if let Some(links) = preload {
+        for path in page_paths() {
+            out.push_str(&format!("{path}\n  Link: {links}\n"));
+        }
+    }
     out
+}
+
+/// The addresses `_redirects` answers with index.html that a reader opens
+/// first: the landing page, and each view's (`shafaf_core::app_views`).
+fn page_paths() -> Vec<String> {
+    let mut paths = vec!["/".to_owned(), "/index.html".to_owned()];
+    for (pattern, _) in shafaf_core::app_views::VIEWS {
+        for path in [format!("/{}", pattern[0]), format!("/{}/*", pattern[0])] {
+            if !paths.contains(&path) {
+                paths.push(path);
+            }
+        }
+    }
+    paths
 }
 
 /// Trunk's content-hashed names, and the font's (named the same way by
@@ -148,13 +170,22 @@ fn netlify_headers(csp: &str, hashed: &[&str]) -> String {
 const HASHED: &str = r"-[0-9a-f]{8,16}(_bg)?\.(js|wasm|css|woff2)$";
 
 /// An nginx `server` block.
-fn nginx_conf(csp: &str) -> String {
+fn nginx_conf(csp: &str, preload: Option<&str>) -> String {
     // nginx drops the server's add_header lines in a location that has its
     // own, so every location repeats them.
     let security: String = headers::security_headers(csp)
         .iter()
         .map(|(name, value)| format!("        add_header {name} \"{value}\" always;\n"))
         .collect();
+    // The app's routes come to index.html by `try_files` (an internal
+    // redirect), and `/` by `index`: all of them through this location.
+    let page = match preload {
+        Some(links) => format!(
+            "    location = /index.html {{\n{security}        add_header Cache-Control \"{REVALIDATE}\" always;\n        \
+             add_header Link '{links}' always;\n    }}\n"
+        ),
+        None => String::new(),
+    };
     format!(
         r#"# Shafaf, as `cargo xtask dist` wrote it: include this server block in
 # nginx.conf and set `root` to this folder. See docs/DEPLOY.md.
@@ -171,7 +202,7 @@ server {{
     location ~ "{HASHED}" {{
 {security}        add_header Cache-Control "{IMMUTABLE}" always;
     }}
-    location / {{
+{page}    location / {{
 {security}        add_header Cache-Control "{REVALIDATE}" always;
         # The app's own routes (/c/…, /province/…) are index.html.
         try_files $uri $uri/ /index.html;
@@ -182,9 +213,15 @@ server {{
 }
 
 /// A Caddyfile site block.
-fn caddyfile(csp: &str) -> String {
+fn caddyfile(csp: &str, preload: Option<&str>) -> String {
     let security: String =
         headers::security_headers(csp).iter().map(|(name, value)| format!("        {name} \"{value}\"\n")).collect();
+    // Headers are set before `try_files` rewrites the path: the page is
+    // index.html and every path without a dot (the app's routes).
+    let page = match preload {
+        Some(links) => format!("    @page path_regexp \"^(/index\\.html|/[^.]*)$\"\n    header @page Link `{links}`\n"),
+        None => String::new(),
+    };
     format!(
         r#"# Shafaf, as `cargo xtask dist` wrote it: `caddy run` in this folder,
 # after putting the site's address in place of :8080. See docs/DEPLOY.md.
@@ -196,7 +233,7 @@ fn caddyfile(csp: &str) -> String {
     }}
     @hashed path_regexp "{HASHED}"
     header @hashed Cache-Control "{IMMUTABLE}"
-    try_files {{path}} /index.html
+{page}    try_files {{path}} /index.html
     file_server
 }}
 "#
@@ -210,18 +247,39 @@ mod tests {
     #[test]
     fn the_header_files_carry_the_policy_and_keep_only_hashed_files_for_a_year() {
         let csp = headers::content_security_policy("<script>x</script>");
-        let text = netlify_headers(&csp, &["shafaf-app-0123456789abcdef_bg.wasm"]);
+        let text = netlify_headers(&csp, &["shafaf-app-0123456789abcdef_bg.wasm"], None);
         assert!(text.starts_with(&format!("/*\n  Content-Security-Policy: {csp}\n")), "{text}");
         assert!(text.contains(&format!("/shafaf-app-0123456789abcdef_bg.wasm\n  Cache-Control: {IMMUTABLE}\n")));
         assert!(text.contains("/config.json\n  Cache-Control: no-cache\n"));
-        for conf in [nginx_conf(&csp), caddyfile(&csp)] {
+        for conf in [nginx_conf(&csp, None), caddyfile(&csp, None)] {
             assert!(conf.contains(&csp) && conf.contains(IMMUTABLE) && conf.contains("nosniff"), "{conf}");
         }
-        assert_eq!(nginx_conf(&csp).matches("Content-Security-Policy").count(), 2);
+        assert_eq!(nginx_conf(&csp, None).matches("Content-Security-Policy").count(), 2);
         // Its own types must not hide nginx's (text/html, javascript, css).
-        let nginx = nginx_conf(&csp);
+        let nginx = nginx_conf(&csp, None);
         let (include, types) = (nginx.find("include mime.types;").unwrap(), nginx.find("types {").unwrap());
         assert!(include < types, "{nginx}");
+    }
+
+    #[test]
+    fn the_page_names_its_preloads_at_every_address_of_the_app_and_nowhere_else() {
+        let csp = headers::content_security_policy("<script>x</script>");
+        let links = r#"</a_bg.wasm>; rel=preload; as=fetch; type="application/wasm"; crossorigin=anonymous"#;
+        let text = netlify_headers(&csp, &[], Some(links));
+        for path in ["/", "/index.html", "/c/*", "/p/*", "/verify"] {
+            assert!(text.contains(&format!("\n{path}\n  Link: {links}\n")), "{path}: {text}");
+        }
+        assert_eq!(text.matches("Link:").count(), page_paths().len());
+        let nginx = nginx_conf(&csp, Some(links));
+        let page = nginx.find("location = /index.html {").expect("a location for the page");
+        let end = page + nginx[page..].find('}').unwrap();
+        assert!(nginx[page..end].contains(&format!("add_header Link '{links}' always;")), "{nginx}");
+        // The page's location repeats the security headers, as every location must.
+        assert!(nginx[page..end].contains("Content-Security-Policy"), "{nginx}");
+        assert_eq!(nginx.matches("add_header Link").count(), 1);
+        let caddy = caddyfile(&csp, Some(links));
+        assert!(caddy.contains(&format!("header @page Link `{links}`")), "{caddy}");
+        assert!(!nginx_conf(&csp, None).contains("Link") && !caddyfile(&csp, None).contains("Link"));
     }
 
     #[test]

@@ -59,6 +59,50 @@ pub fn security_headers(csp: &str) -> [(&'static str, String); 4] {
     ]
 }
 
+/// The `Link` header of the page itself (index.html, at every app address):
+/// the preloads the built index.html names (the app's main wasm and its two
+/// scripts), so that a browser starts them with the page's response, before
+/// it has committed and parsed the page (on a phone, a few hundred
+/// milliseconds in which the line would stay idle). Each is the same request
+/// as the element's (same address, `crossorigin`, `as`), so the element
+/// takes the response the header started. None when the page names none.
+pub fn preload_links(index_html: &str) -> Option<String> {
+    let links: Vec<String> = elements(index_html, "<link")
+        .filter_map(|tag| {
+            let rel = attribute(tag, "rel")?;
+            let href = attribute(tag, "href")?;
+            let mut link = match rel {
+                "modulepreload" => format!("<{href}>; rel=modulepreload"),
+                "preload" => format!("<{href}>; rel=preload; as={}", attribute(tag, "as")?),
+                _ => return None,
+            };
+            if let Some(kind) = attribute(tag, "type") {
+                link.push_str(&format!("; type=\"{kind}\""));
+            }
+            if let Some(mode) = attribute(tag, "crossorigin") {
+                link.push_str(&format!("; crossorigin={}", if mode.is_empty() { "anonymous" } else { mode }));
+            }
+            Some(link)
+        })
+        .collect();
+    (!links.is_empty()).then(|| links.join(", "))
+}
+
+/// The opening tags that start with `open` (`<link`), up to their `>`.
+fn elements<'a>(html: &'a str, open: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+    html.match_indices(open).filter_map(move |(at, _)| {
+        let tag = &html[at..];
+        tag[open.len()..].starts_with([' ', '\n', '\t']).then_some(())?;
+        tag.find('>').map(|end| &tag[..end])
+    })
+}
+
+/// A double-quoted attribute's value in an opening tag.
+fn attribute<'a>(tag: &'a str, name: &str) -> Option<&'a str> {
+    let start = tag.find(&format!(" {name}=\""))? + name.len() + 3;
+    tag[start..].find('"').map(|end| &tag[start..start + end])
+}
+
 /// The bodies of the `<script>` elements without a `src`, byte for byte as
 /// the browser hashes them.
 pub(crate) fn inline_scripts(html: &str) -> Vec<&str> {
@@ -89,5 +133,22 @@ mod tests {
         assert!(policy.contains(&format!("script-src 'self' 'wasm-unsafe-eval' 'sha256-{hash}';")), "{policy}");
         assert_eq!(policy.matches("'sha256-").count(), 1);
         assert!(!policy.contains("unsafe-inline") && !policy.contains("'unsafe-eval'"), "{policy}");
+    }
+
+    #[test]
+    fn the_page_s_preloads_start_with_its_response() {
+        let html = "<head><link rel=\"icon\" href=\"/favicon.svg\" />\
+                    <link rel=\"modulepreload\" href=\"/app-0123.js\" crossorigin=\"anonymous\" integrity=\"sha384-x\">\
+                    <link rel=\"preload\" href=\"/app-0123_bg.wasm\" crossorigin=\"anonymous\" as=\"fetch\" \
+                    type=\"application/wasm\" id=\"main\">\
+                    <link rel=\"stylesheet\" href=\"/main.css\"/><linkage></head>";
+        assert_eq!(
+            preload_links(html).as_deref(),
+            Some(
+                "</app-0123.js>; rel=modulepreload; crossorigin=anonymous, \
+                 </app-0123_bg.wasm>; rel=preload; as=fetch; type=\"application/wasm\"; crossorigin=anonymous"
+            )
+        );
+        assert_eq!(preload_links("<head><link rel=\"stylesheet\" href=\"/main.css\"></head>"), None);
     }
 }

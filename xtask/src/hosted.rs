@@ -89,11 +89,23 @@ pub fn nginx(paths: &Paths) -> Result<()> {
     result
 }
 
-/// nginx, stopped when dropped.
+/// nginx, stopped when dropped: asked to stop (SIGTERM), which stops its
+/// workers too; killed outright, the master would leave them listening.
 struct Running(Child);
 
 impl Drop for Running {
     fn drop(&mut self) {
+        if let Ok(pid) = i32::try_from(self.0.id()) {
+            // SAFETY: kill(2) only sends a signal to the child we started.
+            unsafe { libc::kill(pid, libc::SIGTERM) };
+            let start = Instant::now();
+            while start.elapsed() < Duration::from_secs(5) {
+                if matches!(self.0.try_wait(), Ok(Some(_))) {
+                    return;
+                }
+                thread::sleep(Duration::from_millis(50));
+            }
+        }
         let _ = self.0.kill();
         let _ = self.0.wait();
     }

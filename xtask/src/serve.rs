@@ -192,6 +192,12 @@ fn answer(site: &Site, compressed: &Compressed, request: Request) {
     let response = crate::headers::security_headers(&site.csp)
         .into_iter()
         .fold(response, |response, (name, value)| response.with_header(header(name, &value)));
+    let page =
+        response.headers().iter().any(|h| h.field.equiv("Content-Type") && h.value.as_str().starts_with("text/html"));
+    let response = match site.preload.as_deref().filter(|_| page) {
+        Some(links) => response.with_header(header("Link", links)),
+        None => response,
+    };
     let status = response.status_code().0;
     if status >= 400 && !url.ends_with("favicon.ico") {
         eprintln!("    {} {url} -> {status}", request.method());
@@ -509,6 +515,7 @@ mod tests {
                 config_json: "{}".into(),
                 live: None,
                 csp: "default-src 'none'".into(),
+                preload: None,
             };
             Fixture { dir, site }
         }
@@ -693,6 +700,7 @@ mod tests {
             config_json: config_json.into(),
             live: None,
             csp: crate::headers::content_security_policy("<script>x</script>"),
+            preload: Some("</app.wasm>; rel=preload; as=fetch".into()),
         };
         let mut server = start_with_cache(site, "127.0.0.1:0", f.dir.join("compressed")).unwrap();
         server.wait_for_compression();
@@ -858,6 +866,19 @@ mod tests {
             assert!(csp.starts_with("default-src 'none'; script-src 'self' 'wasm-unsafe-eval' 'sha256-"), "{csp}");
             assert!(!csp.contains("unsafe-inline"), "{csp}");
             assert_eq!(reply.header("x-content-type-options"), Some("nosniff"), "{path}");
+        }
+        server.stop();
+    }
+
+    #[test]
+    fn the_page_and_only_the_page_names_its_preloads() {
+        let f = Fixture::new("preload");
+        let server = serve(&f, "{}");
+        for path in ["/", "/index.html", "/c/IR-15-1501-C01"] {
+            assert_eq!(request(&server, "GET", path, None).header("link"), Some("</app.wasm>; rel=preload; as=fetch"));
+        }
+        for path in ["/config.json", "/demo/root.json", "/missing.js"] {
+            assert_eq!(request(&server, "GET", path, None).header("link"), None, "{path}");
         }
         server.stop();
     }

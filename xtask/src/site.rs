@@ -74,6 +74,8 @@ pub struct Site {
     pub live: Option<LiveDemo>,
     /// The Content-Security-Policy every response carries (see [`crate::headers`]).
     pub csp: String,
+    /// The page's `Link` header ([`crate::headers::preload_links`]).
+    pub preload: Option<String>,
 }
 
 /// Builds the CLI, the demo publication and the app (the tools must be in
@@ -94,7 +96,8 @@ pub fn prepare_with(paths: &Paths, spec: &DemoSpec, live: bool, west: bool) -> R
     let config_json = config_json(&demo.publication)?;
     let index = std::fs::read_to_string(paths.dist().join("index.html")).context("reading the built index.html")?;
     let csp = crate::headers::content_security_policy(&index);
-    Ok(Site { dist: paths.dist(), demo, west, config_json, live, csp })
+    let preload = crate::headers::preload_links(&index);
+    Ok(Site { dist: paths.dist(), demo, west, config_json, live, csp, preload })
 }
 
 /// The several-province demo (same seed, so the same trust root) and one

@@ -69,6 +69,16 @@ test('nginx sends each file with its type, the policy, and the caching its name 
   const route = await fetch(new URL('verify', baseUrl));
   assert.equal(route.status, 200);
   assert.match(route.headers.get('content-type') ?? '', /^text\/html/);
+  // The page's response starts its main wasm and scripts (index.html's own
+  // preloads), at the landing page and at the app's routes; no other file names them.
+  const main = assets.find(([, path]) => path.endsWith('_bg.wasm'))?.[1];
+  assert.ok(main, 'index.html names the main wasm');
+  for (const [name, response] of [['/', index], ['/verify', route]]) {
+    const link = response.headers.get('link') ?? '';
+    assert.ok(link.includes(`/${main}>; rel=preload; as=fetch`), `${name}: Link ${link}`);
+    assert.match(link, /rel=modulepreload/, name);
+  }
+  assert.equal(config.headers.get('link'), null);
 });
 
 test('the app verifies the demo under nginx with no policy violation, as the CLI does', async () => {
