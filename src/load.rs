@@ -118,10 +118,12 @@ impl LoadError {
     }
 
     /// The browser's or the reader's own words for what went wrong, if any
-    /// (English, as the verifier's findings are).
+    /// (English, as the verifier's findings are); none when they are empty.
     pub fn detail(&self) -> Option<&str> {
         match self {
-            LoadError::Network { detail, .. } | LoadError::BadConfig { detail, .. } => Some(detail),
+            LoadError::Network { detail, .. } | LoadError::BadConfig { detail, .. } => {
+                Some(detail.as_str()).filter(|d| !d.is_empty())
+            }
             LoadError::Status { .. } | LoadError::BadPublicationUrl { .. } => None,
         }
     }

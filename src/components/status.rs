@@ -227,7 +227,7 @@ fn Unavailable(audit: RwSignal<AuditState>) -> impl IntoView {
                         .as_ref()
                         .and_then(|p| p.province_index(&code).map(|i| lang.name(&p.province(i).name)))
                         .map(|name| format!("{name}: "));
-                    let detail = error.detail().filter(|d| !d.is_empty()).map(str::to_owned);
+                    let detail = error.detail().map(str::to_owned);
                     view! {
                         <li data-province=code data-file=error.url().to_owned()>
                             {place}
