@@ -383,8 +383,9 @@ pub enum StationResults {
     /// Every result, in [`StationOutcome::result`](super::StationOutcome):
     /// what the page's station tables and statistics read.
     Keep,
-    /// None: a report of the councils and the audit (`shafaf verify`) does
-    /// not hold a country's results at once (a tenth of its memory each).
+    /// None, each province's dropped once it was recounted: a report of the
+    /// councils and the audit (`shafaf verify`) does not hold a country's
+    /// results at once (a quarter of its peak memory at national scale).
     Drop,
 }
 
