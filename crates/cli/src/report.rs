@@ -336,7 +336,10 @@ struct JsonCandidate<'a> {
 }
 
 /// Writes the report as JSON to `out`, as it is serialised: a country's
-/// report is tens of megabytes, and is never held whole in memory.
+/// report is tens of megabytes, and is never held whole in memory. It is
+/// compact, one line, for the programs that read it (`jq .` indents it):
+/// indented, the national demo's was 73 MB instead of 32, written on one
+/// core after the audit's work on all of them.
 pub fn json(
     mut out: impl std::io::Write,
     dir: &Path,
@@ -413,7 +416,7 @@ pub fn json(
         election,
         history: log.history,
     };
-    serde_json::to_writer_pretty(&mut out, &report)?;
+    serde_json::to_writer(&mut out, &report)?;
     writeln!(out)?;
     out.flush()?;
     Ok(())
