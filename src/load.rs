@@ -584,9 +584,10 @@ fn opening_province() -> bool {
 }
 
 /// Resolves once the view just drawn has its own files (ten seconds at
-/// most): what can wait (the audit, the offline copy) then takes the
-/// network and the processor. A view whose code is a chunk (all but the
-/// landing page's) is drawn once the chunk is there: that comes first.
+/// most) and the page painted it: what can wait (the font, the map, the
+/// audit, the offline copy) then takes the network and the processor. A
+/// view whose code is a chunk (all but the landing page's) is drawn once
+/// the chunk is there: that comes first.
 pub async fn first_view_settled() {
     crate::app::preload_view_in_address().await;
     sleep(50).await;
@@ -596,6 +597,12 @@ pub async fn first_view_settled() {
         }
         sleep(100).await;
     }
+    // The view's figures are in the page; its layout and paint come before
+    // the font's second layout, the map's parsing and the workers' start,
+    // which would otherwise delay the frame that shows them. A hidden page
+    // paints nothing: 100 ms at most.
+    next_frame(100).await;
+    sleep(0).await;
 }
 
 /// Where the newest checkpoint verified of an election's log, as published
