@@ -601,8 +601,7 @@ pub async fn first_view_settled() {
     // the font's second layout, the map's parsing and the workers' start,
     // which would otherwise delay the frame that shows them. A hidden page
     // paints nothing: 100 ms at most.
-    next_frame(100).await;
-    sleep(0).await;
+    after_next_paint(100).await;
 }
 
 /// Where the newest checkpoint verified of an election's log, as published
@@ -847,9 +846,10 @@ pub async fn sleep(ms: i32) {
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
 }
 
-/// The next frame (a task queued after it runs once the page painted), or
-/// `ms` at most: a hidden page draws no frames.
-pub async fn next_frame(ms: i32) {
+/// A task after the page's next frame was painted, or after `ms` at most: a
+/// hidden page paints no frames. (The frame's callback runs before its
+/// paint; the task queued from it runs after.)
+pub async fn after_next_paint(ms: i32) {
     let promise = js_sys::Promise::new(&mut |resolve, _reject| match web_sys::window() {
         Some(window) => {
             let _ = window.request_animation_frame(&resolve);
@@ -860,6 +860,7 @@ pub async fn next_frame(ms: i32) {
         }
     });
     let _ = wasm_bindgen_futures::JsFuture::from(promise).await;
+    sleep(0).await;
 }
 
 /// The release log as the history view shows it: every release verified in

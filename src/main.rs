@@ -51,8 +51,7 @@ async fn shell_painted() {
         if painted() {
             return;
         }
-        load::next_frame(50).await;
-        load::sleep(0).await;
+        load::after_next_paint(50).await;
     }
 }
 

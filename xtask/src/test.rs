@@ -76,11 +76,16 @@ pub fn run(paths: &Paths, args: &TestArgs) -> Result<()> {
 /// The short, repeatable fuzzing run of every `cargo xtask test`.
 const SHORT_FUZZ: crate::fuzz::FuzzArgs = crate::fuzz::FuzzArgs { seconds: 60, target: None, runs: Some(20_000) };
 
-/// Prints the step's name, runs it, and names it in the error if it fails,
-/// with the disk space left (a full disk fails a build in any step).
+/// Prints the step's name, runs it, says how long it took, and names it in
+/// the error if it fails, with the disk space left (a full disk fails a
+/// build in any step).
 fn step(name: &str, body: impl FnOnce() -> Result<()>) -> Result<()> {
     println!("==> {name}");
-    body().inspect_err(|_| print_free_disk()).with_context(|| format!("step `{name}` failed"))
+    let start = std::time::Instant::now();
+    let result = body().inspect_err(|_| print_free_disk()).with_context(|| format!("step `{name}` failed"));
+    // CI gives the whole run 90 minutes: each step says what it took of them.
+    println!("    ({name}: {} s)", start.elapsed().as_secs());
+    result
 }
 
 fn print_free_disk() {
