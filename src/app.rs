@@ -163,26 +163,14 @@ pub fn show(config: &Config, signed: &load::SignedLoad, current: Current, root: 
     leptos::task::spawn_local(async move {
         load::first_view_settled().await;
         load::use_font();
-        // The landing page's map: its code comes beside its boundaries.
-        let landing = address_parts().is_empty();
-        let code = async {
-            if landing {
-                let _ = crate::map::preload_read_national_map().await;
-            }
-        };
-        let (geo, ()) = futures::join!(load::province_boundaries(&config, &signed.signed), code);
-        if let Some(geo) = geo {
+        // The landing page's map reads and draws them once it nears the
+        // screen (pages/home.rs): on a phone it is below the first screen.
+        if let Some(geo) = load::province_boundaries(&config, &signed.signed).await {
             let boundaries = match &geo {
                 Ok(Ok(file)) => {
                     let mut boundaries = Boundaries::default();
                     boundaries.set_provinces(file);
-                    let boundaries = Arc::new(boundaries);
-                    // Read in a task of its own, before the map is drawn.
-                    if landing {
-                        let _ = crate::map::lazy_read_national_map(signed.signed.clone(), boundaries.clone()).await;
-                        load::sleep(0).await;
-                    }
-                    ProvinceBoundaries::Verified(boundaries)
+                    ProvinceBoundaries::Verified(Arc::new(boundaries))
                 }
                 Ok(Err(finding)) => ProvinceBoundaries::Unavailable(finding.to_string()),
                 // The map's note is the verifier's, in English (as a finding's detail is).

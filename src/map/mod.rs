@@ -690,10 +690,22 @@ fn findings_and_verified(area: &Area, reported: u64, findings: usize) -> (usize,
     (findings, verified)
 }
 
+/// Starts the download of the landing page's map's code, in one file
+/// (`shafafViewCode`, index.html's script: xtask/src/split.rs), before its
+/// loader asks for its first part: some of them are shared with parts the
+/// page loads without the map, which take theirs one by one.
+pub fn start_national_map_code() {
+    let Some(window) = web_sys::window() else { return };
+    let start = js_sys::Reflect::get(&window, &wasm_bindgen::JsValue::from_str("shafafViewCode"));
+    if let Ok(start) = start.and_then(wasm_bindgen::JsCast::dyn_into::<js_sys::Function>) {
+        let _ = start.call0(&wasm_bindgen::JsValue::UNDEFINED);
+    }
+}
+
 /// The landing page's map, with the code that reads and draws it (the
 /// boundaries' parsing and projection, the drawing): a chunk of its own,
-/// fetched beside the provinces' boundaries, which follow the first figures
-/// (see xtask/src/split.rs). A province's map is in its view's chunk.
+/// fetched in one download (see xtask/src/split.rs) once the map's place
+/// nears the screen (pages/home.rs). A province's map is in its view's chunk.
 #[leptos::wasm_split::wasm_split(
     national_map,
     wasm_split_path = ::leptos::wasm_split,
@@ -708,20 +720,15 @@ pub fn lazy_national_map(
 }
 
 /// Reads the landing page's map into the maps' cache, in the chunk of
-/// [`lazy_national_map`]: the app calls it in a task before the map is
+/// [`lazy_national_map`]: the overview calls it in a task before the map is
 /// drawn (on a phone, the boundaries' parsing and projection are a task of
-/// their own).
-#[leptos::wasm_split::wasm_split(
-    national_map,
-    wasm_split_path = ::leptos::wasm_split,
-    preload(preload_read_national_map),
-    fallible
-)]
-pub fn lazy_read_national_map(
-    signed: Arc<shafaf_core::verify::SignedRelease>,
-    boundaries: Arc<shafaf_core::map::Boundaries>,
-) -> Result<(), leptos::wasm_split::SplitLoaderError> {
-    let _ = read_national_map(&signed, &boundaries);
+/// their own). Nothing until the provinces' boundaries verified.
+#[leptos::wasm_split::wasm_split(national_map, wasm_split_path = ::leptos::wasm_split, fallible)]
+pub fn lazy_read_national_map(release: Release) -> Result<(), leptos::wasm_split::SplitLoaderError> {
+    let places = release.places.get_untracked();
+    if let ProvinceBoundaries::Verified(boundaries) = &places.boundaries {
+        let _ = read_national_map(&places.signed, boundaries);
+    }
     Ok(())
 }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use leptos::prelude::*;
 
 use crate::components::findings::contest_names;
-use crate::components::{in_later_task, in_next_task, trail, Breadcrumbs, FindingsList, SearchBox};
+use crate::components::{in_later_task, once_near_screen, trail, Breadcrumbs, FindingsList, SearchBox};
 use crate::csv;
 use crate::i18n::{text, tr, Msg};
 use crate::load::Links;
@@ -38,20 +38,39 @@ pub fn HomePage() -> impl IntoView {
             move || {
                 any_shown.get().then(|| {
                     // The figures come first and the table, below the first
-                    // screen, two tasks later; the map once the provinces'
-                    // boundaries and its code arrived (they follow the figures),
-                    // and never in the figures' task: shorter tasks on a phone.
-                    let map_drawn = in_next_task();
+                    // screen, two tasks later; the map once its place nears
+                    // the screen (below the first one on a phone) and the
+                    // provinces' boundaries arrived (they follow the figures):
+                    // its code, then its reading and its drawing, each a task.
+                    let slot = NodeRef::<leptos::html::Div>::new();
+                    let near = once_near_screen(slot);
                     let arrived = Memo::new(move |_| {
                         release.places.with(|p| {
                             !matches!(p.boundaries, crate::state::ProvinceBoundaries::Pending)
                                 || p.signed.entry(shafaf_core::model::FileKind::GeoProvinces, None).is_none()
                         })
                     });
+                    let read = RwSignal::new(false);
+                    let pending = release
+                        .places
+                        .with_untracked(|p| p.signed.entry(shafaf_core::model::FileKind::GeoProvinces, None).is_some());
+                    Effect::new(move |started: Option<bool>| {
+                        if started == Some(true) || !(near.get() && arrived.get()) {
+                            return started.unwrap_or(false);
+                        }
+                        crate::map::start_national_map_code();
+                        leptos::task::spawn_local(async move {
+                            // A download that failed is told where the map is drawn.
+                            let _ = crate::map::lazy_read_national_map(release).await;
+                            crate::load::sleep(0).await;
+                            _ = read.try_set(true);
+                        });
+                        true
+                    });
                     let map = {
                         let links = links.clone();
                         move || {
-                            let (shown, links) = (map_drawn.get() && arrived.get(), links.clone());
+                            let (shown, links) = (read.get(), links.clone());
                             Suspend::new(async move {
                                 if !shown {
                                     return None;
@@ -106,7 +125,9 @@ pub fn HomePage() -> impl IntoView {
                         <section class="summary" data-testid="summary" aria-labelledby="summary-heading">
                             <div class="figures-and-map">
                                 <div>{figures}</div>
-                                <Suspense>{map}</Suspense>
+                                <div class="map-slot" data-testid="national-map-slot" class:map-pending=move || pending && !read.get() node_ref=slot>
+                                    <Suspense>{map}</Suspense>
+                                </div>
                             </div>
                             {table}
                         </section>

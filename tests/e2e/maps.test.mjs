@@ -70,6 +70,37 @@ test('the overview shows the national map; clicking Lorestan opens its county ma
   await page.close();
 });
 
+test("on a phone the national map, below the first screen, is fetched and drawn once the reader scrolls near it", async () => {
+  const page = await newPage(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+  const code = [];
+  page.on('request', (request) => {
+    if (/\/pack_national_map-[0-9a-f]+\.wasm$/.test(new URL(request.url()).pathname)) code.push(request.url());
+  });
+  const boundaries = page.waitForResponse((response) => /\/demo\/files\/geo-provinces\./.test(response.url()));
+  await page.goto(baseUrl);
+  assert.equal(await settledStatus(page), 'verified');
+  // The boundaries are fetched and checked all the same: the verdict covers them.
+  await boundaries;
+  await page.waitForTimeout(500);
+  const slot = page.locator('[data-testid=national-map-slot]');
+  assert.ok((await slot.boundingBox()).y > 844, 'the map is below the first screen');
+  assert.deepEqual(code, []);
+  assert.equal(await page.locator('[data-testid=national-map]').count(), 0);
+  // Its place is kept: the table below does not move much when it comes.
+  const table = page.locator('[data-testid=province-table]');
+  const top = () => table.evaluate((t) => t.getBoundingClientRect().top + window.scrollY);
+  const before = await top();
+  await slot.scrollIntoViewIfNeeded();
+  const map = page.locator('[data-testid=national-map]');
+  await map.waitFor();
+  assert.equal(await map.locator('path[data-code]').count(), 31, 'every province is drawn');
+  assert.equal(code.length, 1);
+  const moved = Math.abs((await top()) - before);
+  assert.ok(moved < 200, `the table moved ${moved} px when the map came`);
+  assert.deepEqual(page.errors, []);
+  await page.close();
+});
+
 test('Enter on a focused region opens it, and the county map opens a county', async () => {
   const page = await open();
   const lorestanShape = page.locator('[data-testid=national-map] path[data-code="IR-15"]');
@@ -173,6 +204,8 @@ test('regions with findings stand out on both maps, by their outline', async (t)
     await page.goto(tamperedPageUrl(name));
     assert.equal(await settledStatus(page), 'verified_with_findings');
     const national = page.locator('[data-testid=national-map] path[data-code="IR-15"]');
+    // The map is drawn once the reader comes near it.
+    await page.locator('[data-testid=national-map-slot]').scrollIntoViewIfNeeded();
     await national.waitFor();
     assert.match(await national.getAttribute('class'), /region-findings/);
     await national.click();

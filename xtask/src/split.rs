@@ -266,13 +266,14 @@ fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
         const byAddress = {by_address};
         const parts = location.pathname.split("/").filter(Boolean);
         // The landing page's own view is in the main module; its map's
-        // code comes after the figures, when the app asks for it.
+        // code comes after the figures, when the app asks for it
+        // (`shafafViewCode`).
         const landing = parts.length === 0;
         const view = {VIEW_OF_ADDRESS} ?? (landing ? "{LANDING_MAP}" : undefined);
         // Each of the view's files is fetched once, in one download, the
         // view's pack (`pack`): started here once the main module arrived
-        // (a deep link's view), or when the loader asks for one of them
-        // first. Should the pack fail or not match, each file is fetched by
+        // (a deep link's view) or when the loader asks for one of them
+        // first, or when the app asks for the landing page's map. Should the pack fail or not match, each file is fetched by
         // itself.
         const files = views[view] ?? [];
         const chunks = new Map();
@@ -304,9 +305,14 @@ fn start_script(hash: &str, files: &Path, views: &str) -> Result<String> {
             chunks.set("/" + file, pack.then(wasm, () => fetch("/" + file)));
           }}
         }};
+        // The landing page's map starts its pack when the reader nears it
+        // (before its loader asks for its first file): some of its files are
+        // shared with parts the page loads without the map.
+        window.shafafViewCode = fetchPack;
         window.shafafChunk = (url) => {{
           const path = new URL(url, location.href).pathname;
-          if (files.includes(path.slice(1))) fetchPack();
+          // A deep link's view asked before its pack was started.
+          if (!landing && files.includes(path.slice(1))) fetchPack();
           const early = chunks.get(path);
           chunks.set(path, null);
           return early ?? fetch(url);
