@@ -813,12 +813,6 @@ async fn fetch_with(url: &str, cache: web_sys::RequestCache) -> Result<Vec<u8>, 
     response.binary().await.map_err(network)
 }
 
-/// Resolves after the browser had a chance to render.
-async fn next_paint() {
-    // 20 ms: past the next animation frame at 60 Hz.
-    sleep(20).await
-}
-
 /// Resolves once `load` (the download of a chunk of the app's code) has
 /// succeeded, asking again after `first` milliseconds, then twice as long
 /// each time, up to `cap`.
@@ -950,7 +944,7 @@ pub async fn history(
             Err(e) => return Err(e),
         }
     }
-    next_paint().await;
+    after_next_paint(20).await;
     let anchor = TrustAnchor::pinned(config.source.root_sha256);
     let mut releases = Vec::new();
     for (entry, reused) in history.releases.iter().zip(&reused) {
@@ -965,7 +959,7 @@ pub async fn history(
             progress(HistoryProgress { version, releases: releases_total, provinces_done, provinces })
         };
         releases.push(past_release(config, &publication, &anchor, entry, told).await?);
-        next_paint().await;
+        after_next_paint(20).await;
     }
     let mut changes = Vec::with_capacity(releases.len());
     for (i, release) in releases.iter().enumerate() {
@@ -1052,7 +1046,7 @@ async fn past_release(
     for (code, outcome) in crate::audit::audit_elsewhere(template, view, codes, done).await? {
         audited.add_province(&code, outcome.map(Arc::new));
     }
-    next_paint().await;
+    after_next_paint(20).await;
     // The history view draws no map: the boundaries are not kept.
     Ok(audited.finish(Boundaries::default()).map(Arc::new).map_err(|f| f.findings))
 }
