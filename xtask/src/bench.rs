@@ -12,7 +12,7 @@
 //!   of `/` and of a council's `/c/<id>` to the first verified view, and the
 //!   bytes and requests it took;
 //! - `size`: the app's wasm and JavaScript, raw and compressed;
-//! - `lighthouse`: Lighthouse 12's mobile scores of `/`.
+//! - `lighthouse`: Lighthouse 12's mobile scores of `/`, the median of five runs.
 //!
 //! The browser parts run `tests/bench/browser.mjs` against the app and the
 //! demo served by [`crate::serve`] (compressed, as a CDN would) on a free port.
@@ -189,8 +189,10 @@ pub fn run(paths: &Paths, args: &BenchArgs) -> Result<()> {
         }
         if wants(Part::Lighthouse) {
             println!("==> lighthouse");
-            let out = paths.work().join("bench").join(format!("lighthouse-{}.json", args.scale.as_str()));
-            lighthouse = Some(lighthouse::measure(&paths.root, &server.url(), &out).map_err(|err| format!("{err:#}")));
+            let out = paths.work().join("bench");
+            let name = format!("lighthouse-{}", args.scale.as_str());
+            lighthouse =
+                Some(lighthouse::median(&paths.root, &server.url(), &out, &name).map_err(|err| format!("{err:#}")));
         }
         server.stop();
         let find = |name: &str| runs.iter().find(|run| run.run == name).ok_or(browser_failure.as_deref());
@@ -508,10 +510,10 @@ fn size_section(dist: &Path, first_view: Option<&Run>) -> Result<Section> {
     Ok(section)
 }
 
-fn lighthouse_section(result: Result<lighthouse::Lighthouse, String>) -> Section {
+fn lighthouse_section(result: Result<(lighthouse::Lighthouse, Vec<Option<f64>>), String>) -> Section {
     let mut section = Section::new("Lighthouse (mobile defaults) on /");
-    let report = match result {
-        Ok(report) => report,
+    let (report, performance) = match result {
+        Ok(runs) => runs,
         Err(err) => {
             section.note(format!("Lighthouse did not run: {err}"));
             return section;
@@ -544,6 +546,14 @@ fn lighthouse_section(result: Result<lighthouse::Lighthouse, String>) -> Section
     {
         section.note(format!("{category} audits not passed: {}", audits.join(", ")));
     }
+    let scores: Vec<String> =
+        performance.iter().map(|score| score.map_or_else(|| "none".to_string(), |s| format!("{s:.0}"))).collect();
+    section.note(format!(
+        "the run with the median performance score of {} (scores in the order run: {}); its figures and \
+         report are that run's",
+        lighthouse::RUNS,
+        scores.join(", ")
+    ));
     if !report.version.is_empty() {
         section.note(format!("Lighthouse {}", report.version));
     }

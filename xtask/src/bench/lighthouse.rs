@@ -65,6 +65,31 @@ pub fn measure(root: &Path, url: &str, out: &Path) -> Result<Lighthouse> {
     })
 }
 
+/// How many times [`median`] runs Lighthouse: its documentation's advice
+/// ("run Lighthouse 5 times and take the median") for a score that moves
+/// from one load to the next.
+pub const RUNS: usize = 5;
+
+/// [`RUNS`] runs of [`measure`] on `url`, their reports written to
+/// `out_dir/<name>-<n>.json`; the run whose performance score is the
+/// median, and every run's performance score in the order they ran.
+pub fn median(root: &Path, url: &str, out_dir: &Path, name: &str) -> Result<(Lighthouse, Vec<Option<f64>>)> {
+    let mut runs = Vec::with_capacity(RUNS);
+    for n in 1..=RUNS {
+        runs.push(measure(root, url, &out_dir.join(format!("{name}-{n}.json")))?);
+    }
+    let scores: Vec<Option<f64>> = runs.iter().map(Lighthouse::performance).collect();
+    Ok((runs.swap_remove(median_index(&scores)), scores))
+}
+
+/// Which of `scores` (at least one) is their median; a run without a score
+/// counts as the lowest.
+fn median_index(scores: &[Option<f64>]) -> usize {
+    let mut order: Vec<usize> = (0..scores.len()).collect();
+    order.sort_by(|a, b| scores[*a].unwrap_or(-1.0).total_cmp(&scores[*b].unwrap_or(-1.0)));
+    order[order.len() / 2]
+}
+
 /// `PROTOCOL_TIMEOUT: Waiting for DevTools protocol response …` from what
 /// Lighthouse printed when it gave up.
 fn failure(stderr: &str) -> Option<String> {
@@ -75,6 +100,13 @@ fn failure(stderr: &str) -> Option<String> {
         .map(|code| format!("{}: ", code.trim()))
         .unwrap_or_default();
     Some(format!("{code}{message}"))
+}
+
+impl Lighthouse {
+    /// The performance score, out of 100.
+    pub fn performance(&self) -> Option<f64> {
+        self.scores.iter().find(|(id, _)| id == "performance").and_then(|(_, score)| *score)
+    }
 }
 
 pub fn parse(json: &str) -> Result<Lighthouse> {
@@ -131,6 +163,14 @@ mod tests {
         assert_eq!(report.runtime_error, None);
         assert_eq!(report.missed[2], ("best-practices".to_string(), vec!["errors-in-console".to_string()]));
         assert!(report.missed[1].1.is_empty());
+    }
+
+    #[test]
+    fn the_median_run_is_the_middle_score_and_a_run_without_one_counts_lowest() {
+        assert_eq!(median_index(&[Some(90.0), Some(79.0), Some(93.0), Some(88.0), Some(92.0)]), 0);
+        // Two runs of three without a score: the median has none.
+        assert_eq!(median_index(&[None, Some(80.0), None]), 2);
+        assert_eq!(median_index(&[Some(70.0)]), 0);
     }
 
     #[test]
